@@ -1,0 +1,213 @@
+//! Accuracy over a labelled set (`labels.jsonl` as in `shared/realdata` and `shared/devset`):
+//! quad IoU where a quad is labelled, recall of each labelled problem, the share of clean
+//! frames judged ready, and how often each code is raised on frames whose label lacks it.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::decode::read_photo;
+use crate::geometry::{quad_iou, Point};
+use crate::{Analyzer, Options, Problem, Report};
+
+/// Codes that follow from a labelled problem and are therefore not counted as false raises
+/// on frames with that label: `(label, code it implies)`.
+///
+/// - a too-far document has few pixels across it: `too_far → low_resolution`;
+/// - a hidden corner region loses edge evidence that a cut-off one also lacks, and a thumb
+///   near the frame's edge can push a corner's fitted position out:
+///   `corner_covered ↔ corners_cut_off`;
+/// - an under-exposed document loses contrast in its fine print, a shadowed one loses
+///   light in part of it: `too_dark → blurry`, `uneven_lighting → too_dark`;
+/// - a frame with one to two large glare blobs may clip enough of the document to count as
+///   over-exposed: `glare → too_bright`.
+pub const IMPLIED: &[(&str, &str)] = &[
+    ("too_far", "low_resolution"),
+    ("corner_covered", "corners_cut_off"),
+    ("corners_cut_off", "corner_covered"),
+    ("too_dark", "blurry"),
+    ("uneven_lighting", "too_dark"),
+    ("glare", "too_bright"),
+];
+
+/// One labelled photo and what the engine said of it.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// File name as in the labels.
+    pub file: String,
+    /// Labelled quad, if any.
+    pub quad: Option<[Point; 4]>,
+    /// Labelled problems; `None` when the label says nothing about problems.
+    pub expected: Option<Vec<String>>,
+    /// The report, or the error that stopped the analysis.
+    pub report: Result<Report, String>,
+    /// IoU of the found quad with the labelled one (0 when none found).
+    pub iou: Option<f32>,
+}
+
+/// Runs the engine on every labelled file (paths relative to the labels file's folder).
+///
+/// # Errors
+/// A message when the labels file cannot be read or a line is not valid JSON.
+pub fn run(labels: &Path, options: &Options) -> Result<Vec<Outcome>, String> {
+    let text = std::fs::read_to_string(labels).map_err(|e| format!("{}: {e}", labels.display()))?;
+    let dir = labels.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let mut analyzer = Analyzer::new(options.clone()).map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: Value = serde_json::from_str(line).map_err(|e| format!("{}:{}: {e}", labels.display(), n + 1))?;
+        let file = v["file"].as_str().unwrap_or_default().to_string();
+        let quad = parse_quad(&v["quad"]);
+        let expected = if let Some(p) = v.get("problems").and_then(Value::as_array) {
+            Some(p.iter().filter_map(|s| s.as_str().map(str::to_string)).collect())
+        } else {
+            v.get("expect")
+                .and_then(Value::as_array)
+                .map(|p| p.iter().filter_map(|s| s.as_str().map(str::to_string)).collect())
+        };
+        let report = read_photo(&dir.join(&file))
+            .map_err(|e| e.to_string())
+            .and_then(|p| analyzer.analyze_still(&p.rgba, p.width, p.height).map_err(|e| e.to_string()));
+        let iou = quad.map(|q| match &report {
+            Ok(Report { quad: Some(f), .. }) => quad_iou(&q, &f.map(|[x, y]| Point::new(x, y))),
+            _ => 0.0,
+        });
+        out.push(Outcome {
+            file,
+            quad,
+            expected,
+            report,
+            iou,
+        });
+    }
+    Ok(out)
+}
+
+fn parse_quad(v: &Value) -> Option<[Point; 4]> {
+    let a = v.as_array()?;
+    if a.len() != 4 {
+        return None;
+    }
+    let mut q = [Point::default(); 4];
+    for (k, p) in a.iter().enumerate() {
+        q[k] = Point::new(p.get(0)?.as_f64()? as f32, p.get(1)?.as_f64()? as f32);
+    }
+    Some(q)
+}
+
+/// The printed summary: IoU figures, per-class recall, clean frames ready, false raises.
+#[must_use]
+pub fn summarize(outcomes: &[Outcome], verbose: bool) -> String {
+    let mut s = String::new();
+    let errors: Vec<_> = outcomes.iter().filter(|o| o.report.is_err()).collect();
+    let _ = writeln!(s, "frames: {}  (errors: {})", outcomes.len(), errors.len());
+    for o in &errors {
+        let _ = writeln!(s, "  error {}: {}", o.file, o.report.as_ref().err().map_or("", String::as_str));
+    }
+    let mut ious: Vec<f32> = outcomes.iter().filter_map(|o| o.iou).collect();
+    if !ious.is_empty() {
+        let mean = ious.iter().sum::<f32>() / ious.len() as f32;
+        ious.sort_unstable_by(f32::total_cmp);
+        let median = if ious.len() % 2 == 1 {
+            ious[ious.len() / 2]
+        } else {
+            0.5 * (ious[ious.len() / 2 - 1] + ious[ious.len() / 2])
+        };
+        let good = ious.iter().filter(|&&v| v >= 0.9).count() as f32 / ious.len() as f32;
+        let _ = writeln!(
+            s,
+            "quad IoU over {} labelled quads: mean {mean:.4}  median {median:.4}  share >= 0.9: {:.1}%",
+            ious.len(),
+            100.0 * good
+        );
+    }
+    let labelled: Vec<_> = outcomes.iter().filter(|o| o.expected.is_some() && o.report.is_ok()).collect();
+    if !labelled.is_empty() {
+        let raised = |o: &Outcome, code: &str| {
+            o.report
+                .as_ref()
+                .is_ok_and(|r| r.problems.iter().any(|p| p.code() == code))
+        };
+        let mut classes: BTreeMap<String, (u32, u32)> = BTreeMap::new();
+        let (mut clean, mut clean_ready) = (0u32, 0u32);
+        for o in &labelled {
+            let exp = o.expected.as_ref().map_or(&[][..], Vec::as_slice);
+            if exp.is_empty() {
+                clean += 1;
+                clean_ready += u32::from(o.report.as_ref().is_ok_and(|r| r.ready));
+            }
+            for c in exp {
+                let e = classes.entry(c.clone()).or_default();
+                e.0 += 1;
+                e.1 += u32::from(raised(o, c));
+            }
+        }
+        let _ = writeln!(s, "recall per labelled problem:");
+        for (c, (n, hit)) in &classes {
+            let _ = writeln!(s, "  {c:<16} {hit:>4}/{n:<4} {:6.1}%", 100.0 * *hit as f32 / *n as f32);
+        }
+        if clean > 0 {
+            let _ = writeln!(
+                s,
+                "clean frames judged ready: {clean_ready}/{clean} {:.1}%",
+                100.0 * clean_ready as f32 / clean as f32
+            );
+        }
+        let _ = writeln!(
+            s,
+            "raised on frames whose label lacks it (all / not implied by the label):"
+        );
+        for p in Problem::ALL {
+            let code = p.code();
+            let lacking: Vec<_> = labelled
+                .iter()
+                .filter(|o| !o.expected.as_ref().is_some_and(|e| e.iter().any(|c| c == code)))
+                .collect();
+            if lacking.is_empty() {
+                continue;
+            }
+            let all = lacking.iter().filter(|o| raised(o, code)).count();
+            let not_implied = lacking
+                .iter()
+                .filter(|o| {
+                    let exp = o.expected.as_ref().map_or(&[][..], Vec::as_slice);
+                    raised(o, code) && !exp.iter().any(|l| IMPLIED.contains(&(l.as_str(), code)))
+                })
+                .count();
+            let _ = writeln!(
+                s,
+                "  {code:<16} {all:>4}/{:<4} {:5.1}%   {not_implied:>4} {:5.1}%",
+                lacking.len(),
+                100.0 * all as f32 / lacking.len() as f32,
+                100.0 * not_implied as f32 / lacking.len() as f32
+            );
+        }
+    }
+    if verbose {
+        let _ = writeln!(s, "per file:");
+        for o in outcomes {
+            let (problems, found) = match &o.report {
+                Ok(r) => (
+                    r.problems.iter().map(|p| p.code()).collect::<Vec<_>>().join(","),
+                    r.quad.is_some(),
+                ),
+                Err(e) => (format!("error: {e}"), false),
+            };
+            let _ = writeln!(
+                s,
+                "  {:<28} expect [{}] got [{}] found {} iou {}",
+                o.file,
+                o.expected.as_ref().map_or("-".to_string(), |e| e.join(",")),
+                problems,
+                found,
+                o.iou.map_or("-".to_string(), |v| format!("{v:.3}"))
+            );
+        }
+    }
+    s
+}

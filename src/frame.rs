@@ -1,0 +1,207 @@
+//! The input frame (RGBA bytes at full resolution) and the reduced working image the outline
+//! finder and the region statistics run on.
+
+use crate::FrameError;
+
+/// Largest width or height accepted, pixels.
+pub const MAX_SIDE: u32 = 20_000;
+/// Largest pixel count accepted (a 100-megapixel still).
+pub const MAX_PIXELS: u64 = 100_000_000;
+
+/// A validated view of an RGBA frame.
+#[derive(Debug, Clone, Copy)]
+pub struct Frame<'a> {
+    /// RGBA bytes, row-major, 4 per pixel.
+    pub rgba: &'a [u8],
+    /// Width, pixels.
+    pub width: usize,
+    /// Height, pixels.
+    pub height: usize,
+}
+
+impl<'a> Frame<'a> {
+    /// Checks the size and the buffer length.
+    ///
+    /// # Errors
+    /// [`FrameError::EmptyFrame`], [`FrameError::TooLarge`] or [`FrameError::WrongLength`].
+    pub fn new(rgba: &'a [u8], width: u32, height: u32) -> Result<Self, FrameError> {
+        if width == 0 || height == 0 {
+            return Err(FrameError::EmptyFrame { width, height });
+        }
+        let pixels = u64::from(width) * u64::from(height);
+        if width > MAX_SIDE || height > MAX_SIDE || pixels > MAX_PIXELS {
+            return Err(FrameError::TooLarge { width, height });
+        }
+        let expected = pixels * 4;
+        if rgba.len() as u64 != expected {
+            return Err(FrameError::WrongLength {
+                expected,
+                actual: rgba.len() as u64,
+                width,
+                height,
+            });
+        }
+        Ok(Frame {
+            rgba,
+            width: width as usize,
+            height: height as usize,
+        })
+    }
+
+    /// Luma (BT.601 weights, 0–255) of the pixel at `(x, y)`; coordinates are clamped into
+    /// the frame.
+    #[inline]
+    #[must_use]
+    pub fn luma_at(&self, x: isize, y: isize) -> u8 {
+        let x = x.clamp(0, self.width as isize - 1) as usize;
+        let y = y.clamp(0, self.height as isize - 1) as usize;
+        let i = (y * self.width + x) * 4;
+        luma(self.rgba[i], self.rgba[i + 1], self.rgba[i + 2])
+    }
+
+    /// Bilinearly interpolated RGB at a sub-pixel position (clamped into the frame).
+    #[must_use]
+    pub fn rgb_bilinear(&self, x: f32, y: f32) -> [f32; 3] {
+        let xf = x.clamp(0.0, (self.width - 1) as f32);
+        let yf = y.clamp(0.0, (self.height - 1) as f32);
+        let x0 = xf.floor() as usize;
+        let y0 = yf.floor() as usize;
+        let x1 = (x0 + 1).min(self.width - 1);
+        let y1 = (y0 + 1).min(self.height - 1);
+        let (fx, fy) = (xf - x0 as f32, yf - y0 as f32);
+        let px = |x: usize, y: usize, c: usize| f32::from(self.rgba[(y * self.width + x) * 4 + c]);
+        let mut out = [0.0; 3];
+        for (c, o) in out.iter_mut().enumerate() {
+            let top = px(x0, y0, c) * (1.0 - fx) + px(x1, y0, c) * fx;
+            let bottom = px(x0, y1, c) * (1.0 - fx) + px(x1, y1, c) * fx;
+            *o = top * (1.0 - fy) + bottom * fy;
+        }
+        out
+    }
+}
+
+/// BT.601 luma from 8-bit RGB, 0–255.
+#[inline]
+#[must_use]
+pub fn luma(r: u8, g: u8, b: u8) -> u8 {
+    ((u32::from(r) * 77 + u32::from(g) * 150 + u32::from(b) * 29 + 128) >> 8) as u8
+}
+
+/// The frame reduced by area averaging so that its long side is at most the working size.
+/// Planes are reused between frames: no allocation once they have grown to size.
+#[derive(Debug, Default, Clone)]
+pub struct WorkImage {
+    /// Width, pixels.
+    pub width: usize,
+    /// Height, pixels.
+    pub height: usize,
+    /// Full-resolution pixels per working pixel (≥ 1).
+    pub scale: f32,
+    /// Red, green, blue and luma planes, `width × height` each.
+    pub r: Vec<u8>,
+    /// Green plane.
+    pub g: Vec<u8>,
+    /// Blue plane.
+    pub b: Vec<u8>,
+    /// Luma plane (BT.601).
+    pub luma: Vec<u8>,
+    acc: Vec<u32>,
+    xs: Vec<usize>,
+}
+
+impl WorkImage {
+    /// Reduces `frame` so that its long side is at most `long_side` (never enlarges).
+    pub fn fill(&mut self, frame: &Frame<'_>, long_side: usize) {
+        let long = frame.width.max(frame.height);
+        let factor = (long as f32 / long_side as f32).max(1.0);
+        let w = ((frame.width as f32 / factor).round() as usize).clamp(1, frame.width);
+        let h = ((frame.height as f32 / factor).round() as usize).clamp(1, frame.height);
+        self.width = w;
+        self.height = h;
+        self.scale = frame.width as f32 / w as f32;
+        let n = w * h;
+        for plane in [&mut self.r, &mut self.g, &mut self.b, &mut self.luma] {
+            plane.clear();
+            plane.resize(n, 0);
+        }
+        // Column boundaries: output column i averages source columns xs[i]..xs[i+1].
+        self.xs.clear();
+        self.xs.extend((0..=w).map(|i| i * frame.width / w));
+        self.acc.clear();
+        self.acc.resize(w * 3, 0);
+        let src_w = frame.width;
+        for oy in 0..h {
+            let y0 = oy * frame.height / h;
+            let y1 = ((oy + 1) * frame.height / h).max(y0 + 1);
+            self.acc.iter_mut().for_each(|a| *a = 0);
+            for sy in y0..y1 {
+                let row = &frame.rgba[sy * src_w * 4..(sy + 1) * src_w * 4];
+                for ox in 0..w {
+                    let (mut sr, mut sg, mut sb) = (0u32, 0u32, 0u32);
+                    for px in row[self.xs[ox] * 4..self.xs[ox + 1] * 4].chunks_exact(4) {
+                        sr += u32::from(px[0]);
+                        sg += u32::from(px[1]);
+                        sb += u32::from(px[2]);
+                    }
+                    let a = &mut self.acc[ox * 3..ox * 3 + 3];
+                    a[0] += sr;
+                    a[1] += sg;
+                    a[2] += sb;
+                }
+            }
+            let rows = (y1 - y0) as u32;
+            for ox in 0..w {
+                let count = rows * (self.xs[ox + 1] - self.xs[ox]) as u32;
+                let half = count / 2;
+                let i = oy * w + ox;
+                let r = ((self.acc[ox * 3] + half) / count) as u8;
+                let g = ((self.acc[ox * 3 + 1] + half) / count) as u8;
+                let b = ((self.acc[ox * 3 + 2] + half) / count) as u8;
+                self.r[i] = r;
+                self.g[i] = g;
+                self.b[i] = b;
+                self.luma[i] = luma(r, g, b);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_bad_sizes_precisely() {
+        assert_eq!(
+            Frame::new(&[], 0, 5).unwrap_err(),
+            FrameError::EmptyFrame { width: 0, height: 5 }
+        );
+        assert!(matches!(
+            Frame::new(&[], 100_000, 100_000),
+            Err(FrameError::TooLarge { .. })
+        ));
+        assert!(matches!(
+            Frame::new(&[0; 15], 2, 2),
+            Err(FrameError::WrongLength { expected: 16, actual: 15, .. })
+        ));
+        assert!(Frame::new(&[0; 16], 2, 2).is_ok());
+    }
+
+    #[test]
+    fn reduction_averages_blocks() {
+        // 4×2 frame: left half black, right half white → 2×1 at long side 2.
+        let mut rgba = Vec::new();
+        for _ in 0..2 {
+            for x in 0..4 {
+                let v = if x < 2 { 0 } else { 255 };
+                rgba.extend_from_slice(&[v, v, v, 255]);
+            }
+        }
+        let f = Frame::new(&rgba, 4, 2).unwrap();
+        let mut w = WorkImage::default();
+        w.fill(&f, 2);
+        assert_eq!((w.width, w.height), (2, 1));
+        assert_eq!(w.luma, vec![0, 255]);
+        assert!((w.scale - 2.0).abs() < 1e-6);
+    }
+}

@@ -1,0 +1,266 @@
+//! doccheck: an on-device quality gate for photos of identity documents.
+//!
+//! Given one camera frame (RGBA bytes, width, height), [`Analyzer::analyze`] finds the
+//! document's outline and returns a [`Report`]: whether the photo is good enough to submit,
+//! and if not, which [`Problem`]s the person must fix, most important first, with the figures
+//! behind each decision. The core is plain Rust over byte slices; the same entry point serves
+//! the native CLI, the tests and the browser (through the `wasm` module).
+//!
+//! ```
+//! let (w, h) = (64, 48);
+//! let rgba = vec![40u8; w * h * 4];
+//! let report = doccheck::analyze(&rgba, w as u32, h as u32, &doccheck::Options::default()).unwrap();
+//! assert!(!report.ready);
+//! assert_eq!(report.problems[0].code(), "no_document");
+//! ```
+
+pub mod colour;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod decode;
+mod error;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod eval;
+pub mod frame;
+pub mod geometry;
+pub mod glare;
+pub mod lighting;
+mod options;
+pub mod outline;
+pub mod region;
+mod report;
+pub mod sharpness;
+pub mod synth;
+pub mod verdict;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+
+pub use error::FrameError;
+pub use frame::{Frame, MAX_PIXELS, MAX_SIDE};
+pub use options::{Options, Strictness, StrictnessPerCheck};
+pub use report::{Metrics, Report};
+pub use verdict::Problem;
+
+use colour::{measure_colourfulness, ColourScratch};
+use frame::WorkImage;
+use geometry::{area_in_frame, corner_angle_deg, Point};
+use glare::{measure_glare, GlareScratch};
+use lighting::{measure_exposure, LightingScratch};
+use outline::OutlineFinder;
+use region::Region;
+use report::round;
+use sharpness::{measure_sharpness, SharpnessScratch};
+
+/// Analyses frames with fixed options. Keeps its buffers between frames (no allocation per
+/// frame once warm) and the previous frame's outline, for the `moving` check on video.
+#[derive(Debug)]
+pub struct Analyzer {
+    options: Options,
+    work: WorkImage,
+    finder: OutlineFinder,
+    region: Region,
+    lighting: LightingScratch,
+    glare: GlareScratch,
+    colour: ColourScratch,
+    sharpness: SharpnessScratch,
+    previous: Option<(usize, usize, [Point; 4])>,
+}
+
+/// Analyses one still frame with a fresh [`Analyzer`].
+///
+/// # Errors
+/// [`FrameError`] when the frame's size or buffer is invalid, or the options are.
+pub fn analyze(rgba: &[u8], width: u32, height: u32, options: &Options) -> Result<Report, FrameError> {
+    Analyzer::new(options.clone())?.analyze_still(rgba, width, height)
+}
+
+impl Analyzer {
+    /// An analyzer with these options.
+    ///
+    /// # Errors
+    /// [`FrameError::InvalidOption`] when an option is NaN or out of range.
+    pub fn new(options: Options) -> Result<Self, FrameError> {
+        options.validate()?;
+        Ok(Analyzer {
+            options,
+            work: WorkImage::default(),
+            finder: OutlineFinder::default(),
+            region: Region::default(),
+            lighting: LightingScratch::default(),
+            glare: GlareScratch::default(),
+            colour: ColourScratch::default(),
+            sharpness: SharpnessScratch::default(),
+            previous: None,
+        })
+    }
+
+    /// The options in force.
+    #[must_use]
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// Forgets the previous frame (start of a new capture).
+    pub fn reset(&mut self) {
+        self.previous = None;
+    }
+
+    /// Analyses the next frame of a video: like [`Analyzer::analyze_still`], and also
+    /// compares the outline with the previous frame's for the `moving` check.
+    ///
+    /// # Errors
+    /// [`FrameError`] when the frame's size or buffer is invalid; the analyzer stays usable.
+    pub fn analyze(&mut self, rgba: &[u8], width: u32, height: u32) -> Result<Report, FrameError> {
+        self.run(rgba, width, height, true)
+    }
+
+    /// Analyses a single photo; keeps no state between calls.
+    ///
+    /// # Errors
+    /// [`FrameError`] when the frame's size or buffer is invalid; the analyzer stays usable.
+    pub fn analyze_still(&mut self, rgba: &[u8], width: u32, height: u32) -> Result<Report, FrameError> {
+        self.run(rgba, width, height, false)
+    }
+
+    fn run(&mut self, rgba: &[u8], width: u32, height: u32, video: bool) -> Result<Report, FrameError> {
+        let frame = Frame::new(rgba, width, height)?;
+        let o = &self.options;
+        self.work.fill(&frame, o.work_size as usize);
+        let outline = self.finder.find(&self.work, &frame);
+        let mut m = Metrics::default();
+        let mut problems = Vec::new();
+        let (fw, fh) = (frame.width as f32, frame.height as f32);
+
+        let Some(outline) = outline else {
+            if video {
+                self.previous = None;
+            }
+            self.region.fill_all(self.work.width, self.work.height);
+            let e = measure_exposure(&self.work, &self.region, &mut self.lighting);
+            m.mean_luma = round(e.mean_luma, 2);
+            m.clipped_fraction = round(e.clipped_fraction, 4);
+            m.dark_fraction = round(e.dark_fraction, 4);
+            m.light_ratio = round(e.light_ratio, 3);
+            problems.push(Problem::NoDocument);
+            return Ok(finish(problems, None, m));
+        };
+        let q = outline.quad;
+        m.document_found = true;
+        m.outline_score = round(outline.score, 2);
+        m.outline_contrast = round(outline.contrast, 1);
+        m.side_support = outline.side_support.map(|v| round(v, 3));
+        m.corner_gap = outline.corner_gap.map(|v| round(v, 3));
+
+        // Framing.
+        let long = (0..4).map(|k| q[k].distance(q[(k + 1) % 4])).fold(0.0f32, f32::max);
+        let tol = o.corner_outside_tolerance * long;
+        let in_frame = q.map(|p| p.x >= -tol && p.y >= -tol && p.x <= fw - 1.0 + tol && p.y <= fh - 1.0 + tol);
+        m.corners_in_frame = in_frame;
+        for k in 0..4 {
+            m.corners_visible[k] = in_frame[k] && outline.corner_gap[k] <= o.max_corner_gap;
+        }
+        m.area_fraction = round(area_in_frame(&q, fw, fh) / (fw * fh), 4);
+        m.document_px = round(long, 1);
+        m.max_corner_angle_deviation_deg = round(
+            (0..4).map(|k| (corner_angle_deg(&q, k) - 90.0).abs()).fold(0.0f32, f32::max),
+            2,
+        );
+        if in_frame.iter().any(|&v| !v) {
+            problems.push(Problem::CornersCutOff);
+        }
+        if (0..4).any(|k| in_frame[k] && !m.corners_visible[k]) {
+            problems.push(Problem::CornerCovered);
+        }
+        if m.area_fraction < o.min_area_fraction {
+            problems.push(Problem::TooFar);
+        }
+        if m.area_fraction > o.max_area_fraction {
+            problems.push(Problem::TooClose);
+        }
+        if m.document_px < o.min_document_px {
+            problems.push(Problem::LowResolution);
+        }
+        if m.max_corner_angle_deviation_deg > o.max_corner_angle_deviation_deg {
+            problems.push(Problem::Tilted);
+        }
+
+        // Light, glare and colour on the working image, inside the outline.
+        let (sx, sy) = (self.work.width as f32 / fw, self.work.height as f32 / fh);
+        let wq = q.map(|p| Point::new((p.x + 0.5) * sx - 0.5, (p.y + 0.5) * sy - 0.5));
+        self.region.fill(&wq, self.work.width, self.work.height, 0.03);
+        let e = measure_exposure(&self.work, &self.region, &mut self.lighting);
+        m.mean_luma = round(e.mean_luma, 2);
+        m.clipped_fraction = round(e.clipped_fraction, 4);
+        m.dark_fraction = round(e.dark_fraction, 4);
+        m.light_ratio = round(e.light_ratio, 3);
+        let too_dark = e.mean_luma < o.min_mean_luma;
+        let too_bright = e.clipped_fraction > o.max_clipped_fraction || e.mean_luma > o.max_mean_luma;
+        if too_dark {
+            problems.push(Problem::TooDark);
+        }
+        if too_bright {
+            problems.push(Problem::TooBright);
+        }
+        if !too_dark && !too_bright && e.light_ratio > o.max_light_ratio {
+            problems.push(Problem::UnevenLighting);
+        }
+        let g = measure_glare(&self.work, &self.region, &mut self.glare);
+        m.glare_fraction = round(g.fraction, 4);
+        m.glare_total_fraction = round(g.total_fraction, 4);
+        m.glare_box = g.working_box.map(|b| {
+            [
+                round(b[0] as f32 / sx, 1),
+                round(b[1] as f32 / sy, 1),
+                round((b[2] as f32 / sx).min(fw), 1),
+                round((b[3] as f32 / sy).min(fh), 1),
+            ]
+        });
+        if !too_bright && g.fraction >= o.min_glare_fraction {
+            problems.push(Problem::Glare);
+        }
+        m.colourfulness = round(measure_colourfulness(&self.work, &self.region, &mut self.colour), 2);
+        if !too_dark && m.colourfulness < o.min_colourfulness {
+            problems.push(Problem::Grayscale);
+        }
+
+        // Sharpness at full resolution.
+        let s = measure_sharpness(&frame, &q, &mut self.sharpness);
+        m.sharpness = s.score.map(|v| round(v, 4));
+        m.sharpness_edges = s.edges;
+        if s.score.is_some_and(|v| v < o.min_sharpness) {
+            problems.push(Problem::Blurry);
+        }
+
+        // Motion between consecutive video frames.
+        if video {
+            if let Some((pw, ph, pq)) = self.previous {
+                if (pw, ph) == (frame.width, frame.height) {
+                    let diag = q[0].distance(q[2]).max(q[1].distance(q[3])).max(1.0);
+                    let moved = (0..4).map(|k| q[k].distance(pq[k])).fold(0.0f32, f32::max) / diag;
+                    m.motion = Some(round(moved, 4));
+                    if moved > o.max_motion {
+                        problems.push(Problem::Moving);
+                    }
+                }
+            }
+            self.previous = Some((frame.width, frame.height, q));
+        }
+        let quad = q.map(|p| [round(p.x, 1), round(p.y, 1)]);
+        Ok(finish(problems, Some(quad), m))
+    }
+}
+
+fn finish(mut problems: Vec<Problem>, quad: Option<[[f32; 2]; 4]>, metrics: Metrics) -> Report {
+    problems.sort_unstable();
+    problems.dedup();
+    let message = problems
+        .first()
+        .map_or(verdict::READY_MESSAGE, |p| p.message())
+        .to_string();
+    Report {
+        ready: problems.is_empty(),
+        problems,
+        quad,
+        message,
+        metrics,
+    }
+}

@@ -1,0 +1,138 @@
+//! Exposure and evenness of the light on the document: mean luma (0–255), the share of
+//! clipped (≥ 250) and of very dark (≤ 20) pixels, and the ratio between the brightest and the
+//! darkest part of the document's paper, which a hard shadow or a strong light gradient
+//! raises.
+
+use crate::frame::WorkImage;
+use crate::region::Region;
+
+/// Luma at or above which a pixel counts as clipped.
+pub const CLIP_LUMA: u8 = 250;
+/// Cells of the grid over the document used for the light ratio (across × down).
+const GRID: (usize, usize) = (4, 3);
+
+/// Exposure figures of a region.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Exposure {
+    /// Mean luma, 0–255.
+    pub mean_luma: f32,
+    /// Share of pixels with luma ≥ 250, 0–1.
+    pub clipped_fraction: f32,
+    /// Share of pixels with luma ≤ 20, 0–1.
+    pub dark_fraction: f32,
+    /// Brightest over darkest grid cell, comparing each cell's 90th-percentile luma (the
+    /// paper, not the print); 1 for perfectly even light.
+    pub light_ratio: f32,
+}
+
+/// Reusable histograms.
+#[derive(Debug, Default)]
+pub struct LightingScratch {
+    cells: Vec<u32>,
+}
+
+/// Measures exposure and evenness over `region` of the working image.
+pub fn measure_exposure(work: &WorkImage, region: &Region, scratch: &mut LightingScratch) -> Exposure {
+    let cells = GRID.0 * GRID.1;
+    scratch.cells.clear();
+    scratch.cells.resize(cells * 256, 0);
+    let (mut sum, mut clipped, mut dark, mut n) = (0u64, 0u32, 0u32, 0u32);
+    for &(y, x0, x1) in &region.spans {
+        for x in x0..x1 {
+            let l = work.luma[y * work.width + x];
+            sum += u64::from(l);
+            clipped += u32::from(l >= CLIP_LUMA);
+            dark += u32::from(l <= 20);
+            n += 1;
+            if let Some(h) = &region.to_document {
+                let (u, v) = h.apply(x as f32, y as f32);
+                let cu = ((u * GRID.0 as f32) as isize).clamp(0, GRID.0 as isize - 1) as usize;
+                let cv = ((v * GRID.1 as f32) as isize).clamp(0, GRID.1 as isize - 1) as usize;
+                scratch.cells[(cv * GRID.0 + cu) * 256 + usize::from(l)] += 1;
+            }
+        }
+    }
+    if n == 0 {
+        return Exposure {
+            light_ratio: 1.0,
+            ..Exposure::default()
+        };
+    }
+    let (mut hi, mut lo) = (0.0f32, f32::MAX);
+    for c in 0..cells {
+        let hist = &scratch.cells[c * 256..(c + 1) * 256];
+        let count: u32 = hist.iter().sum();
+        if count < 8 {
+            continue;
+        }
+        let p = percentile(hist, count, 0.9);
+        hi = hi.max(p);
+        lo = lo.min(p);
+    }
+    let light_ratio = if lo == f32::MAX { 1.0 } else { (hi + 4.0) / (lo + 4.0) };
+    Exposure {
+        mean_luma: sum as f32 / n as f32,
+        clipped_fraction: clipped as f32 / n as f32,
+        dark_fraction: dark as f32 / n as f32,
+        light_ratio,
+    }
+}
+
+/// The `q`-quantile (0–1) of a 256-bin histogram holding `count` values.
+#[must_use]
+pub fn percentile(hist: &[u32], count: u32, q: f32) -> f32 {
+    let target = (q * count as f32).ceil().max(1.0) as u32;
+    let mut run = 0;
+    for (v, &c) in hist.iter().enumerate() {
+        run += c;
+        if run >= target {
+            return v as f32;
+        }
+    }
+    (hist.len() - 1) as f32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flat(w: usize, h: usize, f: impl Fn(usize, usize) -> u8) -> WorkImage {
+        let mut img = WorkImage {
+            width: w,
+            height: h,
+            scale: 1.0,
+            ..WorkImage::default()
+        };
+        for y in 0..h {
+            for x in 0..w {
+                let v = f(x, y);
+                img.r.push(v);
+                img.g.push(v);
+                img.b.push(v);
+                img.luma.push(v);
+            }
+        }
+        img
+    }
+
+    #[test]
+    fn even_light_has_ratio_one_and_shadow_raises_it() {
+        let mut scratch = LightingScratch::default();
+        let mut region = Region::default();
+        region.fill_all(40, 30);
+        let even = measure_exposure(&flat(40, 30, |_, _| 180), &region, &mut scratch);
+        assert!((even.mean_luma - 180.0).abs() < 1e-3);
+        assert!((even.light_ratio - 1.0).abs() < 1e-3);
+        let shadow = measure_exposure(&flat(40, 30, |x, _| if x < 15 { 60 } else { 180 }), &region, &mut scratch);
+        assert!(shadow.light_ratio > 2.5, "{shadow:?}");
+    }
+
+    #[test]
+    fn clipping_is_counted() {
+        let mut scratch = LightingScratch::default();
+        let mut region = Region::default();
+        region.fill_all(10, 10);
+        let e = measure_exposure(&flat(10, 10, |x, _| if x < 5 { 255 } else { 100 }), &region, &mut scratch);
+        assert!((e.clipped_fraction - 0.5).abs() < 1e-6);
+    }
+}

@@ -1,0 +1,766 @@
+//! Finds the document's outline: the quadrilateral whose straight sides are best supported by
+//! edge evidence, with the contrast and shape of a document.
+//!
+//! How: colour gradients on the reduced working image (so a light card on a light desk still
+//! has an edge in chroma), thinned by non-maximum suppression; an orientation-constrained
+//! Hough transform gives straight-line candidates; each line gets a prefix-summed profile of
+//! its edge support so that any stretch of it is scored in O(1); pairs of roughly opposite
+//! lines are combined into quadrilateral hypotheses scored by edge support, contrast across
+//! the sides, whether the sides stop at the corners, and closeness to known document aspect
+//! ratios. The winner's sides are then re-fitted at full resolution to sub-pixel edge
+//! positions, and each corner's side evidence is followed to the corner to tell a corner cut
+//! off by the frame from one hidden by a thumb.
+
+use std::f32::consts::PI;
+
+use crate::frame::{Frame, WorkImage};
+use crate::geometry::{is_convex, order_corners_perm, signed_area, Line, Point};
+
+/// Number of Hough angle bins over 180° (1° each).
+const ANGLE_BINS: usize = 180;
+/// Each edge pixel votes for angles within this many bins of its gradient direction.
+const VOTE_SPREAD: isize = 2;
+/// Lines kept from the Hough accumulator.
+const MAX_LINES: usize = 40;
+/// Candidates that get the full (contrast, extension) scoring.
+const MAX_FINALISTS: usize = 32;
+/// Least Sobel magnitude (on 0–255 channels, Sobel gain 4) that counts as an edge.
+const MIN_EDGE_MAGNITUDE: u16 = 24;
+/// Hough votes (working pixels of supporting edge) a line needs.
+const MIN_LINE_VOTES: u32 = 10;
+
+/// A found outline, in full-resolution pixels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outline {
+    /// Corners TL, TR, BR, BL; they may lie outside the frame.
+    pub quad: [Point; 4],
+    /// Hypothesis score (unitless, larger is better).
+    pub score: f32,
+    /// Share of each side's visible length with edge support (0–1), sides TL→TR, TR→BR,
+    /// BR→BL, BL→TL.
+    pub side_support: [f32; 4],
+    /// Median colour difference across the sides (sum over R, G, B, 0–765), least side.
+    pub contrast: f32,
+    /// Per corner: how far (as a share of the side's length, 0–1) the edge evidence stops
+    /// short of the corner, the larger of the two sides that meet there. 0 for corners
+    /// outside the frame.
+    pub corner_gap: [f32; 4],
+}
+
+#[derive(Debug, Clone, Copy)]
+struct HoughLine {
+    line: Line,
+    votes: u32,
+    /// Parameter range (along the line's direction from its foot point) inside the image.
+    t_min: f32,
+    t_max: f32,
+    /// Offset of this line's support prefix sums in `OutlineFinder::support`.
+    offset: usize,
+}
+
+impl HoughLine {
+    fn point_at(&self, t: f32) -> Point {
+        let (c, s) = self.line.normal();
+        let (dx, dy) = self.line.direction();
+        Point::new(self.line.rho * c + t * dx, self.line.rho * s + t * dy)
+    }
+
+    fn param_of(&self, p: Point) -> f32 {
+        let (dx, dy) = self.line.direction();
+        p.x * dx + p.y * dy
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    lines: [usize; 4],
+    quad: [Point; 4],
+    score: f32,
+    cover: [f32; 4],
+}
+
+/// Reusable state of the outline finder: all buffers live here so that a frame allocates
+/// nothing once they have grown to size.
+#[derive(Debug, Default)]
+pub struct OutlineFinder {
+    gx: Vec<i16>,
+    gy: Vec<i16>,
+    mag: Vec<u16>,
+    edge: Vec<bool>,
+    acc: Vec<u32>,
+    cos_t: Vec<f32>,
+    sin_t: Vec<f32>,
+    lines: Vec<HoughLine>,
+    peaks: Vec<(u32, usize, usize)>,
+    support: Vec<u16>,
+    pairs: Vec<(usize, usize, f32)>,
+    candidates: Vec<Candidate>,
+    samples: Vec<(Point, f32)>,
+    strengths: Vec<f32>,
+}
+
+impl OutlineFinder {
+    /// Finds the most document-like quadrilateral, or `None` when nothing in the frame looks
+    /// like a document's outline.
+    pub fn find(&mut self, work: &WorkImage, frame: &Frame<'_>) -> Option<Outline> {
+        if work.width < 8 || work.height < 8 {
+            return None;
+        }
+        self.gradients(work);
+        self.hough(work);
+        self.profiles(work);
+        let best = self.best_candidate(work)?;
+        Some(self.refine(work, frame, &best))
+    }
+
+    /// Sobel gradients on R, G and B; each pixel keeps the channel with the strongest one,
+    /// then non-maximum suppression along the gradient leaves one-pixel-wide edges.
+    fn gradients(&mut self, work: &WorkImage) {
+        let (w, h) = (work.width, work.height);
+        let n = w * h;
+        self.gx.clear();
+        self.gx.resize(n, 0);
+        self.gy.clear();
+        self.gy.resize(n, 0);
+        self.mag.clear();
+        self.mag.resize(n, 0);
+        self.edge.clear();
+        self.edge.resize(n, false);
+        for y in 1..h - 1 {
+            for x in 1..w - 1 {
+                let i = y * w + x;
+                let mut best = (0i32, 0i32, 0i32);
+                for plane in [&work.r, &work.g, &work.b] {
+                    let p = |dx: isize, dy: isize| {
+                        i32::from(plane[(i as isize + dy * w as isize + dx) as usize])
+                    };
+                    let gx = p(1, -1) + 2 * p(1, 0) + p(1, 1) - p(-1, -1) - 2 * p(-1, 0) - p(-1, 1);
+                    let gy = p(-1, 1) + 2 * p(0, 1) + p(1, 1) - p(-1, -1) - 2 * p(0, -1) - p(1, -1);
+                    let m = gx * gx + gy * gy;
+                    if m > best.2 {
+                        best = (gx, gy, m);
+                    }
+                }
+                self.gx[i] = best.0 as i16;
+                self.gy[i] = best.1 as i16;
+                self.mag[i] = (best.2 as f32).sqrt() as u16;
+            }
+        }
+        for y in 1..h - 1 {
+            for x in 1..w - 1 {
+                let i = y * w + x;
+                let m = self.mag[i];
+                if m < MIN_EDGE_MAGNITUDE {
+                    continue;
+                }
+                let (gx, gy) = (i32::from(self.gx[i]).abs(), i32::from(self.gy[i]).abs());
+                // Neighbours along the gradient, direction quantised to 45°.
+                let step: isize = if gy * 5 <= gx * 2 {
+                    1
+                } else if gx * 5 <= gy * 2 {
+                    w as isize
+                } else if (self.gx[i] > 0) == (self.gy[i] > 0) {
+                    w as isize + 1
+                } else {
+                    w as isize - 1
+                };
+                let a = self.mag[(i as isize - step) as usize];
+                let b = self.mag[(i as isize + step) as usize];
+                self.edge[i] = m >= a && m > b || m > a && m >= b;
+            }
+        }
+    }
+
+    /// Orientation-constrained Hough transform: each edge pixel votes only for lines nearly
+    /// perpendicular to its gradient, which keeps texture from piling up false peaks.
+    fn hough(&mut self, work: &WorkImage) {
+        let (w, h) = (work.width, work.height);
+        if self.cos_t.len() != ANGLE_BINS {
+            self.cos_t = (0..ANGLE_BINS).map(|t| (t as f32 * PI / ANGLE_BINS as f32).cos()).collect();
+            self.sin_t = (0..ANGLE_BINS).map(|t| (t as f32 * PI / ANGLE_BINS as f32).sin()).collect();
+        }
+        let rho_off = w as isize + 1;
+        let rho_bins = 2 * w + h + 3;
+        self.acc.clear();
+        self.acc.resize(ANGLE_BINS * rho_bins, 0);
+        for y in 1..h - 1 {
+            for x in 1..w - 1 {
+                let i = y * w + x;
+                if !self.edge[i] {
+                    continue;
+                }
+                let mut phi = f32::from(self.gy[i]).atan2(f32::from(self.gx[i]));
+                if phi < 0.0 {
+                    phi += PI;
+                }
+                let centre = (phi / PI * ANGLE_BINS as f32).round() as isize;
+                for d in -VOTE_SPREAD..=VOTE_SPREAD {
+                    let t = (centre + d).rem_euclid(ANGLE_BINS as isize) as usize;
+                    let rho = x as f32 * self.cos_t[t] + y as f32 * self.sin_t[t];
+                    let r = (rho.round() as isize + rho_off) as usize;
+                    self.acc[t * rho_bins + r] += 1;
+                }
+            }
+        }
+        // Local maxima in a (±2°, ±2 px) window, strongest first, duplicates merged.
+        self.peaks.clear();
+        for t in 0..ANGLE_BINS {
+            for r in 2..rho_bins - 2 {
+                let v = self.acc[t * rho_bins + r];
+                if v < MIN_LINE_VOTES {
+                    continue;
+                }
+                let mut is_peak = true;
+                'window: for dt in -2isize..=2 {
+                    let tt = t as isize + dt;
+                    if tt < 0 || tt >= ANGLE_BINS as isize {
+                        continue;
+                    }
+                    for dr in -2isize..=2 {
+                        if dt == 0 && dr == 0 {
+                            continue;
+                        }
+                        let u = self.acc[tt as usize * rho_bins + (r as isize + dr) as usize];
+                        // Ties go to the earlier cell so a plateau yields one peak.
+                        if u > v || (u == v && (dt, dr) < (0, 0)) {
+                            is_peak = false;
+                            break 'window;
+                        }
+                    }
+                }
+                if is_peak {
+                    self.peaks.push((v, t, r));
+                }
+            }
+        }
+        self.peaks.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+        self.lines.clear();
+        for &(votes, t, r) in &self.peaks {
+            if self.lines.len() >= MAX_LINES {
+                break;
+            }
+            let line = Line {
+                theta: t as f32 * PI / ANGLE_BINS as f32,
+                rho: r as f32 - rho_off as f32,
+            };
+            let duplicate = self.lines.iter().any(|l| same_line(l.line, line, 3.0_f32.to_radians(), 3.0));
+            if duplicate {
+                continue;
+            }
+            let Some((t_min, t_max)) = clip_to_rect(line, 1.0, 1.0, (w - 2) as f32, (h - 2) as f32) else {
+                continue;
+            };
+            self.lines.push(HoughLine {
+                line,
+                votes,
+                t_min,
+                t_max,
+                offset: 0,
+            });
+        }
+    }
+
+    /// For every line, a prefix sum of "there is an edge pixel within 1 px whose gradient is
+    /// perpendicular to the line" along it, one step per working pixel.
+    fn profiles(&mut self, work: &WorkImage) {
+        let w = work.width;
+        let cos_tol = 15.0_f32.to_radians().cos();
+        self.support.clear();
+        for li in 0..self.lines.len() {
+            let hl = self.lines[li];
+            let (c, s) = hl.line.normal();
+            let steps = (hl.t_max - hl.t_min).floor().max(0.0) as usize + 1;
+            self.lines[li].offset = self.support.len();
+            self.support.push(0);
+            let mut run = 0u16;
+            for k in 0..steps {
+                let p = hl.point_at(hl.t_min + k as f32);
+                let mut hit = false;
+                for off in [0.0f32, -1.0, 1.0] {
+                    let x = (p.x + off * c).round() as isize;
+                    let y = (p.y + off * s).round() as isize;
+                    if x < 1 || y < 1 || x >= w as isize - 1 || y >= work.height as isize - 1 {
+                        continue;
+                    }
+                    let i = y as usize * w + x as usize;
+                    if !self.edge[i] {
+                        continue;
+                    }
+                    let (gx, gy) = (f32::from(self.gx[i]), f32::from(self.gy[i]));
+                    if (gx * c + gy * s).abs() >= cos_tol * f32::from(self.mag[i]) {
+                        hit = true;
+                        break;
+                    }
+                }
+                run += u16::from(hit);
+                self.support.push(run);
+            }
+        }
+    }
+
+    /// Supported working pixels on line `li` between parameters `a` and `b` (clipped to the
+    /// image), and the visible length.
+    fn support_between(&self, li: usize, a: f32, b: f32) -> (f32, f32) {
+        let hl = &self.lines[li];
+        let (lo, hi) = if a < b { (a, b) } else { (b, a) };
+        let lo = lo.max(hl.t_min);
+        let hi = hi.min(hl.t_max);
+        if hi <= lo {
+            return (0.0, 0.0);
+        }
+        let steps = (hl.t_max - hl.t_min).floor() as usize + 1;
+        let i0 = ((lo - hl.t_min).round() as usize).min(steps);
+        let i1 = ((hi - hl.t_min).round() as usize).min(steps);
+        let s = f32::from(self.support[hl.offset + i1]) - f32::from(self.support[hl.offset + i0]);
+        (s.max(0.0), hi - lo)
+    }
+
+    /// Scores every quadrilateral made of two pairs of roughly opposite lines and returns the
+    /// best one, or `None` when none is convincing.
+    fn best_candidate(&mut self, work: &WorkImage) -> Option<Candidate> {
+        let (w, h) = (work.width as f32, work.height as f32);
+        let n = self.lines.len();
+        self.pairs.clear();
+        for i in 0..n {
+            for j in i + 1..n {
+                let (a, b) = (self.lines[i].line, self.lines[j].line);
+                let diff = angle_between(a.theta, b.theta);
+                if diff > 30.0_f32.to_radians() {
+                    continue;
+                }
+                // Distance between the lines at the middle of line i's visible stretch.
+                let mid = self.lines[i].point_at(0.5 * (self.lines[i].t_min + self.lines[i].t_max));
+                if b.signed_distance(mid).abs() < 6.0 {
+                    continue;
+                }
+                self.pairs.push((i, j, mean_direction(a.theta, b.theta)));
+            }
+        }
+        let frame_area = w * h;
+        self.candidates.clear();
+        for pi in 0..self.pairs.len() {
+            for qi in pi + 1..self.pairs.len() {
+                let (a1, a2, ta) = self.pairs[pi];
+                let (b1, b2, tb) = self.pairs[qi];
+                if angle_between(ta, tb) < 50.0_f32.to_radians() {
+                    continue;
+                }
+                if a1 == b1 || a1 == b2 || a2 == b1 || a2 == b2 {
+                    continue;
+                }
+                let sides = [a1, b2, a2, b1];
+                let l = |k: usize| self.lines[sides[k]].line;
+                let corners = [
+                    l(3).intersect(l(0)),
+                    l(0).intersect(l(1)),
+                    l(1).intersect(l(2)),
+                    l(2).intersect(l(3)),
+                ];
+                let [Some(c0), Some(c1), Some(c2), Some(c3)] = corners else {
+                    continue;
+                };
+                let quad = [c0, c1, c2, c3];
+                if quad
+                    .iter()
+                    .any(|p| p.x < -0.5 * w || p.x > 1.5 * w || p.y < -0.5 * h || p.y > 1.5 * h)
+                {
+                    continue;
+                }
+                if !is_convex(&quad) {
+                    continue;
+                }
+                let area = signed_area(&quad).abs();
+                if area < 0.002 * frame_area {
+                    continue;
+                }
+                let mut supported = 0.0;
+                let mut cover = [0.0f32; 4];
+                let mut ok = true;
+                for k in 0..4 {
+                    let li = sides[k];
+                    let (p, q) = (quad[k], quad[(k + 1) % 4]);
+                    let hl = &self.lines[li];
+                    let (s, vis) = self.support_between(li, hl.param_of(p), hl.param_of(q));
+                    let len = p.distance(q);
+                    if vis < 5.0 || vis < 0.3 * len {
+                        ok = false;
+                        break;
+                    }
+                    cover[k] = s / vis;
+                    if cover[k] < 0.3 {
+                        ok = false;
+                        break;
+                    }
+                    supported += s;
+                }
+                if !ok {
+                    continue;
+                }
+                let min_cover = cover.iter().copied().fold(1.0f32, f32::min);
+                let score = supported * min_cover.sqrt() * aspect_factor(&quad);
+                self.candidates.push(Candidate {
+                    lines: sides,
+                    quad,
+                    score,
+                    cover,
+                });
+            }
+        }
+        if self.candidates.is_empty() {
+            return None;
+        }
+        self.candidates
+            .sort_unstable_by(|a, b| b.score.total_cmp(&a.score));
+        self.candidates.truncate(MAX_FINALISTS);
+        let mut best: Option<(f32, Candidate)> = None;
+        for ci in 0..self.candidates.len() {
+            let mut c = self.candidates[ci];
+            let contrast = self.side_contrast(work, &c.quad);
+            let extension = self.extension(&c);
+            c.score *= (contrast / 40.0).clamp(0.1, 1.0) * (1.0 - 0.6 * extension);
+            if best.as_ref().is_none_or(|(s, _)| c.score > *s) {
+                best = Some((c.score, c));
+            }
+        }
+        let (score, c) = best?;
+        // A document's outline: at least a fifth of the smaller frame side of supported edge
+        // per side on average, and a real contrast across it.
+        let perimeter_support: f32 = score;
+        if perimeter_support < 0.6 * w.min(h) {
+            return None;
+        }
+        Some(c)
+    }
+
+    /// Least, over the four sides, of the median colour difference between points 3 px inside
+    /// and 3 px outside the side (working image, sum over R, G, B).
+    fn side_contrast(&self, work: &WorkImage, quad: &[Point; 4]) -> f32 {
+        let (w, h) = (work.width as isize, work.height as isize);
+        let centre = Point::new(
+            quad.iter().map(|p| p.x).sum::<f32>() / 4.0,
+            quad.iter().map(|p| p.y).sum::<f32>() / 4.0,
+        );
+        let mut least = f32::MAX;
+        let mut diffs = [0f32; 16];
+        for k in 0..4 {
+            let (p, q) = (quad[k], quad[(k + 1) % 4]);
+            let Some(line) = Line::through(p, q) else {
+                return 0.0;
+            };
+            let (mut nx, mut ny) = line.normal();
+            // Point the normal outwards.
+            if line.signed_distance(centre) > 0.0 {
+                nx = -nx;
+                ny = -ny;
+            }
+            let mut count = 0;
+            for s in 0..16 {
+                let f = 0.1 + 0.8 * (s as f32 + 0.5) / 16.0;
+                let m = Point::new(p.x + (q.x - p.x) * f, p.y + (q.y - p.y) * f);
+                let inside = ((m.x - 3.0 * nx).round() as isize, (m.y - 3.0 * ny).round() as isize);
+                let outside = ((m.x + 3.0 * nx).round() as isize, (m.y + 3.0 * ny).round() as isize);
+                let in_frame = |(x, y): (isize, isize)| x >= 0 && y >= 0 && x < w && y < h;
+                if !in_frame(inside) || !in_frame(outside) {
+                    continue;
+                }
+                let (i, o) = (
+                    (inside.1 * w + inside.0) as usize,
+                    (outside.1 * w + outside.0) as usize,
+                );
+                let d = (i32::from(work.r[i]) - i32::from(work.r[o])).abs()
+                    + (i32::from(work.g[i]) - i32::from(work.g[o])).abs()
+                    + (i32::from(work.b[i]) - i32::from(work.b[o])).abs();
+                diffs[count] = d as f32;
+                count += 1;
+            }
+            if count < 3 {
+                continue;
+            }
+            let d = &mut diffs[..count];
+            d.sort_unstable_by(f32::total_cmp);
+            least = least.min(d[count / 2]);
+        }
+        if least == f32::MAX {
+            0.0
+        } else {
+            least
+        }
+    }
+
+    /// How much the sides' lines carry on past the corners (0–1): a document's edges stop at
+    /// its corners, a table edge or a ruled line does not.
+    fn extension(&self, c: &Candidate) -> f32 {
+        let mut total = 0.0;
+        let mut count = 0.0;
+        for k in 0..4 {
+            let li = c.lines[k];
+            let hl = &self.lines[li];
+            let (p, q) = (c.quad[k], c.quad[(k + 1) % 4]);
+            let (tp, tq) = (hl.param_of(p), hl.param_of(q));
+            let len = (tq - tp).abs();
+            let reach = (0.2 * len).clamp(4.0, 25.0);
+            let dir = (tq - tp).signum();
+            for (t0, t1) in [(tp - dir * (reach + 2.0), tp - dir * 2.0), (tq + dir * 2.0, tq + dir * (reach + 2.0))] {
+                let (s, vis) = self.support_between(li, t0, t1);
+                if vis >= 3.0 {
+                    total += s / vis;
+                    count += 1.0;
+                }
+            }
+        }
+        if count == 0.0 {
+            0.0
+        } else {
+            total / count
+        }
+    }
+
+    /// Re-fits each side at full resolution to the sub-pixel position of the strongest colour
+    /// step across it, then measures how close to each corner the sides' evidence reaches.
+    fn refine(&mut self, work: &WorkImage, frame: &Frame<'_>, c: &Candidate) -> Outline {
+        let sx = frame.width as f32 / work.width as f32;
+        let sy = frame.height as f32 / work.height as f32;
+        let to_full = |p: Point| Point::new((p.x + 0.5) * sx - 0.5, (p.y + 0.5) * sy - 0.5);
+        let coarse = c.quad.map(to_full);
+        let radius = (1.5 * sx.max(sy) + 2.0).ceil();
+        let mut lines = [None; 4];
+        let mut strength = [0.0f32; 4];
+        for (k, slot) in lines.iter_mut().enumerate() {
+            let (p, q) = (coarse[k], coarse[(k + 1) % 4]);
+            if let Some((line, median)) = self.fit_side(frame, p, q, radius) {
+                // Keep the refined side only when it agrees with the coarse one.
+                let moved = line.signed_distance(p).abs().max(line.signed_distance(q).abs());
+                if moved <= 2.0 * radius {
+                    *slot = Some(line);
+                    strength[k] = median;
+                }
+            }
+        }
+        let mut quad = coarse;
+        let side = |k: usize| lines[k].or_else(|| Line::through(coarse[k], coarse[(k + 1) % 4]));
+        for k in 0..4 {
+            if let (Some(a), Some(b)) = (side((k + 3) % 4), side(k)) {
+                if let Some(p) = a.intersect(b) {
+                    if p.distance(coarse[k]) <= 3.0 * radius {
+                        quad[k] = p;
+                    }
+                }
+            }
+        }
+        let mut corner_gap = [0.0f32; 4];
+        for k in 0..4 {
+            let p = quad[k];
+            let inside = p.x >= 0.0
+                && p.y >= 0.0
+                && p.x <= (frame.width - 1) as f32
+                && p.y <= (frame.height - 1) as f32;
+            if !inside {
+                continue;
+            }
+            // Side k leaves corner k towards corner k+1; side k-1 arrives from corner k-1.
+            let before = quad[(k + 3) % 4];
+            let after = quad[(k + 1) % 4];
+            let g1 = self.gap_from_corner(frame, p, after, strength[k]);
+            let g2 = self.gap_from_corner(frame, p, before, strength[(k + 3) % 4]);
+            corner_gap[k] = g1.max(g2);
+        }
+        // Reorder to TL, TR, BR, BL and carry the per-corner and per-side figures along.
+        let perm = order_corners_perm(&quad);
+        let side_of = |j: usize| {
+            let (a, b) = (perm[j], perm[(j + 1) % 4]);
+            if b == (a + 1) % 4 {
+                a
+            } else {
+                b
+            }
+        };
+        let side_support = [0, 1, 2, 3].map(|j| c.cover[side_of(j)]);
+        let corner_gap = perm.map(|i| corner_gap[i]);
+        let quad = perm.map(|i| quad[i]);
+        Outline {
+            quad,
+            score: c.score,
+            side_support,
+            contrast: self.side_contrast(work, &c.quad),
+            corner_gap,
+        }
+    }
+
+    /// Fits a line to the strongest colour step across the segment `p → q` (full-resolution
+    /// pixels), searching `radius` pixels either side. Returns the line and the median step
+    /// strength of the points used.
+    fn fit_side(&mut self, frame: &Frame<'_>, p: Point, q: Point, radius: f32) -> Option<(Line, f32)> {
+        let line = Line::through(p, q)?;
+        let (nx, ny) = line.normal();
+        let len = p.distance(q);
+        let count = (len / 4.0).clamp(8.0, 64.0) as usize;
+        let r = radius as isize;
+        self.samples.clear();
+        self.strengths.clear();
+        let (fw, fh) = (frame.width as f32, frame.height as f32);
+        for s in 0..count {
+            let f = 0.1 + 0.8 * (s as f32 + 0.5) / count as f32;
+            let m = Point::new(p.x + (q.x - p.x) * f, p.y + (q.y - p.y) * f);
+            if m.x < 1.0 || m.y < 1.0 || m.x > fw - 2.0 || m.y > fh - 2.0 {
+                continue;
+            }
+            if let Some((offset, strength)) = strongest_step(frame, m, nx, ny, r) {
+                self.samples.push((Point::new(m.x + nx * offset, m.y + ny * offset), strength));
+                self.strengths.push(strength);
+            }
+        }
+        if self.samples.len() < 4 {
+            return None;
+        }
+        self.strengths.sort_unstable_by(f32::total_cmp);
+        let median = self.strengths[self.strengths.len() / 2];
+        self.samples.retain(|&(_, st)| st >= 0.4 * median);
+        let mut fit = Line::fit(&self.samples)?;
+        for _ in 0..2 {
+            let mut res: Vec<f32> = self.samples.iter().map(|&(pt, _)| fit.signed_distance(pt).abs()).collect();
+            res.sort_unstable_by(f32::total_cmp);
+            let cut = (2.5 * res[res.len() / 2]).max(1.0);
+            self.samples.retain(|&(pt, _)| fit.signed_distance(pt).abs() <= cut);
+            if self.samples.len() < 4 {
+                break;
+            }
+            fit = Line::fit(&self.samples)?;
+        }
+        Some((fit, median))
+    }
+
+    /// Walks from `corner` towards `other` along the side and returns how far (share of the
+    /// side's length, 0–0.5) the edge evidence is missing before it shows up steadily.
+    fn gap_from_corner(&self, frame: &Frame<'_>, corner: Point, other: Point, strength: f32) -> f32 {
+        if strength <= 0.0 {
+            return 0.0;
+        }
+        let Some(line) = Line::through(corner, other) else {
+            return 0.0;
+        };
+        let (nx, ny) = line.normal();
+        let (fw, fh) = (frame.width as f32, frame.height as f32);
+        let mut consecutive = 0;
+        for s in 0..50 {
+            let f = 0.01 * s as f32;
+            let m = Point::new(corner.x + (other.x - corner.x) * f, corner.y + (other.y - corner.y) * f);
+            if m.x < 1.0 || m.y < 1.0 || m.x > fw - 2.0 || m.y > fh - 2.0 {
+                consecutive = 0;
+                continue;
+            }
+            let found = strongest_step(frame, m, nx, ny, 2).is_some_and(|(_, st)| st >= 0.4 * strength);
+            if found {
+                consecutive += 1;
+                if consecutive == 3 {
+                    return (f - 0.02).max(0.0);
+                }
+            } else {
+                consecutive = 0;
+            }
+        }
+        0.5
+    }
+}
+
+/// Offset along the normal (pixels, sub-pixel) and strength (sum over R, G, B of the step
+/// between neighbouring samples) of the strongest colour step within `r` pixels of `m`.
+fn strongest_step(frame: &Frame<'_>, m: Point, nx: f32, ny: f32, r: isize) -> Option<(f32, f32)> {
+    let mut prev = frame.rgb_bilinear(m.x - nx * r as f32, m.y - ny * r as f32);
+    let mut steps = [0f32; 64];
+    let n = (2 * r) as usize;
+    if n == 0 || n > steps.len() {
+        return None;
+    }
+    for (k, step) in steps.iter_mut().enumerate().take(n) {
+        let o = (k as isize - r + 1) as f32;
+        let cur = frame.rgb_bilinear(m.x + nx * o, m.y + ny * o);
+        *step = (cur[0] - prev[0]).abs() + (cur[1] - prev[1]).abs() + (cur[2] - prev[2]).abs();
+        prev = cur;
+    }
+    let (best, &v) = steps[..n].iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1))?;
+    if v < 6.0 {
+        return None;
+    }
+    // Parabola through the peak and its neighbours for a sub-pixel position.
+    let mut delta = 0.0;
+    if best > 0 && best + 1 < n {
+        let (a, c) = (steps[best - 1], steps[best + 1]);
+        let denom = a - 2.0 * v + c;
+        if denom.abs() > 1e-6 {
+            delta = (0.5 * (a - c) / denom).clamp(-0.5, 0.5);
+        }
+    }
+    // Step k lies between samples at offsets k - r and k - r + 1.
+    Some((best as f32 - r as f32 + 0.5 + delta, v))
+}
+
+/// Smallest angle between two line normals, radians (0–π/2).
+fn angle_between(a: f32, b: f32) -> f32 {
+    let d = (a - b).rem_euclid(PI);
+    d.min(PI - d)
+}
+
+/// Mean of two line angles that are close modulo π.
+fn mean_direction(a: f32, b: f32) -> f32 {
+    let mut d = b - a;
+    if d > PI / 2.0 {
+        d -= PI;
+    } else if d < -PI / 2.0 {
+        d += PI;
+    }
+    (a + d / 2.0).rem_euclid(PI)
+}
+
+fn same_line(a: Line, b: Line, max_angle: f32, max_rho: f32) -> bool {
+    let d = (a.theta - b.theta).abs();
+    if d < max_angle {
+        (a.rho - b.rho).abs() < max_rho
+    } else if (PI - d) < max_angle {
+        (a.rho + b.rho).abs() < max_rho
+    } else {
+        false
+    }
+}
+
+/// Parameter range of `line` inside the rectangle `[x0, x1] × [y0, y1]` (Liang–Barsky), or
+/// `None` when it misses it.
+fn clip_to_rect(line: Line, x0: f32, y0: f32, x1: f32, y1: f32) -> Option<(f32, f32)> {
+    let (c, s) = line.normal();
+    let (dx, dy) = line.direction();
+    let (px, py) = (line.rho * c, line.rho * s);
+    let mut lo = f32::NEG_INFINITY;
+    let mut hi = f32::INFINITY;
+    for (p, d, min, max) in [(px, dx, x0, x1), (py, dy, y0, y1)] {
+        if d.abs() < 1e-6 {
+            if p < min || p > max {
+                return None;
+            }
+        } else {
+            let (a, b) = ((min - p) / d, (max - p) / d);
+            lo = lo.max(a.min(b));
+            hi = hi.min(a.max(b));
+        }
+    }
+    (hi > lo).then_some((lo, hi))
+}
+
+/// 1 for quads whose side ratio is near a known document's (ID-1, passport page, A4, US
+/// letter), less for others; perspective is allowed for by the tolerance.
+fn aspect_factor(q: &[Point; 4]) -> f32 {
+    let horizontal = q[0].distance(q[1]) + q[2].distance(q[3]);
+    let vertical = q[1].distance(q[2]) + q[3].distance(q[0]);
+    let ratio = (horizontal / vertical.max(1e-3)).max(vertical / horizontal.max(1e-3));
+    if ratio > 8.0 {
+        return 0.2;
+    }
+    const KNOWN: [f32; 4] = [85.60 / 53.98, 125.0 / 88.0, 297.0 / 210.0, 11.0 / 8.5];
+    let dist = KNOWN
+        .iter()
+        .map(|k| (ratio / k).ln().abs())
+        .fold(f32::MAX, f32::min);
+    if dist < 0.12 {
+        1.0
+    } else {
+        (1.0 - 0.8 * (dist - 0.12)).max(0.75)
+    }
+}

@@ -1,0 +1,78 @@
+//! The quality report: a public contract read by the browser widget, the CLI and other tools.
+
+use serde::Serialize;
+
+use crate::verdict::Problem;
+
+/// What the engine concluded about one frame.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// True when no problem was found.
+    pub ready: bool,
+    /// Problems found, most important first (see [`Problem::ALL`] for the order).
+    pub problems: Vec<Problem>,
+    /// The document's corners `[[x, y], …]` in image pixels: TL, TR, BR, BL, clockwise on
+    /// screen; corners may lie outside the image when cut off. `None` when no document.
+    pub quad: Option<[[f32; 2]; 4]>,
+    /// One short sentence for the person about the most important problem.
+    pub message: String,
+    /// The figures behind each decision.
+    pub metrics: Metrics,
+}
+
+/// The raw figures behind each decision, each with its unit. Fractions are 0–1, luma 0–255,
+/// lengths image pixels of the analysed frame.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct Metrics {
+    /// Whether a document outline was found.
+    pub document_found: bool,
+    /// Outline hypothesis score (unitless; 0 when none).
+    pub outline_score: f32,
+    /// Colour difference across the outline's weakest side (sum of R, G, B steps, 0–765).
+    pub outline_contrast: f32,
+    /// Share of each side's visible length with edge evidence (TL→TR, TR→BR, BR→BL, BL→TL).
+    pub side_support: [f32; 4],
+    /// Share of the frame covered by the document (its in-frame part).
+    pub area_fraction: f32,
+    /// Length of the document's longest side, pixels.
+    pub document_px: f32,
+    /// Largest departure of a corner angle from 90°, degrees.
+    pub max_corner_angle_deviation_deg: f32,
+    /// Per corner (TL, TR, BR, BL): inside the frame.
+    pub corners_in_frame: [bool; 4],
+    /// Per corner: inside the frame and reached by the document's edges (not covered).
+    pub corners_visible: [bool; 4],
+    /// Per corner: how far the edges stop short of it, share of the side's length.
+    pub corner_gap: [f32; 4],
+    /// Mean luma of the document (of the whole frame when there is none).
+    pub mean_luma: f32,
+    /// Share of the document's pixels with luma ≥ 250.
+    pub clipped_fraction: f32,
+    /// Share of the document's pixels with luma ≤ 20.
+    pub dark_fraction: f32,
+    /// Brightest over darkest part of the document's paper (1 = even light).
+    pub light_ratio: f32,
+    /// Largest glare blob's share of the document.
+    pub glare_fraction: f32,
+    /// All glare pixels' share of the document.
+    pub glare_total_fraction: f32,
+    /// Largest glare blob's box `[x0, y0, x1, y1]`, image pixels; `None` when no glare pixel.
+    pub glare_box: Option<[f32; 4]>,
+    /// Sharpness of the document, 0 (smeared) – 1 (crisp); `None` when it has too few strong
+    /// edges to judge.
+    pub sharpness: Option<f32>,
+    /// Strong edges the sharpness was measured on.
+    pub sharpness_edges: u32,
+    /// Chroma spread of the document around its white balance, 0–255 (0 = black and white).
+    pub colourfulness: f32,
+    /// Largest corner movement since the previous frame, share of the document's diagonal;
+    /// `None` for a still or the first frame.
+    pub motion: Option<f32>,
+}
+
+/// Rounds to `digits` decimals, so that reports stay short and stable.
+#[must_use]
+pub fn round(v: f32, digits: i32) -> f32 {
+    let f = 10f32.powi(digits);
+    (v * f).round() / f
+}

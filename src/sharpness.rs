@@ -1,0 +1,180 @@
+//! Sharpness of the document: how steep its own strong edges (text, photo, guilloche) are
+//! compared with their height, at a scale set by the document's size.
+//!
+//! At each strong edge found along sampled rows (and, separately, columns) inside the
+//! document, the steepest one-pixel step is compared with a quarter of the step across four
+//! pixels: a crisp edge takes a large part of its rise in one pixel (ratio up to 4), a blurred
+//! edge spreads it evenly (ratio 1). The ratio does not depend on the edge's contrast, so
+//! print density and lighting cancel out. The document is first sampled so that its long
+//! side spans about [`TARGET_DOC_PX`] pixels, which makes the score a property of the
+//! document, not of the camera's resolution. Motion blur flattens edges across the motion
+//! only, so the score is the lesser of the two directions. Score: `(ratio − 1) / 1.5`,
+//! clamped to 0–1.
+
+use crate::frame::Frame;
+use crate::geometry::Point;
+use crate::region::Region;
+
+/// Long side, in sampled pixels, the document is measured at.
+pub const TARGET_DOC_PX: f32 = 640.0;
+/// Least rise across four samples (luma levels) for an edge to be measured.
+const MIN_RISE: i32 = 24;
+/// Rows (and columns) sampled across the document.
+const LINES: usize = 96;
+
+/// Sharpness figures.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Sharpness {
+    /// The score, 0 (smeared) – 1 (crisp); `None` when the document has too few strong edges
+    /// to judge.
+    pub score: Option<f32>,
+    /// Strong edges measured.
+    pub edges: u32,
+}
+
+/// Reusable signal buffer.
+#[derive(Debug, Default)]
+pub struct SharpnessScratch {
+    line: Vec<i32>,
+    region: Region,
+}
+
+/// Measures the sharpness of the document with full-resolution outline `quad` in `frame`.
+pub fn measure_sharpness(frame: &Frame<'_>, quad: &[Point; 4], scratch: &mut SharpnessScratch) -> Sharpness {
+    let long = (0..4).map(|k| quad[k].distance(quad[(k + 1) % 4])).fold(0.0f32, f32::max);
+    let step = (long / TARGET_DOC_PX).round().max(1.0) as usize;
+    // Stay clear of the document's border, where the background meets it.
+    scratch.region.fill(quad, frame.width, frame.height, 0.06);
+    let spans = &scratch.region.spans;
+    if spans.len() < 8 {
+        return Sharpness::default();
+    }
+    let mut totals = [(0.0f64, 0u32); 2];
+    // Horizontal pass: rows of the region.
+    let row_stride = (spans.len() / LINES).max(step);
+    for &(y, x0, x1) in spans.iter().step_by(row_stride) {
+        scratch.line.clear();
+        let mut x = x0;
+        while x + step <= x1 {
+            let mut s = 0i32;
+            for xx in x..x + step {
+                s += i32::from(frame.luma_at(xx as isize, y as isize));
+            }
+            scratch.line.push(s / step as i32);
+            x += step;
+        }
+        accumulate(&scratch.line, &mut totals[0]);
+    }
+    // Vertical pass: columns, each limited to the rows where the region covers it.
+    let x_min = spans.iter().map(|s| s.1).min().unwrap_or(0);
+    let x_max = spans.iter().map(|s| s.2).max().unwrap_or(0);
+    let col_stride = ((x_max - x_min) / LINES).max(step).max(1);
+    let mut x = x_min;
+    while x < x_max {
+        scratch.line.clear();
+        let mut i = 0;
+        while i + step <= spans.len() {
+            let inside = spans[i..i + step].iter().all(|&(_, a, b)| a <= x && x < b);
+            if inside {
+                let mut s = 0i32;
+                for &(y, _, _) in &spans[i..i + step] {
+                    s += i32::from(frame.luma_at(x as isize, y as isize));
+                }
+                scratch.line.push(s / step as i32);
+            } else if !scratch.line.is_empty() {
+                accumulate(&scratch.line, &mut totals[1]);
+                scratch.line.clear();
+            }
+            i += step;
+        }
+        accumulate(&scratch.line, &mut totals[1]);
+        x += col_stride;
+    }
+    let edges = totals[0].1 + totals[1].1;
+    let score = |(sum, n): (f64, u32)| (n >= 12).then(|| ((sum / f64::from(n)) as f32 - 1.0) / 1.5);
+    let score = match (score(totals[0]), score(totals[1])) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    Sharpness {
+        score: score.map(|s| s.clamp(0.0, 1.0)),
+        edges,
+    }
+}
+
+/// Adds the steepness ratio of each strong edge of a 1-D signal to `(sum, count)`. Only the
+/// position where the four-sample rise peaks is used, so each edge counts once.
+fn accumulate(s: &[i32], total: &mut (f64, u32)) {
+    if s.len() < 7 {
+        return;
+    }
+    let rise = |k: usize| (s[k + 2] - s[k - 2]).abs();
+    for k in 3..s.len() - 3 {
+        let r = rise(k);
+        if r < MIN_RISE || r < rise(k - 1) || r <= rise(k + 1) {
+            continue;
+        }
+        let steepest = (k - 2..k + 2).map(|j| (s[j + 1] - s[j]).abs()).max().unwrap_or(0);
+        total.0 += f64::from(steepest) * 4.0 / f64::from(r);
+        total.1 += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Vertical and horizontal bars, optionally box-blurred by `blur` pixels.
+    fn bars(w: usize, h: usize, blur: usize) -> Vec<u8> {
+        let base = |x: usize, y: usize| -> i32 { if (x / 9 + y / 9) % 2 == 0 { 40 } else { 210 } };
+        let mut out = Vec::with_capacity(w * h * 4);
+        for y in 0..h {
+            for x in 0..w {
+                let (mut s, mut n) = (0, 0);
+                for dy in 0..=2 * blur {
+                    for dx in 0..=2 * blur {
+                        let (xx, yy) = ((x + dx).saturating_sub(blur).min(w - 1), (y + dy).saturating_sub(blur).min(h - 1));
+                        s += base(xx, yy);
+                        n += 1;
+                    }
+                }
+                let v = (s / n) as u8;
+                out.extend_from_slice(&[v, v, v, 255]);
+            }
+        }
+        out
+    }
+
+    fn full_quad(w: usize, h: usize) -> [Point; 4] {
+        [
+            Point::new(0.0, 0.0),
+            Point::new(w as f32 - 1.0, 0.0),
+            Point::new(w as f32 - 1.0, h as f32 - 1.0),
+            Point::new(0.0, h as f32 - 1.0),
+        ]
+    }
+
+    #[test]
+    fn blur_lowers_the_score() {
+        let (w, h) = (200, 120);
+        let mut scratch = SharpnessScratch::default();
+        let mut last = f32::MAX;
+        for blur in [0, 1, 2, 4] {
+            let px = bars(w, h, blur);
+            let f = Frame::new(&px, w as u32, h as u32).unwrap();
+            let s = measure_sharpness(&f, &full_quad(w, h), &mut scratch);
+            let score = s.score.unwrap();
+            assert!(score <= last, "blur {blur}: {score} > {last}");
+            last = score;
+        }
+        assert!(last < 0.2, "{last}");
+    }
+
+    #[test]
+    fn flat_document_cannot_be_judged() {
+        let px = vec![128u8; 50 * 40 * 4];
+        let f = Frame::new(&px, 50, 40).unwrap();
+        let s = measure_sharpness(&f, &full_quad(50, 40), &mut SharpnessScratch::default());
+        assert_eq!(s.score, None);
+    }
+}
