@@ -149,6 +149,7 @@ impl Analyzer {
         m.outline_contrast = round(outline.contrast, 1);
         m.side_support = outline.side_support.map(|v| round(v, 3));
         m.corner_gap = outline.corner_gap.map(|v| round(v, 3));
+        m.corner_oddness = outline.corner_oddness.map(|v| round(v, 3));
 
         // Framing.
         let long = (0..4).map(|k| q[k].distance(q[(k + 1) % 4])).fold(0.0f32, f32::max);
@@ -156,7 +157,9 @@ impl Analyzer {
         let in_frame = q.map(|p| p.x >= -tol && p.y >= -tol && p.x <= fw - 1.0 + tol && p.y <= fh - 1.0 + tol);
         m.corners_in_frame = in_frame;
         for k in 0..4 {
-            m.corners_visible[k] = in_frame[k] && outline.corner_gap[k] <= o.max_corner_gap;
+            m.corners_visible[k] = in_frame[k]
+                && outline.corner_gap[k] <= o.max_corner_gap
+                && outline.corner_oddness[k] <= o.max_corner_oddness;
         }
         m.area_fraction = round(area_in_frame(&q, fw, fh) / (fw * fh), 4);
         m.document_px = round(long, 1);

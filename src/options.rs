@@ -74,9 +74,14 @@ pub struct Options {
     /// share of the document's longer side (0–1).
     pub corner_outside_tolerance: f32,
     /// `corner_covered` when the document's edges stop short of an in-frame corner by more
-    /// than this share of the side's length (0–1). Rounded ID-1 corners stop short by 4–6%;
-    /// a thumb over a corner by 10–30%.
+    /// than this share of the side's length (0–1). Measured where the colours either side of
+    /// the line differ: rounded ID-1 corners stop short by 0–4% (devset good frames ≤ 4%); a
+    /// thumb over a corner by 7–30%.
     pub max_corner_gap: f32,
+    /// `corner_covered` also when the very corner looks unlike both the document and the
+    /// background nearby by more than this multiple of the contrast across its sides (a thumb
+    /// whose tip just covers the corner; devset good corners stay below 0.7).
+    pub max_corner_oddness: f32,
     /// `too_dark` below this mean luma of the document (0–255). Devset dark frames: ≤ 40.
     pub min_mean_luma: f32,
     /// `too_bright` above this share of the document's pixels clipped (luma ≥ 250, 0–1).
@@ -119,7 +124,8 @@ impl Options {
             min_document_px: s.framing.pick(300.0, 400.0, 600.0),
             max_corner_angle_deviation_deg: s.framing.pick(40.0, 32.0, 24.0),
             corner_outside_tolerance: 0.01,
-            max_corner_gap: 0.10,
+            max_corner_gap: 0.06,
+            max_corner_oddness: 1.0,
             min_mean_luma: s.exposure.pick(45.0, 60.0, 75.0),
             max_clipped_fraction: s.exposure.pick(0.4, 0.25, 0.15),
             max_mean_luma: s.exposure.pick(235.0, 225.0, 215.0),
@@ -149,13 +155,14 @@ impl Options {
     /// # Errors
     /// [`FrameError::InvalidOption`] naming the first field that is out of range.
     pub fn validate(&self) -> Result<(), FrameError> {
-        let checks: [(&'static str, f32, f32, f32); 14] = [
+        let checks: [(&'static str, f32, f32, f32); 15] = [
             ("min_area_fraction", self.min_area_fraction, 0.0, 1.0),
             ("max_area_fraction", self.max_area_fraction, 0.0, 1.0),
             ("min_document_px", self.min_document_px, 0.0, 100_000.0),
             ("max_corner_angle_deviation_deg", self.max_corner_angle_deviation_deg, 0.0, 90.0),
             ("corner_outside_tolerance", self.corner_outside_tolerance, 0.0, 1.0),
             ("max_corner_gap", self.max_corner_gap, 0.0, 1.0),
+            ("max_corner_oddness", self.max_corner_oddness, 0.0, 100.0),
             ("min_mean_luma", self.min_mean_luma, 0.0, 255.0),
             ("max_clipped_fraction", self.max_clipped_fraction, 0.0, 1.0),
             ("max_mean_luma", self.max_mean_luma, 0.0, 255.0),

@@ -21,10 +21,13 @@ const ANGLE_BINS: usize = 180;
 /// Each edge pixel votes for angles within this many bins of its gradient direction.
 const VOTE_SPREAD: isize = 2;
 /// Lines kept from the Hough accumulator.
-const MAX_LINES: usize = 40;
+const MAX_LINES: usize = 120;
+/// Marks the unseen side of a three-sided hypothesis.
+const OPEN_SIDE: usize = usize::MAX;
 /// Candidates that get the full (contrast, extension) scoring.
 const MAX_FINALISTS: usize = 32;
-/// Least Sobel magnitude (on 0–255 channels, Sobel gain 4) that counts as an edge.
+/// Least Sobel magnitude (on 0–255 channels, Sobel gain 4) that counts as an edge, in a
+/// frame of full contrast; dim, flat frames get down to half of it (see `gradients`).
 const MIN_EDGE_MAGNITUDE: u16 = 24;
 /// Hough votes (working pixels of supporting edge) a line needs.
 const MIN_LINE_VOTES: u32 = 10;
@@ -45,6 +48,9 @@ pub struct Outline {
     /// short of the corner, the larger of the two sides that meet there. 0 for corners
     /// outside the frame.
     pub corner_gap: [f32; 4],
+    /// Per corner: how unlike both the document and the background the very corner looks, as
+    /// a multiple of the contrast across the sides nearby (0 for corners outside the frame).
+    pub corner_oddness: [f32; 4],
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -94,6 +100,10 @@ pub struct OutlineFinder {
     peaks: Vec<(u32, usize, usize)>,
     support: Vec<u16>,
     pairs: Vec<(usize, usize, f32)>,
+    corners: Vec<Option<(Point, bool)>>,
+    parallel: Vec<bool>,
+    adjacency: Vec<usize>,
+    adjacency_start: Vec<usize>,
     candidates: Vec<Candidate>,
     samples: Vec<(Point, f32)>,
     strengths: Vec<f32>,
@@ -146,11 +156,21 @@ impl OutlineFinder {
                 self.mag[i] = (best.2 as f32).sqrt() as u16;
             }
         }
+        // A dim or flat frame (a dark room) has all its steps scaled down: lower the bar with
+        // the frame's luma range, but not into the noise.
+        let mut hist = [0u32; 256];
+        for &l in &work.luma {
+            hist[usize::from(l)] += 1;
+        }
+        let count = work.luma.len() as u32;
+        let range = crate::lighting::percentile(&hist, count, 0.98) - crate::lighting::percentile(&hist, count, 0.02);
+        let threshold = ((range / 200.0) * f32::from(MIN_EDGE_MAGNITUDE))
+            .clamp(f32::from(MIN_EDGE_MAGNITUDE) / 2.0, f32::from(MIN_EDGE_MAGNITUDE)) as u16;
         for y in 1..h - 1 {
             for x in 1..w - 1 {
                 let i = y * w + x;
                 let m = self.mag[i];
-                if m < MIN_EDGE_MAGNITUDE {
+                if m < threshold {
                     continue;
                 }
                 let (gx, gy) = (i32::from(self.gx[i]).abs(), i32::from(self.gy[i]).abs());
@@ -315,20 +335,50 @@ impl OutlineFinder {
         (s.max(0.0), hi - lo)
     }
 
-    /// Scores every quadrilateral made of two pairs of roughly opposite lines and returns the
-    /// best one, or `None` when none is convincing.
+    /// Whether line `li` has edge evidence right next to `p` (a point on it) on one side:
+    /// what a document's side shows at its corner. Rounded card corners are allowed for by
+    /// starting the look a little away from the corner and asking for a third of the window.
+    fn reaches(&self, li: usize, p: Point) -> bool {
+        let t = self.lines[li].param_of(p);
+        [(t + 2.0, t + 24.0), (t - 24.0, t - 2.0)].into_iter().any(|(a, b)| {
+            let (s, vis) = self.support_between(li, a, b);
+            vis >= 4.0 && s >= 0.35 * vis
+        })
+    }
+
+    /// Scores the quadrilaterals made of two pairs of roughly opposite lines of which at least
+    /// three corners are seen (a thumb may hide the fourth; a corner outside the frame counts
+    /// as seen), and the three-sided ones whose fourth side lies beyond the frame; returns the
+    /// best, or `None` when none is convincing.
     fn best_candidate(&mut self, work: &WorkImage) -> Option<Candidate> {
         let (w, h) = (work.width as f32, work.height as f32);
         let n = self.lines.len();
+        let in_frame = |p: Point| p.x >= 0.0 && p.y >= 0.0 && p.x <= w - 1.0 && p.y <= h - 1.0;
+        // Corner table: where two lines cross and whether both reach the crossing.
+        self.corners.clear();
+        self.corners.resize(n * n, None);
+        for i in 0..n {
+            for j in i + 1..n {
+                let (a, b) = (self.lines[i].line, self.lines[j].line);
+                if angle_between(a.theta, b.theta) < 45.0_f32.to_radians() {
+                    continue;
+                }
+                let Some(p) = a.intersect(b) else { continue };
+                if p.x < -0.5 * w || p.x > 1.5 * w || p.y < -0.5 * h || p.y > 1.5 * h {
+                    continue;
+                }
+                let seen = !in_frame(p) || (self.reaches(i, p) && self.reaches(j, p));
+                self.corners[i * n + j] = Some((p, seen));
+                self.corners[j * n + i] = Some((p, seen));
+            }
+        }
         self.pairs.clear();
         for i in 0..n {
             for j in i + 1..n {
                 let (a, b) = (self.lines[i].line, self.lines[j].line);
-                let diff = angle_between(a.theta, b.theta);
-                if diff > 30.0_f32.to_radians() {
+                if angle_between(a.theta, b.theta) > 30.0_f32.to_radians() {
                     continue;
                 }
-                // Distance between the lines at the middle of line i's visible stretch.
                 let mid = self.lines[i].point_at(0.5 * (self.lines[i].t_min + self.lines[i].t_max));
                 if b.signed_distance(mid).abs() < 6.0 {
                     continue;
@@ -336,81 +386,62 @@ impl OutlineFinder {
                 self.pairs.push((i, j, mean_direction(a.theta, b.theta)));
             }
         }
-        let frame_area = w * h;
-        self.candidates.clear();
-        for pi in 0..self.pairs.len() {
-            for qi in pi + 1..self.pairs.len() {
-                let (a1, a2, ta) = self.pairs[pi];
-                let (b1, b2, tb) = self.pairs[qi];
-                if angle_between(ta, tb) < 50.0_f32.to_radians() {
-                    continue;
+        // Parallel-and-apart table and, per line, the lines it makes a seen corner with.
+        self.parallel.clear();
+        self.parallel.resize(n * n, false);
+        for &(i, j, _) in &self.pairs {
+            self.parallel[i * n + j] = true;
+            self.parallel[j * n + i] = true;
+        }
+        self.adjacency.clear();
+        self.adjacency_start.clear();
+        for i in 0..n {
+            self.adjacency_start.push(self.adjacency.len());
+            for j in 0..n {
+                if matches!(self.corners[i * n + j], Some((_, true))) {
+                    self.adjacency.push(j);
                 }
-                if a1 == b1 || a1 == b2 || a2 == b1 || a2 == b2 {
-                    continue;
-                }
-                let sides = [a1, b2, a2, b1];
-                let l = |k: usize| self.lines[sides[k]].line;
-                let corners = [
-                    l(3).intersect(l(0)),
-                    l(0).intersect(l(1)),
-                    l(1).intersect(l(2)),
-                    l(2).intersect(l(3)),
-                ];
-                let [Some(c0), Some(c1), Some(c2), Some(c3)] = corners else {
-                    continue;
-                };
-                let quad = [c0, c1, c2, c3];
-                if quad
-                    .iter()
-                    .any(|p| p.x < -0.5 * w || p.x > 1.5 * w || p.y < -0.5 * h || p.y > 1.5 * h)
-                {
-                    continue;
-                }
-                if !is_convex(&quad) {
-                    continue;
-                }
-                let area = signed_area(&quad).abs();
-                if area < 0.002 * frame_area {
-                    continue;
-                }
-                let mut supported = 0.0;
-                let mut cover = [0.0f32; 4];
-                let mut ok = true;
-                for k in 0..4 {
-                    let li = sides[k];
-                    let (p, q) = (quad[k], quad[(k + 1) % 4]);
-                    let hl = &self.lines[li];
-                    let (s, vis) = self.support_between(li, hl.param_of(p), hl.param_of(q));
-                    let len = p.distance(q);
-                    if vis < 5.0 || vis < 0.3 * len {
-                        ok = false;
-                        break;
-                    }
-                    cover[k] = s / vis;
-                    if cover[k] < 0.3 {
-                        ok = false;
-                        break;
-                    }
-                    supported += s;
-                }
-                if !ok {
-                    continue;
-                }
-                let min_cover = cover.iter().copied().fold(1.0f32, f32::min);
-                let score = supported * min_cover.sqrt() * aspect_factor(&quad);
-                self.candidates.push(Candidate {
-                    lines: sides,
-                    quad,
-                    score,
-                    cover,
-                });
             }
         }
+        self.adjacency_start.push(self.adjacency.len());
+        // Quads a-b-c-d with seen corners (a,b), (b,c), (c,d); corner (d,a) may be hidden.
+        // Each quad is met several times; the canonical visit is kept.
+        self.candidates.clear();
+        let adj = |i: usize| self.adjacency_start[i]..self.adjacency_start[i + 1];
+        for a in 0..n {
+            for bi in adj(a) {
+                let b = self.adjacency[bi];
+                for ci in adj(b) {
+                    let c = self.adjacency[ci];
+                    if c == a || !self.parallel[a * n + c] {
+                        continue;
+                    }
+                    for di in adj(c) {
+                        let d = self.adjacency[di];
+                        if d == b || d == a || !self.parallel[b * n + d] {
+                            continue;
+                        }
+                        let Some((p_da, seen_da)) = self.corners[d * n + a] else {
+                            continue;
+                        };
+                        let canonical = if seen_da { a < b.min(c).min(d) && b < d } else { a < d };
+                        if !canonical {
+                            continue;
+                        }
+                        let corner = |x: usize, y: usize| self.corners[x * n + y].map_or(Point::default(), |c| c.0);
+                        let quad = [p_da, corner(a, b), corner(b, c), corner(c, d)];
+                        if let Some(cand) = self.score_quad([a, b, c, d], quad, w, h) {
+                            self.candidates.push(cand);
+                        }
+                    }
+                }
+            }
+        }
+        self.open_candidates(w, h);
         if self.candidates.is_empty() {
             return None;
         }
-        self.candidates
-            .sort_unstable_by(|a, b| b.score.total_cmp(&a.score));
+        self.candidates.sort_unstable_by(|a, b| b.score.total_cmp(&a.score));
         self.candidates.truncate(MAX_FINALISTS);
         let mut best: Option<(f32, Candidate)> = None;
         for ci in 0..self.candidates.len() {
@@ -423,13 +454,141 @@ impl OutlineFinder {
             }
         }
         let (score, c) = best?;
-        // A document's outline: at least a fifth of the smaller frame side of supported edge
-        // per side on average, and a real contrast across it.
-        let perimeter_support: f32 = score;
-        if perimeter_support < 0.6 * w.min(h) {
+        let contrast = self.side_contrast(work, &c.quad);
+        let perimeter: f32 = (0..4).map(|k| c.quad[k].distance(c.quad[(k + 1) % 4])).sum();
+        if std::env::var_os("DOCCHECK_DEBUG").is_some() {
+            eprintln!(
+                "best: score {score:.1} perimeter {perimeter:.1} cover {:?} contrast {contrast:.1} lines {} cands {}",
+                c.cover,
+                self.lines.len(),
+                self.candidates.len()
+            );
+        }
+        if score < 40.0 {
             return None;
         }
         Some(c)
+    }
+
+    /// Edge support and shape score of a closed hypothesis; `None` when a side is too short,
+    /// mostly outside the frame or poorly supported.
+    fn score_quad(&self, sides: [usize; 4], quad: [Point; 4], w: f32, h: f32) -> Option<Candidate> {
+        if !is_convex(&quad) || signed_area(&quad).abs() < 0.002 * w * h {
+            return None;
+        }
+        let mut supported = 0.0;
+        let mut cover = [0.0f32; 4];
+        for k in 0..4 {
+            let li = sides[k];
+            let (p, q) = (quad[k], quad[(k + 1) % 4]);
+            let hl = &self.lines[li];
+            let (s, vis) = self.support_between(li, hl.param_of(p), hl.param_of(q));
+            let len = p.distance(q);
+            if vis < 5.0 || vis < 0.3 * len {
+                return None;
+            }
+            cover[k] = s / vis;
+            if cover[k] < 0.3 {
+                return None;
+            }
+            supported += s;
+        }
+        let min_cover = cover.iter().copied().fold(1.0f32, f32::min);
+        Some(Candidate {
+            lines: sides,
+            quad,
+            score: supported * min_cover.sqrt() * aspect_factor(&quad),
+            cover,
+        })
+    }
+
+    /// Three-sided hypotheses: a side with both its corners seen, and two roughly parallel
+    /// sides leaving them that run out of the frame. The fourth side lies beyond the frame;
+    /// it is placed parallel to the seen one at the distance a known document's aspect ratio
+    /// gives, the least that puts it outside the frame.
+    fn open_candidates(&mut self, w: f32, h: f32) {
+        let n = self.lines.len();
+        let in_frame = |p: Point| p.x >= 0.0 && p.y >= 0.0 && p.x <= w - 1.0 && p.y <= h - 1.0;
+        for pi in 0..self.pairs.len() {
+            let (a, c, ta) = self.pairs[pi];
+            for b in 0..n {
+                if b == a || b == c || angle_between(self.lines[b].line.theta, ta) < 50.0_f32.to_radians() {
+                    continue;
+                }
+                let (Some((p1, true)), Some((p2, true))) = (self.corners[a * n + b], self.corners[b * n + c]) else {
+                    continue;
+                };
+                if !in_frame(p1) || !in_frame(p2) {
+                    continue;
+                }
+                let base = p1.distance(p2);
+                if base < 8.0 {
+                    continue;
+                }
+                // Along a and c, away from b, towards where their support lies.
+                let away = |li: usize, p: Point| -> Option<((f32, f32), f32)> {
+                    let hl = &self.lines[li];
+                    let t = hl.param_of(p);
+                    let (fwd, _) = self.support_between(li, t, t + 30.0);
+                    let (bwd, _) = self.support_between(li, t - 30.0, t);
+                    let (dx, dy) = hl.line.direction();
+                    let (sign, exit) = if fwd >= bwd { (1.0, hl.t_max - t) } else { (-1.0, t - hl.t_min) };
+                    let (s, vis) = self.support_between(li, t, t + sign * exit);
+                    (vis >= 5.0 && s >= 0.5 * vis).then_some(((dx * sign, dy * sign), exit))
+                };
+                let (Some((ua, ea)), Some((uc, ec))) = (away(a, p1), away(c, p2)) else {
+                    continue;
+                };
+                // Both sides must head the same way, away from b.
+                if ua.0 * uc.0 + ua.1 * uc.1 < 0.8 {
+                    continue;
+                }
+                let reach = ea.max(ec) + 2.0;
+                let Some(len) = [1.0 / 1.586, 1.0 / 1.42, 1.42, 1.586]
+                    .iter()
+                    .map(|r| r * base)
+                    .find(|&l| l > reach)
+                else {
+                    continue;
+                };
+                let q3 = Point::new(p1.x + ua.0 * len, p1.y + ua.1 * len);
+                let q2 = Point::new(p2.x + uc.0 * len, p2.y + uc.1 * len);
+                let quad = [p1, p2, q2, q3];
+                if !is_convex(&quad) || signed_area(&quad).abs() < 0.002 * w * h {
+                    continue;
+                }
+                let mut supported = 0.0;
+                let mut cover = [1.0f32; 4];
+                for (k, li, from, dist) in [(0usize, b, p1, 0.0f32), (1, c, p2, ec), (3, a, p1, ea)] {
+                    let hl = &self.lines[li];
+                    let (s, vis) = if k == 0 {
+                        self.support_between(li, hl.param_of(p1), hl.param_of(p2))
+                    } else {
+                        let t = hl.param_of(from);
+                        let dir = if k == 1 { uc } else { ua };
+                        let sign = if dir.0 * hl.line.direction().0 + dir.1 * hl.line.direction().1 >= 0.0 { 1.0 } else { -1.0 };
+                        self.support_between(li, t, t + sign * dist)
+                    };
+                    if vis < 5.0 {
+                        cover[k] = 0.0;
+                        continue;
+                    }
+                    cover[k] = s / vis;
+                    supported += s;
+                }
+                cover[2] = cover[1];
+                if cover.iter().any(|&v| v < 0.5) {
+                    continue;
+                }
+                let min_cover = cover.iter().copied().fold(1.0f32, f32::min);
+                self.candidates.push(Candidate {
+                    lines: [b, c, OPEN_SIDE, a],
+                    quad,
+                    score: 0.85 * supported * min_cover.sqrt(),
+                    cover,
+                });
+            }
+        }
     }
 
     /// Least, over the four sides, of the median colour difference between points 3 px inside
@@ -494,6 +653,9 @@ impl OutlineFinder {
         let mut count = 0.0;
         for k in 0..4 {
             let li = c.lines[k];
+            if li == OPEN_SIDE {
+                continue;
+            }
             let hl = &self.lines[li];
             let (p, q) = (c.quad[k], c.quad[(k + 1) % 4]);
             let (tp, tq) = (hl.param_of(p), hl.param_of(q));
@@ -548,6 +710,7 @@ impl OutlineFinder {
             }
         }
         let mut corner_gap = [0.0f32; 4];
+        let mut corner_oddness = [0.0f32; 4];
         for k in 0..4 {
             let p = quad[k];
             let inside = p.x >= 0.0
@@ -560,9 +723,10 @@ impl OutlineFinder {
             // Side k leaves corner k towards corner k+1; side k-1 arrives from corner k-1.
             let before = quad[(k + 3) % 4];
             let after = quad[(k + 1) % 4];
-            let g1 = self.gap_from_corner(frame, p, after, strength[k]);
-            let g2 = self.gap_from_corner(frame, p, before, strength[(k + 3) % 4]);
+            let (g1, r1) = self.gap_from_corner(frame, p, after);
+            let (g2, r2) = self.gap_from_corner(frame, p, before);
             corner_gap[k] = g1.max(g2);
+            corner_oddness[k] = measure_corner_oddness(frame, &quad, k, r1.max(r2));
         }
         // Reorder to TL, TR, BR, BL and carry the per-corner and per-side figures along.
         let perm = order_corners_perm(&quad);
@@ -576,6 +740,7 @@ impl OutlineFinder {
         };
         let side_support = [0, 1, 2, 3].map(|j| c.cover[side_of(j)]);
         let corner_gap = perm.map(|i| corner_gap[i]);
+        let corner_oddness = perm.map(|i| corner_oddness[i]);
         let quad = perm.map(|i| quad[i]);
         Outline {
             quad,
@@ -583,6 +748,7 @@ impl OutlineFinder {
             side_support,
             contrast: self.side_contrast(work, &c.quad),
             corner_gap,
+            corner_oddness,
         }
     }
 
@@ -630,35 +796,128 @@ impl OutlineFinder {
     }
 
     /// Walks from `corner` towards `other` along the side and returns how far (share of the
-    /// side's length, 0–0.5) the edge evidence is missing before it shows up steadily.
-    fn gap_from_corner(&self, frame: &Frame<'_>, corner: Point, other: Point, strength: f32) -> f32 {
-        if strength <= 0.0 {
-            return 0.0;
-        }
+    /// side's length, 0–0.5) the side's edge is missing before it shows up steadily.
+    ///
+    /// The edge is "there" where the colours a few pixels either side of the line differ:
+    /// under a thumb both sides are skin, so they do not. The bar is set by the same
+    /// difference in the middle of the side, but kept low in absolute terms because a side's
+    /// contrast can change along it (a card's coloured header). A stretch that is clipped
+    /// white is glare, reported as such, not a covered corner.
+    fn gap_from_corner(&self, frame: &Frame<'_>, corner: Point, other: Point) -> (f32, f32) {
         let Some(line) = Line::through(corner, other) else {
-            return 0.0;
+            return (0.0, 0.0);
         };
         let (nx, ny) = line.normal();
+        let len = corner.distance(other);
+        let k = (0.01 * len).max(3.0);
         let (fw, fh) = (frame.width as f32, frame.height as f32);
-        let mut consecutive = 0;
+        let at = |f: f32| Point::new(corner.x + (other.x - corner.x) * f, corner.y + (other.y - corner.y) * f);
+        let across = |m: Point| -> Option<(f32, bool)> {
+            let (a, b) = (
+                Point::new(m.x - nx * k, m.y - ny * k),
+                Point::new(m.x + nx * k, m.y + ny * k),
+            );
+            let ok = |p: Point| p.x >= 0.0 && p.y >= 0.0 && p.x <= fw - 1.0 && p.y <= fh - 1.0;
+            if !ok(a) || !ok(b) {
+                return None;
+            }
+            let (ca, cb) = (frame.rgb_bilinear(a.x, a.y), frame.rgb_bilinear(b.x, b.y));
+            let diff = (ca[0] - cb[0]).abs() + (ca[1] - cb[1]).abs() + (ca[2] - cb[2]).abs();
+            let clipped = ca.iter().chain(cb.iter()).filter(|&&v| v >= 245.0).count() >= 3;
+            Some((diff, clipped))
+        };
+        let mut mids = [0f32; 11];
+        let mut count = 0;
+        for s in 0..11 {
+            if let Some((d, _)) = across(at(0.35 + 0.03 * s as f32)) {
+                mids[count] = d;
+                count += 1;
+            }
+        }
+        if count < 3 {
+            return (0.0, 0.0);
+        }
+        mids[..count].sort_unstable_by(f32::total_cmp);
+        let reference = mids[count / 2];
+        // The contrast across the side near the corner, past any rounding.
+        let mut near = [0f32; 6];
+        let mut n_near = 0;
+        for s in 0..6 {
+            if let Some((d, _)) = across(at(0.06 + 0.02 * s as f32)) {
+                near[n_near] = d;
+                n_near += 1;
+            }
+        }
+        let near_ref = if n_near == 0 {
+            reference
+        } else {
+            near[..n_near].sort_unstable_by(f32::total_cmp);
+            near[n_near / 2]
+        };
+        let bar = (0.35 * reference).min((0.12 * reference).max(15.0));
+        let (mut consecutive, mut clipped, mut missing) = (0, 0, 0);
         for s in 0..50 {
             let f = 0.01 * s as f32;
-            let m = Point::new(corner.x + (other.x - corner.x) * f, corner.y + (other.y - corner.y) * f);
-            if m.x < 1.0 || m.y < 1.0 || m.x > fw - 2.0 || m.y > fh - 2.0 {
+            let Some((d, c)) = across(at(f)) else {
                 consecutive = 0;
                 continue;
-            }
-            let found = strongest_step(frame, m, nx, ny, 2).is_some_and(|(_, st)| st >= 0.4 * strength);
-            if found {
+            };
+            if d >= bar {
                 consecutive += 1;
                 if consecutive == 3 {
-                    return (f - 0.02).max(0.0);
+                    let gap = (f - 0.02).max(0.0);
+                    // Mostly clipped where the edge is missing: glare, not a thumb.
+                    return (if 2 * clipped >= missing.max(1) { 0.0 } else { gap }, near_ref);
                 }
             } else {
                 consecutive = 0;
+                missing += 1;
+                clipped += usize::from(c);
             }
         }
-        0.5
+        (if 2 * clipped >= missing.max(1) { 0.0 } else { 0.5 }, near_ref)
+    }
+}
+
+/// How unlike both the document and the background the very corner of `quad` (corner `k`)
+/// looks: the colour just inside the corner point is compared with the document's and the
+/// background's colours a little way along both sides, and the smaller difference is
+/// returned as a share of `reference` (the contrast across the sides near the corner). A
+/// visible corner matches one of them; a thumb over the corner matches neither. Clipped
+/// corners count as matching: glare is reported on its own.
+fn measure_corner_oddness(frame: &Frame<'_>, quad: &[Point; 4], k: usize, reference: f32) -> f32 {
+    let Some(h) = crate::region::Homography::square_to_quad(quad) else {
+        return 0.0;
+    };
+    if reference < 1.0 {
+        return 0.0;
+    }
+    let (cu, cv) = [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)][k];
+    let (du, dv): (f32, f32) = (if cu == 0.0 { 1.0 } else { -1.0 }, if cv == 0.0 { 1.0 } else { -1.0 });
+    let sample = |a: f32, b: f32| -> Option<[f32; 3]> {
+        let (x, y) = h.apply(cu + du * a, cv + dv * b);
+        if x < 0.0 || y < 0.0 || x > (frame.width - 1) as f32 || y > (frame.height - 1) as f32 {
+            return None;
+        }
+        Some(frame.rgb_bilinear(x, y))
+    };
+    let Some(corner) = sample(0.012, 0.012) else {
+        return 0.0;
+    };
+    if corner.iter().all(|&v| v >= 240.0) {
+        return 0.0;
+    }
+    let dist = |c: [f32; 3]| (0..3).map(|i| (c[i] - corner[i]).abs()).sum::<f32>();
+    let mut least = f32::MAX;
+    for (a, b) in [(-0.04, 0.2), (0.2, -0.04), (0.04, 0.2), (0.2, 0.04), (-0.04, 0.1), (0.1, -0.04)] {
+        if let Some(c) = sample(a, b) {
+            least = least.min(dist(c));
+        }
+    }
+    if least == f32::MAX {
+        0.0
+    } else {
+        least / reference
     }
 }
 
@@ -752,6 +1011,10 @@ fn aspect_factor(q: &[Point; 4]) -> f32 {
     let ratio = (horizontal / vertical.max(1e-3)).max(vertical / horizontal.max(1e-3));
     if ratio > 8.0 {
         return 0.2;
+    }
+    // Squares are sticky notes, tiles and boxes far more often than documents.
+    if ratio < 1.15 {
+        return 0.5;
     }
     const KNOWN: [f32; 4] = [85.60 / 53.98, 125.0 / 88.0, 297.0 / 210.0, 11.0 / 8.5];
     let dist = KNOWN

@@ -44,6 +44,9 @@ pub struct Metrics {
     pub corners_visible: [bool; 4],
     /// Per corner: how far the edges stop short of it, share of the side's length.
     pub corner_gap: [f32; 4],
+    /// Per corner: how unlike both the document and the background the very corner looks,
+    /// as a multiple of the contrast across its sides (high when something covers it).
+    pub corner_oddness: [f32; 4],
     /// Mean luma of the document (of the whole frame when there is none).
     pub mean_luma: f32,
     /// Share of the document's pixels with luma ≥ 250.
