@@ -37,7 +37,7 @@ impl Strictness {
 /// A strictness per family of checks; each sets the thresholds of its family in
 /// [`Options::with_strictness`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct StrictnessPerCheck {
     /// `too_far`, `too_close`, `low_resolution`, `tilted`.
     pub framing: Strictness,
@@ -54,7 +54,7 @@ pub struct StrictnessPerCheck {
 /// Thresholds of every check. Build with [`Options::default`] or
 /// [`Options::with_strictness`], then change single fields if needed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Options {
     /// `too_far` below this share of the frame covered by the document (0–1). Devset: too-far
     /// cards cover 0.5–2.5% of the frame, good ones 25–70%; a card at arm's length with a

@@ -1,0 +1,52 @@
+# doccheck — `make serve` builds and serves the demo page; `make test` runs every test.
+# Each target installs what it needs (scripts/setup.sh) on a fresh machine.
+SHELL := /bin/bash
+CARGO ?= cargo
+
+.PHONY: all setup wasm serve test test-rust test-wasm test-e2e lint bench eval fuzz fuzz-long audit clean
+
+all: wasm
+
+setup:
+	scripts/setup.sh wasm browser
+
+wasm:
+	scripts/setup.sh wasm
+	scripts/build-wasm.sh
+
+serve: wasm
+	python3 scripts/serve.py
+
+test: lint test-rust test-wasm test-e2e
+
+lint:
+	$(CARGO) fmt --check
+	$(CARGO) clippy --all-targets -- -D warnings
+	scripts/setup.sh wasm
+	$(CARGO) clippy --target wasm32-unknown-unknown --lib -- -D warnings
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --lib
+
+test-rust:
+	$(CARGO) test --release
+
+test-wasm:
+	scripts/setup.sh wasm browser
+	scripts/test-wasm.sh
+
+test-e2e: wasm
+	scripts/setup.sh browser
+	scripts/test-e2e.sh
+
+# Accuracy over the labelled sets in ../shared (the README's table comes from this).
+eval:
+	$(CARGO) run --release --quiet -- eval ../shared/realdata/labels.jsonl
+	$(CARGO) run --release --quiet -- eval ../shared/devset/labels.jsonl
+
+bench: wasm
+	$(CARGO) run --release --quiet -- bench --json bench/native.json
+	scripts/setup.sh browser
+	scripts/bench.sh
+
+clean:
+	$(CARGO) clean
+	rm -rf www/pkg www/pkg-simd node_modules

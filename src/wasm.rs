@@ -1,0 +1,111 @@
+//! The browser binding: the only module that knows about wasm. A stateful `Analyzer` that
+//! lives in a Web Worker; reports become plain JS objects with the same keys as the CLI's,
+//! and bad input becomes a JS `Error` with a message, never a trap.
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::{Options, Strictness, StrictnessPerCheck};
+
+#[wasm_bindgen(start)]
+fn start() {
+    console_error_panic_hook::set_once();
+}
+
+/// Analyses camera frames and photos of identity documents.
+#[wasm_bindgen(js_name = Analyzer)]
+pub struct JsAnalyzer {
+    inner: crate::Analyzer,
+}
+
+#[wasm_bindgen(js_class = Analyzer)]
+impl JsAnalyzer {
+    /// `new Analyzer(options?)`: `options` may hold `strictness` (`"relaxed"`, `"normal"`,
+    /// `"strict"`, or an object with one of those per family: `framing`, `exposure`,
+    /// `glare`, `sharpness`, `colour`) and any threshold of the Rust `Options` by its
+    /// snake_case name.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue) -> Result<JsAnalyzer, JsError> {
+        let options = options_from_js(&options)?;
+        let inner = crate::Analyzer::new(options).map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(JsAnalyzer { inner })
+    }
+
+    /// Analyses the next video frame (`rgba`: `Uint8Array` or `Uint8ClampedArray` of
+    /// `width × height × 4` bytes); compares with the previous frame for `moving`.
+    pub fn analyze(&mut self, rgba: &[u8], width: u32, height: u32) -> Result<JsValue, JsError> {
+        let report = self
+            .inner
+            .analyze(rgba, width, height)
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        to_js(&report)
+    }
+
+    /// Analyses a single photo (no comparison with earlier frames).
+    #[wasm_bindgen(js_name = analyzeStill)]
+    pub fn analyze_still(&mut self, rgba: &[u8], width: u32, height: u32) -> Result<JsValue, JsError> {
+        let report = self
+            .inner
+            .analyze_still(rgba, width, height)
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        to_js(&report)
+    }
+
+    /// Forgets the previous frame (a new capture starts).
+    pub fn reset(&mut self) {
+        self.inner.reset();
+    }
+
+    /// The options in force, as a plain object.
+    pub fn options(&self) -> Result<JsValue, JsError> {
+        to_js(self.inner.options())
+    }
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    let serializer = serde_wasm_bindgen::Serializer::new()
+        .serialize_maps_as_objects(true)
+        .serialize_missing_as_null(true);
+    value
+        .serialize(&serializer)
+        .map_err(|e| JsError::new(&format!("cannot build the report: {e}")))
+}
+
+/// Options from a JS value: `undefined`/`null` for the defaults, else an object.
+fn options_from_js(value: &JsValue) -> Result<Options, JsError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(Options::default());
+    }
+    if !value.is_object() {
+        return Err(JsError::new("options must be an object"));
+    }
+    let strictness_key = JsValue::from_str("strictness");
+    let strictness = js_sys::Reflect::get(value, &strictness_key).unwrap_or(JsValue::UNDEFINED);
+    let base = if strictness.is_undefined() {
+        Options::default()
+    } else if let Some(s) = strictness.as_string() {
+        let s: Strictness = serde_wasm_bindgen::from_value(JsValue::from_str(&s))
+            .map_err(|_| JsError::new(&format!("strictness `{s}` is not one of relaxed, normal, strict")))?;
+        Options::uniform(s)
+    } else {
+        let per: StrictnessPerCheck = serde_wasm_bindgen::from_value(strictness)
+            .map_err(|e| JsError::new(&format!("strictness: {e}")))?;
+        Options::with_strictness(per)
+    };
+    // Overlay the given thresholds on the chosen preset.
+    let merged = to_js(&base)?;
+    let overrides = js_sys::Object::assign(&js_sys::Object::new(), value.unchecked_ref());
+    js_sys::Reflect::delete_property(&overrides, &strictness_key).ok();
+    for key in js_sys::Object::keys(&overrides).iter() {
+        let known = js_sys::Reflect::has(&merged, &key).unwrap_or(false);
+        if !known {
+            let name = key.as_string().unwrap_or_default();
+            return Err(JsError::new(&format!("options: unknown option `{name}`")));
+        }
+    }
+    let merged = js_sys::Object::assign(merged.unchecked_ref(), &overrides);
+    let options: Options =
+        serde_wasm_bindgen::from_value(merged.into()).map_err(|e| JsError::new(&format!("options: {e}")))?;
+    options.validate().map_err(|e| JsError::new(&e.to_string()))?;
+    Ok(options)
+}
