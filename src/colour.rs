@@ -16,7 +16,11 @@ pub struct ColourScratch {
 
 /// Colourfulness of `region` (0–255); pixels darker than luma 40 are skipped, their chroma is
 /// mostly sensor noise.
-pub fn measure_colourfulness(work: &WorkImage, region: &Region, scratch: &mut ColourScratch) -> f32 {
+pub fn measure_colourfulness(
+    work: &WorkImage,
+    region: &Region,
+    scratch: &mut ColourScratch,
+) -> f32 {
     for h in [&mut scratch.cb, &mut scratch.cr] {
         h.clear();
         h.resize(512, 0);
@@ -79,13 +83,21 @@ mod tests {
 
     #[test]
     fn grey_with_a_cast_is_colourless_and_a_card_is_not() {
-        let grey: Vec<_> = (0..100).map(|i| (100 + i as u8, 95 + i as u8, 90 + i as u8)).collect();
+        let grey: Vec<_> = (0..100)
+            .map(|i| (100 + i as u8, 95 + i as u8, 90 + i as u8))
+            .collect();
         let mut region = Region::default();
         region.fill_all(10, 10);
         let mut s = ColourScratch::default();
         assert!(measure_colourfulness(&image(&grey, 10), &region, &mut s) <= 2.0);
         let card: Vec<_> = (0..100)
-            .map(|i| if i % 3 == 0 { (200, 60, 60) } else { (180, 180, 180) })
+            .map(|i| {
+                if i % 3 == 0 {
+                    (200, 60, 60)
+                } else {
+                    (180, 180, 180)
+                }
+            })
             .collect();
         assert!(measure_colourfulness(&image(&card, 10), &region, &mut s) > 20.0);
     }

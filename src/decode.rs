@@ -89,7 +89,9 @@ fn decode<R: Read + Seek + std::io::BufRead>(reader: R) -> Result<Photo, DecodeE
     let mut decoder = reader.into_decoder().map_err(format_error)?;
     let (width, height) = decoder.dimensions();
     if width == 0 || height == 0 {
-        return Err(DecodeError::Format(format!("image has no pixels ({width}×{height})")));
+        return Err(DecodeError::Format(format!(
+            "image has no pixels ({width}×{height})"
+        )));
     }
     if u64::from(width) * u64::from(height) > MAX_PIXELS || width > MAX_SIDE || height > MAX_SIDE {
         return Err(DecodeError::TooLarge { width, height });
@@ -108,8 +110,12 @@ fn decode<R: Read + Seek + std::io::BufRead>(reader: R) -> Result<Photo, DecodeE
 
 fn format_error(e: image::ImageError) -> DecodeError {
     match e {
-        image::ImageError::Limits(l) => DecodeError::Format(format!("image exceeds decoding limits: {l}")),
-        image::ImageError::IoError(e) => DecodeError::Format(format!("truncated or unreadable data: {e}")),
+        image::ImageError::Limits(l) => {
+            DecodeError::Format(format!("image exceeds decoding limits: {l}"))
+        }
+        image::ImageError::IoError(e) => {
+            DecodeError::Format(format!("truncated or unreadable data: {e}"))
+        }
         other => DecodeError::Format(other.to_string()),
     }
 }
@@ -130,7 +136,10 @@ mod tests {
         let bytes = png(7, 5);
         let p = decode_bytes(&bytes).unwrap();
         assert_eq!((p.width, p.height, p.rgba.len()), (7, 5, 7 * 5 * 4));
-        assert!(matches!(decode_bytes(b"hello"), Err(DecodeError::Format(_))));
+        assert!(matches!(
+            decode_bytes(b"hello"),
+            Err(DecodeError::Format(_))
+        ));
         assert!(matches!(decode_bytes(&[]), Err(DecodeError::Format(_))));
         assert!(decode_bytes(&bytes[..bytes.len() / 2]).is_err());
     }
@@ -153,7 +162,11 @@ mod tests {
         for &b in data {
             crc ^= u32::from(b);
             for _ in 0..8 {
-                crc = if crc & 1 != 0 { (crc >> 1) ^ 0xedb8_8320 } else { crc >> 1 };
+                crc = if crc & 1 != 0 {
+                    (crc >> 1) ^ 0xedb8_8320
+                } else {
+                    crc >> 1
+                };
             }
         }
         !crc

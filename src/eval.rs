@@ -53,26 +53,39 @@ pub struct Outcome {
 /// A message when the labels file cannot be read or a line is not valid JSON.
 pub fn run(labels: &Path, options: &Options) -> Result<Vec<Outcome>, String> {
     let text = std::fs::read_to_string(labels).map_err(|e| format!("{}: {e}", labels.display()))?;
-    let dir = labels.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let dir = labels
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     let mut analyzer = Analyzer::new(options.clone()).map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        let v: Value = serde_json::from_str(line).map_err(|e| format!("{}:{}: {e}", labels.display(), n + 1))?;
+        let v: Value = serde_json::from_str(line)
+            .map_err(|e| format!("{}:{}: {e}", labels.display(), n + 1))?;
         let file = v["file"].as_str().unwrap_or_default().to_string();
         let quad = parse_quad(&v["quad"]);
         let expected = if let Some(p) = v.get("problems").and_then(Value::as_array) {
-            Some(p.iter().filter_map(|s| s.as_str().map(str::to_string)).collect())
+            Some(
+                p.iter()
+                    .filter_map(|s| s.as_str().map(str::to_string))
+                    .collect(),
+            )
         } else {
-            v.get("expect")
-                .and_then(Value::as_array)
-                .map(|p| p.iter().filter_map(|s| s.as_str().map(str::to_string)).collect())
+            v.get("expect").and_then(Value::as_array).map(|p| {
+                p.iter()
+                    .filter_map(|s| s.as_str().map(str::to_string))
+                    .collect()
+            })
         };
         let report = read_photo(&dir.join(&file))
             .map_err(|e| e.to_string())
-            .and_then(|p| analyzer.analyze_still(&p.rgba, p.width, p.height).map_err(|e| e.to_string()));
+            .and_then(|p| {
+                analyzer
+                    .analyze_still(&p.rgba, p.width, p.height)
+                    .map_err(|e| e.to_string())
+            });
         let iou = quad.map(|q| match &report {
             Ok(Report { quad: Some(f), .. }) => quad_iou(&q, &f.map(|[x, y]| Point::new(x, y))),
             _ => 0.0,
@@ -107,7 +120,12 @@ pub fn summarize(outcomes: &[Outcome], verbose: bool) -> String {
     let errors: Vec<_> = outcomes.iter().filter(|o| o.report.is_err()).collect();
     let _ = writeln!(s, "frames: {}  (errors: {})", outcomes.len(), errors.len());
     for o in &errors {
-        let _ = writeln!(s, "  error {}: {}", o.file, o.report.as_ref().err().map_or("", String::as_str));
+        let _ = writeln!(
+            s,
+            "  error {}: {}",
+            o.file,
+            o.report.as_ref().err().map_or("", String::as_str)
+        );
     }
     let mut ious: Vec<f32> = outcomes.iter().filter_map(|o| o.iou).collect();
     if !ious.is_empty() {
@@ -126,7 +144,10 @@ pub fn summarize(outcomes: &[Outcome], verbose: bool) -> String {
             100.0 * good
         );
     }
-    let labelled: Vec<_> = outcomes.iter().filter(|o| o.expected.is_some() && o.report.is_ok()).collect();
+    let labelled: Vec<_> = outcomes
+        .iter()
+        .filter(|o| o.expected.is_some() && o.report.is_ok())
+        .collect();
     if !labelled.is_empty() {
         let raised = |o: &Outcome, code: &str| {
             o.report
@@ -149,7 +170,11 @@ pub fn summarize(outcomes: &[Outcome], verbose: bool) -> String {
         }
         let _ = writeln!(s, "recall per labelled problem:");
         for (c, (n, hit)) in &classes {
-            let _ = writeln!(s, "  {c:<16} {hit:>4}/{n:<4} {:6.1}%", 100.0 * *hit as f32 / *n as f32);
+            let _ = writeln!(
+                s,
+                "  {c:<16} {hit:>4}/{n:<4} {:6.1}%",
+                100.0 * *hit as f32 / *n as f32
+            );
         }
         if clean > 0 {
             let _ = writeln!(
@@ -166,7 +191,11 @@ pub fn summarize(outcomes: &[Outcome], verbose: bool) -> String {
             let code = p.code();
             let lacking: Vec<_> = labelled
                 .iter()
-                .filter(|o| !o.expected.as_ref().is_some_and(|e| e.iter().any(|c| c == code)))
+                .filter(|o| {
+                    !o.expected
+                        .as_ref()
+                        .is_some_and(|e| e.iter().any(|c| c == code))
+                })
                 .collect();
             if lacking.is_empty() {
                 continue;
@@ -193,7 +222,11 @@ pub fn summarize(outcomes: &[Outcome], verbose: bool) -> String {
         for o in outcomes {
             let (problems, found) = match &o.report {
                 Ok(r) => (
-                    r.problems.iter().map(|p| p.code()).collect::<Vec<_>>().join(","),
+                    r.problems
+                        .iter()
+                        .map(|p| p.code())
+                        .collect::<Vec<_>>()
+                        .join(","),
                     r.quad.is_some(),
                 ),
                 Err(e) => (format!("error: {e}"), false),

@@ -174,7 +174,10 @@ mod tests {
     fn rejects_bad_sizes_precisely() {
         assert_eq!(
             Frame::new(&[], 0, 5).unwrap_err(),
-            FrameError::EmptyFrame { width: 0, height: 5 }
+            FrameError::EmptyFrame {
+                width: 0,
+                height: 5
+            }
         );
         assert!(matches!(
             Frame::new(&[], 100_000, 100_000),
@@ -182,7 +185,11 @@ mod tests {
         ));
         assert!(matches!(
             Frame::new(&[0; 15], 2, 2),
-            Err(FrameError::WrongLength { expected: 16, actual: 15, .. })
+            Err(FrameError::WrongLength {
+                expected: 16,
+                actual: 15,
+                ..
+            })
         ));
         assert!(Frame::new(&[0; 16], 2, 2).is_ok());
     }

@@ -182,7 +182,12 @@ pub fn order_corners_perm(q: &[Point; 4]) -> [usize; 4] {
     let start = (0..4)
         .min_by(|&i, &j| (q[idx[i]].x + q[idx[i]].y).total_cmp(&(q[idx[j]].x + q[idx[j]].y)))
         .unwrap_or(0);
-    [idx[start], idx[(start + 1) % 4], idx[(start + 2) % 4], idx[(start + 3) % 4]]
+    [
+        idx[start],
+        idx[(start + 1) % 4],
+        idx[(start + 2) % 4],
+        idx[(start + 3) % 4],
+    ]
 }
 
 /// Clips a convex polygon by the half-plane on the left of the directed edge `a → b`

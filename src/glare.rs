@@ -64,7 +64,12 @@ pub fn measure_glare(work: &WorkImage, region: &Region, scratch: &mut GlareScrat
             while let Some(i) = scratch.stack.pop() {
                 area += 1;
                 let (px, py) = (i % w, i / w);
-                bbox = [bbox[0].min(px), bbox[1].min(py), bbox[2].max(px + 1), bbox[3].max(py + 1)];
+                bbox = [
+                    bbox[0].min(px),
+                    bbox[1].min(py),
+                    bbox[2].max(px + 1),
+                    bbox[3].max(py + 1),
+                ];
                 let mut visit = |j: usize| {
                     if scratch.mask[j] == 1 {
                         scratch.mask[j] = 2;

@@ -69,7 +69,12 @@ pub struct Analyzer {
 ///
 /// # Errors
 /// [`FrameError`] when the frame's size or buffer is invalid, or the options are.
-pub fn analyze(rgba: &[u8], width: u32, height: u32, options: &Options) -> Result<Report, FrameError> {
+pub fn analyze(
+    rgba: &[u8],
+    width: u32,
+    height: u32,
+    options: &Options,
+) -> Result<Report, FrameError> {
     Analyzer::new(options.clone())?.analyze_still(rgba, width, height)
 }
 
@@ -117,11 +122,22 @@ impl Analyzer {
     ///
     /// # Errors
     /// [`FrameError`] when the frame's size or buffer is invalid; the analyzer stays usable.
-    pub fn analyze_still(&mut self, rgba: &[u8], width: u32, height: u32) -> Result<Report, FrameError> {
+    pub fn analyze_still(
+        &mut self,
+        rgba: &[u8],
+        width: u32,
+        height: u32,
+    ) -> Result<Report, FrameError> {
         self.run(rgba, width, height, false)
     }
 
-    fn run(&mut self, rgba: &[u8], width: u32, height: u32, video: bool) -> Result<Report, FrameError> {
+    fn run(
+        &mut self,
+        rgba: &[u8],
+        width: u32,
+        height: u32,
+        video: bool,
+    ) -> Result<Report, FrameError> {
         let frame = Frame::new(rgba, width, height)?;
         let o = &self.options;
         self.work.fill(&frame, o.work_size as usize);
@@ -152,9 +168,12 @@ impl Analyzer {
         m.corner_oddness = outline.corner_oddness.map(|v| round(v, 3));
 
         // Framing.
-        let long = (0..4).map(|k| q[k].distance(q[(k + 1) % 4])).fold(0.0f32, f32::max);
+        let long = (0..4)
+            .map(|k| q[k].distance(q[(k + 1) % 4]))
+            .fold(0.0f32, f32::max);
         let tol = o.corner_outside_tolerance * long;
-        let in_frame = q.map(|p| p.x >= -tol && p.y >= -tol && p.x <= fw - 1.0 + tol && p.y <= fh - 1.0 + tol);
+        let in_frame =
+            q.map(|p| p.x >= -tol && p.y >= -tol && p.x <= fw - 1.0 + tol && p.y <= fh - 1.0 + tol);
         m.corners_in_frame = in_frame;
         for k in 0..4 {
             m.corners_visible[k] = in_frame[k]
@@ -164,7 +183,9 @@ impl Analyzer {
         m.area_fraction = round(area_in_frame(&q, fw, fh) / (fw * fh), 4);
         m.document_px = round(long, 1);
         m.max_corner_angle_deviation_deg = round(
-            (0..4).map(|k| (corner_angle_deg(&q, k) - 90.0).abs()).fold(0.0f32, f32::max),
+            (0..4)
+                .map(|k| (corner_angle_deg(&q, k) - 90.0).abs())
+                .fold(0.0f32, f32::max),
             2,
         );
         if in_frame.iter().any(|&v| !v) {
@@ -189,14 +210,16 @@ impl Analyzer {
         // Light, glare and colour on the working image, inside the outline.
         let (sx, sy) = (self.work.width as f32 / fw, self.work.height as f32 / fh);
         let wq = q.map(|p| Point::new((p.x + 0.5) * sx - 0.5, (p.y + 0.5) * sy - 0.5));
-        self.region.fill(&wq, self.work.width, self.work.height, 0.03);
+        self.region
+            .fill(&wq, self.work.width, self.work.height, 0.03);
         let e = measure_exposure(&self.work, &self.region, &mut self.lighting);
         m.mean_luma = round(e.mean_luma, 2);
         m.clipped_fraction = round(e.clipped_fraction, 4);
         m.dark_fraction = round(e.dark_fraction, 4);
         m.light_ratio = round(e.light_ratio, 3);
         let too_dark = e.mean_luma < o.min_mean_luma;
-        let too_bright = e.clipped_fraction > o.max_clipped_fraction || e.mean_luma > o.max_mean_luma;
+        let too_bright =
+            e.clipped_fraction > o.max_clipped_fraction || e.mean_luma > o.max_mean_luma;
         if too_dark {
             problems.push(Problem::TooDark);
         }
@@ -220,7 +243,10 @@ impl Analyzer {
         if !too_bright && g.fraction >= o.min_glare_fraction {
             problems.push(Problem::Glare);
         }
-        m.colourfulness = round(measure_colourfulness(&self.work, &self.region, &mut self.colour), 2);
+        m.colourfulness = round(
+            measure_colourfulness(&self.work, &self.region, &mut self.colour),
+            2,
+        );
         if !too_dark && m.colourfulness < o.min_colourfulness {
             problems.push(Problem::Grayscale);
         }

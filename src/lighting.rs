@@ -32,7 +32,11 @@ pub struct LightingScratch {
 }
 
 /// Measures exposure and evenness over `region` of the working image.
-pub fn measure_exposure(work: &WorkImage, region: &Region, scratch: &mut LightingScratch) -> Exposure {
+pub fn measure_exposure(
+    work: &WorkImage,
+    region: &Region,
+    scratch: &mut LightingScratch,
+) -> Exposure {
     let cells = GRID.0 * GRID.1;
     scratch.cells.clear();
     scratch.cells.resize(cells * 256, 0);
@@ -69,7 +73,11 @@ pub fn measure_exposure(work: &WorkImage, region: &Region, scratch: &mut Lightin
         hi = hi.max(p);
         lo = lo.min(p);
     }
-    let light_ratio = if lo == f32::MAX { 1.0 } else { (hi + 4.0) / (lo + 4.0) };
+    let light_ratio = if lo == f32::MAX {
+        1.0
+    } else {
+        (hi + 4.0) / (lo + 4.0)
+    };
     Exposure {
         mean_luma: sum as f32 / n as f32,
         clipped_fraction: clipped as f32 / n as f32,
@@ -123,7 +131,11 @@ mod tests {
         let even = measure_exposure(&flat(40, 30, |_, _| 180), &region, &mut scratch);
         assert!((even.mean_luma - 180.0).abs() < 1e-3);
         assert!((even.light_ratio - 1.0).abs() < 1e-3);
-        let shadow = measure_exposure(&flat(40, 30, |x, _| if x < 15 { 60 } else { 180 }), &region, &mut scratch);
+        let shadow = measure_exposure(
+            &flat(40, 30, |x, _| if x < 15 { 60 } else { 180 }),
+            &region,
+            &mut scratch,
+        );
         assert!(shadow.light_ratio > 2.5, "{shadow:?}");
     }
 
@@ -132,7 +144,11 @@ mod tests {
         let mut scratch = LightingScratch::default();
         let mut region = Region::default();
         region.fill_all(10, 10);
-        let e = measure_exposure(&flat(10, 10, |x, _| if x < 5 { 255 } else { 100 }), &region, &mut scratch);
+        let e = measure_exposure(
+            &flat(10, 10, |x, _| if x < 5 { 255 } else { 100 }),
+            &region,
+            &mut scratch,
+        );
         assert!((e.clipped_fraction - 0.5).abs() < 1e-6);
     }
 }

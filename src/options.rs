@@ -159,8 +159,18 @@ impl Options {
             ("min_area_fraction", self.min_area_fraction, 0.0, 1.0),
             ("max_area_fraction", self.max_area_fraction, 0.0, 1.0),
             ("min_document_px", self.min_document_px, 0.0, 100_000.0),
-            ("max_corner_angle_deviation_deg", self.max_corner_angle_deviation_deg, 0.0, 90.0),
-            ("corner_outside_tolerance", self.corner_outside_tolerance, 0.0, 1.0),
+            (
+                "max_corner_angle_deviation_deg",
+                self.max_corner_angle_deviation_deg,
+                0.0,
+                90.0,
+            ),
+            (
+                "corner_outside_tolerance",
+                self.corner_outside_tolerance,
+                0.0,
+                1.0,
+            ),
             ("max_corner_gap", self.max_corner_gap, 0.0, 1.0),
             ("max_corner_oddness", self.max_corner_oddness, 0.0, 100.0),
             ("min_mean_luma", self.min_mean_luma, 0.0, 255.0),
@@ -218,7 +228,13 @@ mod tests {
             min_sharpness: f32::NAN,
             ..Options::default()
         };
-        assert!(matches!(o.validate(), Err(FrameError::InvalidOption { name: "min_sharpness", .. })));
+        assert!(matches!(
+            o.validate(),
+            Err(FrameError::InvalidOption {
+                name: "min_sharpness",
+                ..
+            })
+        ));
         let o = Options {
             work_size: 5,
             ..Options::default()

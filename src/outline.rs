@@ -163,9 +163,12 @@ impl OutlineFinder {
             hist[usize::from(l)] += 1;
         }
         let count = work.luma.len() as u32;
-        let range = crate::lighting::percentile(&hist, count, 0.98) - crate::lighting::percentile(&hist, count, 0.02);
-        let threshold = ((range / 200.0) * f32::from(MIN_EDGE_MAGNITUDE))
-            .clamp(f32::from(MIN_EDGE_MAGNITUDE) / 2.0, f32::from(MIN_EDGE_MAGNITUDE)) as u16;
+        let range = crate::lighting::percentile(&hist, count, 0.98)
+            - crate::lighting::percentile(&hist, count, 0.02);
+        let threshold = ((range / 200.0) * f32::from(MIN_EDGE_MAGNITUDE)).clamp(
+            f32::from(MIN_EDGE_MAGNITUDE) / 2.0,
+            f32::from(MIN_EDGE_MAGNITUDE),
+        ) as u16;
         for y in 1..h - 1 {
             for x in 1..w - 1 {
                 let i = y * w + x;
@@ -196,8 +199,12 @@ impl OutlineFinder {
     fn hough(&mut self, work: &WorkImage) {
         let (w, h) = (work.width, work.height);
         if self.cos_t.len() != ANGLE_BINS {
-            self.cos_t = (0..ANGLE_BINS).map(|t| (t as f32 * PI / ANGLE_BINS as f32).cos()).collect();
-            self.sin_t = (0..ANGLE_BINS).map(|t| (t as f32 * PI / ANGLE_BINS as f32).sin()).collect();
+            self.cos_t = (0..ANGLE_BINS)
+                .map(|t| (t as f32 * PI / ANGLE_BINS as f32).cos())
+                .collect();
+            self.sin_t = (0..ANGLE_BINS)
+                .map(|t| (t as f32 * PI / ANGLE_BINS as f32).sin())
+                .collect();
         }
         let rho_off = w as isize + 1;
         let rho_bins = 2 * w + h + 3;
@@ -263,11 +270,15 @@ impl OutlineFinder {
                 theta: t as f32 * PI / ANGLE_BINS as f32,
                 rho: r as f32 - rho_off as f32,
             };
-            let duplicate = self.lines.iter().any(|l| same_line(l.line, line, 3.0_f32.to_radians(), 3.0));
+            let duplicate = self
+                .lines
+                .iter()
+                .any(|l| same_line(l.line, line, 3.0_f32.to_radians(), 3.0));
             if duplicate {
                 continue;
             }
-            let Some((t_min, t_max)) = clip_to_rect(line, 1.0, 1.0, (w - 2) as f32, (h - 2) as f32) else {
+            let Some((t_min, t_max)) = clip_to_rect(line, 1.0, 1.0, (w - 2) as f32, (h - 2) as f32)
+            else {
                 continue;
             };
             self.lines.push(HoughLine {
@@ -340,10 +351,12 @@ impl OutlineFinder {
     /// starting the look a little away from the corner and asking for a third of the window.
     fn reaches(&self, li: usize, p: Point) -> bool {
         let t = self.lines[li].param_of(p);
-        [(t + 2.0, t + 24.0), (t - 24.0, t - 2.0)].into_iter().any(|(a, b)| {
-            let (s, vis) = self.support_between(li, a, b);
-            vis >= 4.0 && s >= 0.35 * vis
-        })
+        [(t + 2.0, t + 24.0), (t - 24.0, t - 2.0)]
+            .into_iter()
+            .any(|(a, b)| {
+                let (s, vis) = self.support_between(li, a, b);
+                vis >= 4.0 && s >= 0.35 * vis
+            })
     }
 
     /// Scores the quadrilaterals made of two pairs of roughly opposite lines of which at least
@@ -424,11 +437,17 @@ impl OutlineFinder {
                         let Some((p_da, seen_da)) = self.corners[d * n + a] else {
                             continue;
                         };
-                        let canonical = if seen_da { a < b.min(c).min(d) && b < d } else { a < d };
+                        let canonical = if seen_da {
+                            a < b.min(c).min(d) && b < d
+                        } else {
+                            a < d
+                        };
                         if !canonical {
                             continue;
                         }
-                        let corner = |x: usize, y: usize| self.corners[x * n + y].map_or(Point::default(), |c| c.0);
+                        let corner = |x: usize, y: usize| {
+                            self.corners[x * n + y].map_or(Point::default(), |c| c.0)
+                        };
                         let quad = [p_da, corner(a, b), corner(b, c), corner(c, d)];
                         if let Some(cand) = self.score_quad([a, b, c, d], quad, w, h) {
                             self.candidates.push(cand);
@@ -441,7 +460,8 @@ impl OutlineFinder {
         if self.candidates.is_empty() {
             return None;
         }
-        self.candidates.sort_unstable_by(|a, b| b.score.total_cmp(&a.score));
+        self.candidates
+            .sort_unstable_by(|a, b| b.score.total_cmp(&a.score));
         self.candidates.truncate(MAX_FINALISTS);
         let mut best: Option<(f32, Candidate)> = None;
         for ci in 0..self.candidates.len() {
@@ -455,7 +475,9 @@ impl OutlineFinder {
         }
         let (score, c) = best?;
         let contrast = self.side_contrast(work, &c.quad);
-        let perimeter: f32 = (0..4).map(|k| c.quad[k].distance(c.quad[(k + 1) % 4])).sum();
+        let perimeter: f32 = (0..4)
+            .map(|k| c.quad[k].distance(c.quad[(k + 1) % 4]))
+            .sum();
         if std::env::var_os("DOCCHECK_DEBUG").is_some() {
             eprintln!(
                 "best: score {score:.1} perimeter {perimeter:.1} cover {:?} contrast {contrast:.1} lines {} cands {}",
@@ -512,10 +534,15 @@ impl OutlineFinder {
         for pi in 0..self.pairs.len() {
             let (a, c, ta) = self.pairs[pi];
             for b in 0..n {
-                if b == a || b == c || angle_between(self.lines[b].line.theta, ta) < 50.0_f32.to_radians() {
+                if b == a
+                    || b == c
+                    || angle_between(self.lines[b].line.theta, ta) < 50.0_f32.to_radians()
+                {
                     continue;
                 }
-                let (Some((p1, true)), Some((p2, true))) = (self.corners[a * n + b], self.corners[b * n + c]) else {
+                let (Some((p1, true)), Some((p2, true))) =
+                    (self.corners[a * n + b], self.corners[b * n + c])
+                else {
                     continue;
                 };
                 if !in_frame(p1) || !in_frame(p2) {
@@ -532,7 +559,11 @@ impl OutlineFinder {
                     let (fwd, _) = self.support_between(li, t, t + 30.0);
                     let (bwd, _) = self.support_between(li, t - 30.0, t);
                     let (dx, dy) = hl.line.direction();
-                    let (sign, exit) = if fwd >= bwd { (1.0, hl.t_max - t) } else { (-1.0, t - hl.t_min) };
+                    let (sign, exit) = if fwd >= bwd {
+                        (1.0, hl.t_max - t)
+                    } else {
+                        (-1.0, t - hl.t_min)
+                    };
                     let (s, vis) = self.support_between(li, t, t + sign * exit);
                     (vis >= 5.0 && s >= 0.5 * vis).then_some(((dx * sign, dy * sign), exit))
                 };
@@ -559,14 +590,21 @@ impl OutlineFinder {
                 }
                 let mut supported = 0.0;
                 let mut cover = [1.0f32; 4];
-                for (k, li, from, dist) in [(0usize, b, p1, 0.0f32), (1, c, p2, ec), (3, a, p1, ea)] {
+                for (k, li, from, dist) in [(0usize, b, p1, 0.0f32), (1, c, p2, ec), (3, a, p1, ea)]
+                {
                     let hl = &self.lines[li];
                     let (s, vis) = if k == 0 {
                         self.support_between(li, hl.param_of(p1), hl.param_of(p2))
                     } else {
                         let t = hl.param_of(from);
                         let dir = if k == 1 { uc } else { ua };
-                        let sign = if dir.0 * hl.line.direction().0 + dir.1 * hl.line.direction().1 >= 0.0 { 1.0 } else { -1.0 };
+                        let sign = if dir.0 * hl.line.direction().0 + dir.1 * hl.line.direction().1
+                            >= 0.0
+                        {
+                            1.0
+                        } else {
+                            -1.0
+                        };
                         self.support_between(li, t, t + sign * dist)
                     };
                     if vis < 5.0 {
@@ -616,8 +654,14 @@ impl OutlineFinder {
             for s in 0..16 {
                 let f = 0.1 + 0.8 * (s as f32 + 0.5) / 16.0;
                 let m = Point::new(p.x + (q.x - p.x) * f, p.y + (q.y - p.y) * f);
-                let inside = ((m.x - 3.0 * nx).round() as isize, (m.y - 3.0 * ny).round() as isize);
-                let outside = ((m.x + 3.0 * nx).round() as isize, (m.y + 3.0 * ny).round() as isize);
+                let inside = (
+                    (m.x - 3.0 * nx).round() as isize,
+                    (m.y - 3.0 * ny).round() as isize,
+                );
+                let outside = (
+                    (m.x + 3.0 * nx).round() as isize,
+                    (m.y + 3.0 * ny).round() as isize,
+                );
                 let in_frame = |(x, y): (isize, isize)| x >= 0 && y >= 0 && x < w && y < h;
                 if !in_frame(inside) || !in_frame(outside) {
                     continue;
@@ -662,7 +706,10 @@ impl OutlineFinder {
             let len = (tq - tp).abs();
             let reach = (0.2 * len).clamp(4.0, 25.0);
             let dir = (tq - tp).signum();
-            for (t0, t1) in [(tp - dir * (reach + 2.0), tp - dir * 2.0), (tq + dir * 2.0, tq + dir * (reach + 2.0))] {
+            for (t0, t1) in [
+                (tp - dir * (reach + 2.0), tp - dir * 2.0),
+                (tq + dir * 2.0, tq + dir * (reach + 2.0)),
+            ] {
                 let (s, vis) = self.support_between(li, t0, t1);
                 if vis >= 3.0 {
                     total += s / vis;
@@ -691,7 +738,10 @@ impl OutlineFinder {
             let (p, q) = (coarse[k], coarse[(k + 1) % 4]);
             if let Some((line, median)) = self.fit_side(frame, p, q, radius) {
                 // Keep the refined side only when it agrees with the coarse one.
-                let moved = line.signed_distance(p).abs().max(line.signed_distance(q).abs());
+                let moved = line
+                    .signed_distance(p)
+                    .abs()
+                    .max(line.signed_distance(q).abs());
                 if moved <= 2.0 * radius {
                     *slot = Some(line);
                     strength[k] = median;
@@ -755,7 +805,13 @@ impl OutlineFinder {
     /// Fits a line to the strongest colour step across the segment `p → q` (full-resolution
     /// pixels), searching `radius` pixels either side. Returns the line and the median step
     /// strength of the points used.
-    fn fit_side(&mut self, frame: &Frame<'_>, p: Point, q: Point, radius: f32) -> Option<(Line, f32)> {
+    fn fit_side(
+        &mut self,
+        frame: &Frame<'_>,
+        p: Point,
+        q: Point,
+        radius: f32,
+    ) -> Option<(Line, f32)> {
         let line = Line::through(p, q)?;
         let (nx, ny) = line.normal();
         let len = p.distance(q);
@@ -771,7 +827,8 @@ impl OutlineFinder {
                 continue;
             }
             if let Some((offset, strength)) = strongest_step(frame, m, nx, ny, r) {
-                self.samples.push((Point::new(m.x + nx * offset, m.y + ny * offset), strength));
+                self.samples
+                    .push((Point::new(m.x + nx * offset, m.y + ny * offset), strength));
                 self.strengths.push(strength);
             }
         }
@@ -783,10 +840,15 @@ impl OutlineFinder {
         self.samples.retain(|&(_, st)| st >= 0.4 * median);
         let mut fit = Line::fit(&self.samples)?;
         for _ in 0..2 {
-            let mut res: Vec<f32> = self.samples.iter().map(|&(pt, _)| fit.signed_distance(pt).abs()).collect();
+            let mut res: Vec<f32> = self
+                .samples
+                .iter()
+                .map(|&(pt, _)| fit.signed_distance(pt).abs())
+                .collect();
             res.sort_unstable_by(f32::total_cmp);
             let cut = (2.5 * res[res.len() / 2]).max(1.0);
-            self.samples.retain(|&(pt, _)| fit.signed_distance(pt).abs() <= cut);
+            self.samples
+                .retain(|&(pt, _)| fit.signed_distance(pt).abs() <= cut);
             if self.samples.len() < 4 {
                 break;
             }
@@ -811,7 +873,12 @@ impl OutlineFinder {
         let len = corner.distance(other);
         let k = (0.01 * len).max(3.0);
         let (fw, fh) = (frame.width as f32, frame.height as f32);
-        let at = |f: f32| Point::new(corner.x + (other.x - corner.x) * f, corner.y + (other.y - corner.y) * f);
+        let at = |f: f32| {
+            Point::new(
+                corner.x + (other.x - corner.x) * f,
+                corner.y + (other.y - corner.y) * f,
+            )
+        };
         let across = |m: Point| -> Option<(f32, bool)> {
             let (a, b) = (
                 Point::new(m.x - nx * k, m.y - ny * k),
@@ -854,20 +921,34 @@ impl OutlineFinder {
             near[..n_near].sort_unstable_by(f32::total_cmp);
             near[n_near / 2]
         };
-        let bar = (0.35 * reference).min((0.12 * reference).max(15.0));
+        let bar = (0.35 * reference).min((0.05 * reference).max(15.0));
         let (mut consecutive, mut clipped, mut missing) = (0, 0, 0);
         for s in 0..50 {
             let f = 0.01 * s as f32;
-            let Some((d, c)) = across(at(f)) else {
+            let m = at(f);
+            let Some((d, c)) = across(m) else {
                 consecutive = 0;
                 continue;
             };
-            if d >= bar {
+            // A faint but crisp step right on the line (a dark header on a dark desk) is the
+            // edge too; a thumb is smooth there.
+            let crisp = || {
+                strongest_step(frame, m, nx, ny, 2)
+                    .is_some_and(|(off, st)| off.abs() <= 1.0 && st >= 8.0)
+            };
+            if d >= bar || crisp() {
                 consecutive += 1;
                 if consecutive == 3 {
                     let gap = (f - 0.02).max(0.0);
                     // Mostly clipped where the edge is missing: glare, not a thumb.
-                    return (if 2 * clipped >= missing.max(1) { 0.0 } else { gap }, near_ref);
+                    return (
+                        if 2 * clipped >= missing.max(1) {
+                            0.0
+                        } else {
+                            gap
+                        },
+                        near_ref,
+                    );
                 }
             } else {
                 consecutive = 0;
@@ -875,7 +956,14 @@ impl OutlineFinder {
                 clipped += usize::from(c);
             }
         }
-        (if 2 * clipped >= missing.max(1) { 0.0 } else { 0.5 }, near_ref)
+        (
+            if 2 * clipped >= missing.max(1) {
+                0.0
+            } else {
+                0.5
+            },
+            near_ref,
+        )
     }
 }
 
@@ -893,7 +981,10 @@ fn measure_corner_oddness(frame: &Frame<'_>, quad: &[Point; 4], k: usize, refere
         return 0.0;
     }
     let (cu, cv) = [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)][k];
-    let (du, dv): (f32, f32) = (if cu == 0.0 { 1.0 } else { -1.0 }, if cv == 0.0 { 1.0 } else { -1.0 });
+    let (du, dv): (f32, f32) = (
+        if cu == 0.0 { 1.0 } else { -1.0 },
+        if cv == 0.0 { 1.0 } else { -1.0 },
+    );
     let sample = |a: f32, b: f32| -> Option<[f32; 3]> {
         let (x, y) = h.apply(cu + du * a, cv + dv * b);
         if x < 0.0 || y < 0.0 || x > (frame.width - 1) as f32 || y > (frame.height - 1) as f32 {
@@ -909,7 +1000,14 @@ fn measure_corner_oddness(frame: &Frame<'_>, quad: &[Point; 4], k: usize, refere
     }
     let dist = |c: [f32; 3]| (0..3).map(|i| (c[i] - corner[i]).abs()).sum::<f32>();
     let mut least = f32::MAX;
-    for (a, b) in [(-0.04, 0.2), (0.2, -0.04), (0.04, 0.2), (0.2, 0.04), (-0.04, 0.1), (0.1, -0.04)] {
+    for (a, b) in [
+        (-0.04, 0.2),
+        (0.2, -0.04),
+        (0.04, 0.2),
+        (0.2, 0.04),
+        (-0.04, 0.1),
+        (0.1, -0.04),
+    ] {
         if let Some(c) = sample(a, b) {
             least = least.min(dist(c));
         }
@@ -936,7 +1034,10 @@ fn strongest_step(frame: &Frame<'_>, m: Point, nx: f32, ny: f32, r: isize) -> Op
         *step = (cur[0] - prev[0]).abs() + (cur[1] - prev[1]).abs() + (cur[2] - prev[2]).abs();
         prev = cur;
     }
-    let (best, &v) = steps[..n].iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1))?;
+    let (best, &v) = steps[..n]
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.total_cmp(b.1))?;
     if v < 6.0 {
         return None;
     }

@@ -15,7 +15,9 @@ impl Homography {
     /// (Heckbert's closed form); `None` for a degenerate quad.
     #[must_use]
     pub fn square_to_quad(q: &[Point; 4]) -> Option<Self> {
-        let (x0, y0, x1, y1, x2, y2, x3, y3) = (q[0].x, q[0].y, q[1].x, q[1].y, q[2].x, q[2].y, q[3].x, q[3].y);
+        let (x0, y0, x1, y1, x2, y2, x3, y3) = (
+            q[0].x, q[0].y, q[1].x, q[1].y, q[2].x, q[2].y, q[3].x, q[3].y,
+        );
         let (dx1, dx2, dx3) = (x1 - x2, x3 - x2, x0 - x1 + x2 - x3);
         let (dy1, dy2, dy3) = (y1 - y2, y3 - y2, y0 - y1 + y2 - y3);
         let det = dx1 * dy2 - dx2 * dy1;
@@ -72,7 +74,10 @@ impl Homography {
         let m = &self.m;
         let w = m[6] * x + m[7] * y + m[8];
         let w = if w.abs() < 1e-12 { 1e-12 } else { w };
-        ((m[0] * x + m[1] * y + m[2]) / w, (m[3] * x + m[4] * y + m[5]) / w)
+        (
+            (m[0] * x + m[1] * y + m[2]) / w,
+            (m[3] * x + m[4] * y + m[5]) / w,
+        )
     }
 }
 
@@ -106,7 +111,11 @@ impl Region {
             Point::new(x, y)
         });
         let y_min = q.iter().map(|p| p.y).fold(f32::MAX, f32::min).max(0.0);
-        let y_max = q.iter().map(|p| p.y).fold(f32::MIN, f32::max).min(height as f32 - 1.0);
+        let y_max = q
+            .iter()
+            .map(|p| p.y)
+            .fold(f32::MIN, f32::max)
+            .min(height as f32 - 1.0);
         if !(y_min <= y_max) {
             return;
         }
@@ -164,7 +173,10 @@ mod tests {
             Point::new(15.0, 80.0),
         ];
         let h = Homography::square_to_quad(&q).unwrap();
-        for (k, (u, v)) in [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)].into_iter().enumerate() {
+        for (k, (u, v)) in [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)]
+            .into_iter()
+            .enumerate()
+        {
             let (x, y) = h.apply(u, v);
             assert!((x - q[k].x).abs() < 1e-3 && (y - q[k].y).abs() < 1e-3);
         }

@@ -40,8 +40,14 @@ pub struct SharpnessScratch {
 }
 
 /// Measures the sharpness of the document with full-resolution outline `quad` in `frame`.
-pub fn measure_sharpness(frame: &Frame<'_>, quad: &[Point; 4], scratch: &mut SharpnessScratch) -> Sharpness {
-    let long = (0..4).map(|k| quad[k].distance(quad[(k + 1) % 4])).fold(0.0f32, f32::max);
+pub fn measure_sharpness(
+    frame: &Frame<'_>,
+    quad: &[Point; 4],
+    scratch: &mut SharpnessScratch,
+) -> Sharpness {
+    let long = (0..4)
+        .map(|k| quad[k].distance(quad[(k + 1) % 4]))
+        .fold(0.0f32, f32::max);
     let step = (long / TARGET_DOC_PX).round().max(1.0) as usize;
     // Stay clear of the document's border, where the background meets it.
     scratch.region.fill(quad, frame.width, frame.height, 0.06);
@@ -114,7 +120,10 @@ fn accumulate(s: &[i32], total: &mut (f64, u32)) {
         if r < MIN_RISE || r < rise(k - 1) || r <= rise(k + 1) {
             continue;
         }
-        let steepest = (k - 2..k + 2).map(|j| (s[j + 1] - s[j]).abs()).max().unwrap_or(0);
+        let steepest = (k - 2..k + 2)
+            .map(|j| (s[j + 1] - s[j]).abs())
+            .max()
+            .unwrap_or(0);
         total.0 += f64::from(steepest) * 4.0 / f64::from(r);
         total.1 += 1;
     }
@@ -126,14 +135,23 @@ mod tests {
 
     /// Vertical and horizontal bars, optionally box-blurred by `blur` pixels.
     fn bars(w: usize, h: usize, blur: usize) -> Vec<u8> {
-        let base = |x: usize, y: usize| -> i32 { if (x / 9 + y / 9) % 2 == 0 { 40 } else { 210 } };
+        let base = |x: usize, y: usize| -> i32 {
+            if (x / 9 + y / 9) % 2 == 0 {
+                40
+            } else {
+                210
+            }
+        };
         let mut out = Vec::with_capacity(w * h * 4);
         for y in 0..h {
             for x in 0..w {
                 let (mut s, mut n) = (0, 0);
                 for dy in 0..=2 * blur {
                     for dx in 0..=2 * blur {
-                        let (xx, yy) = ((x + dx).saturating_sub(blur).min(w - 1), (y + dy).saturating_sub(blur).min(h - 1));
+                        let (xx, yy) = (
+                            (x + dx).saturating_sub(blur).min(w - 1),
+                            (y + dy).saturating_sub(blur).min(h - 1),
+                        );
                         s += base(xx, yy);
                         n += 1;
                     }

@@ -76,7 +76,12 @@ impl Scene {
         Scene::card(
             width,
             height,
-            [corner(-hx, -hy), corner(hx, -hy), corner(hx, hy), corner(-hx, hy)],
+            [
+                corner(-hx, -hy),
+                corner(hx, -hy),
+                corner(hx, hy),
+                corner(-hx, hy),
+            ],
         )
     }
 
@@ -92,42 +97,12 @@ impl Scene {
         let card_w = self.quad.map_or(1.0, |q| q[0].distance(q[1]).max(1.0));
         for y in 0..h {
             for x in 0..w {
-                let mut c = self.background_at(x, y);
-                if let Some(m) = &to_doc {
-                    let (u, v) = m.apply(x as f32 + 0.5, y as f32 + 0.5);
-                    if inside_rounded(u, v) {
-                        c = card_at(u, v);
-                        if self.grayscale {
-                            let l = 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2];
-                            c = [l, l, l];
-                        }
-                        if let Some(split) = self.shadow {
-                            if u < split {
-                                c = c.map(|v| v * 0.3);
-                            }
-                        }
-                    }
-                    if let (Some(k), Some(q)) = (self.thumb, self.quad) {
-                        let corner = q[k];
-                        let centre = q[(k + 2) % 4];
-                        let (dx, dy) = (corner.x - centre.x, corner.y - centre.y);
-                        let d = dx.hypot(dy).max(1.0);
-                        // The thumb's tip sits over the corner, reaching a little past it.
-                        let tip = Point::new(corner.x + dx / d * 0.02 * card_w, corner.y + dy / d * 0.02 * card_w);
-                        let r = 0.11 * card_w;
-                        let (px, py) = (x as f32 - (tip.x + dx / d * r * 0.6), y as f32 - (tip.y + dy / d * r * 0.6));
-                        if px * px + py * py < r * r * 1.4 {
-                            c = [214.0, 160.0, 130.0];
-                        }
-                    }
-                    if let Some((gu, gv, gr)) = self.glare {
-                        if inside_rounded(u, v) {
-                            let du = u - gu;
-                            let dv = (v - gv) / 1.586;
-                            let d2 = (du * du + dv * dv) / (gr * gr);
-                            let add = 420.0 * (-d2).exp();
-                            c = c.map(|v| v + add);
-                        }
+                // 2×2 samples per pixel: edges anti-aliased as a lens would, print still crisp.
+                let mut c = [0.0f32; 3];
+                for (ox, oy) in [(0.25, 0.25), (0.75, 0.25), (0.25, 0.75), (0.75, 0.75)] {
+                    let s = self.sample(x as f32 + ox, y as f32 + oy, to_doc.as_ref(), card_w);
+                    for k in 0..3 {
+                        c[k] += s[k] / 4.0;
                     }
                 }
                 let n = noise(x as u32, y as u32, self.seed) * 3.0;
@@ -137,8 +112,7 @@ impl Scene {
                 }
             }
         }
-        // Optics: a slight softness always, more when asked.
-        box_blur(&mut rgb, w, h, 1);
+        // Defocus: three box passes approximate a Gaussian.
         for _ in 0..3 {
             if self.blur > 0 {
                 box_blur(&mut rgb, w, h, self.blur);
@@ -146,9 +120,58 @@ impl Scene {
         }
         let mut out = Vec::with_capacity(w * h * 4);
         for p in rgb.chunks_exact(3) {
-            out.extend_from_slice(&[p[0].round() as u8, p[1].round() as u8, p[2].round() as u8, 255]);
+            out.extend_from_slice(&[
+                p[0].round() as u8,
+                p[1].round() as u8,
+                p[2].round() as u8,
+                255,
+            ]);
         }
         out
+    }
+
+    /// The scene's colour at one point (before gain and noise).
+    fn sample(&self, x: f32, y: f32, to_doc: Option<&Homography>, card_w: f32) -> [f32; 3] {
+        let mut c = self.background_at(x as usize, y as usize);
+        let Some(m) = to_doc else {
+            return c;
+        };
+        let (u, v) = m.apply(x, y);
+        let on_card = inside_rounded(u, v);
+        if on_card {
+            c = card_at(u, v);
+            if self.grayscale {
+                let l = 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2];
+                c = [l, l, l];
+            }
+            if self.shadow.is_some_and(|split| u < split) {
+                c = c.map(|v| v * 0.3);
+            }
+            if let Some((gu, gv, gr)) = self.glare {
+                let (du, dv) = (u - gu, (v - gv) / 1.586);
+                let add = 420.0 * (-(du * du + dv * dv) / (gr * gr)).exp();
+                c = c.map(|v| v + add);
+            }
+        }
+        if let (Some(k), Some(q)) = (self.thumb, self.quad) {
+            let (corner, centre) = (q[k], q[(k + 2) % 4]);
+            let (dx, dy) = (corner.x - centre.x, corner.y - centre.y);
+            let d = dx.hypot(dy).max(1.0);
+            // The thumb's tip sits over the corner; the thumb comes from outside the card.
+            let r = 0.11 * card_w;
+            let tip = Point::new(
+                corner.x + dx / d * 0.02 * card_w,
+                corner.y + dy / d * 0.02 * card_w,
+            );
+            let (px, py) = (
+                x - (tip.x + dx / d * r * 0.6),
+                y - (tip.y + dy / d * r * 0.6),
+            );
+            if px * px + py * py < r * r * 1.4 {
+                c = [214.0, 160.0, 130.0];
+            }
+        }
+        c
     }
 
     fn background_at(&self, x: usize, y: usize) -> [f32; 3] {
@@ -187,7 +210,11 @@ fn card_at(u: f32, v: f32) -> [f32; 3] {
     }
     if (0.05..0.30).contains(&u) && (0.28..0.88).contains(&v) {
         let face = ((u - 0.175) / 0.08).powi(2) + ((v - 0.5) / 0.14).powi(2) < 1.0;
-        return if face { [190.0, 150.0, 120.0] } else { [150.0, 170.0, 185.0] };
+        return if face {
+            [190.0, 150.0, 120.0]
+        } else {
+            [150.0, 170.0, 185.0]
+        };
     }
     if u > 0.36 && u < 0.95 && v > 0.28 && v < 0.9 {
         let row = ((v - 0.28) / 0.07).fract();
@@ -201,7 +228,8 @@ fn card_at(u: f32, v: f32) -> [f32; 3] {
 
 /// Deterministic noise in −1–1.
 fn noise(x: u32, y: u32, seed: u32) -> f32 {
-    let mut h = x.wrapping_mul(0x9E37_79B1) ^ y.wrapping_mul(0x85EB_CA77) ^ seed.wrapping_mul(0xC2B2_AE3D);
+    let mut h =
+        x.wrapping_mul(0x9E37_79B1) ^ y.wrapping_mul(0x85EB_CA77) ^ seed.wrapping_mul(0xC2B2_AE3D);
     h ^= h >> 15;
     h = h.wrapping_mul(0x2C1B_3C6D);
     h ^= h >> 12;
@@ -212,8 +240,16 @@ fn noise(x: u32, y: u32, seed: u32) -> f32 {
 fn box_blur(img: &mut [f32], w: usize, h: usize, r: usize) {
     let mut tmp = vec![0f32; img.len()];
     for pass in 0..2 {
-        let (len, count, stride_a, stride_b) = if pass == 0 { (w, h, 3, w * 3) } else { (h, w, w * 3, 3) };
-        let (src, dst): (&[f32], &mut [f32]) = if pass == 0 { (&*img, &mut tmp) } else { (&tmp, &mut *img) };
+        let (len, count, stride_a, stride_b) = if pass == 0 {
+            (w, h, 3, w * 3)
+        } else {
+            (h, w, w * 3, 3)
+        };
+        let (src, dst): (&[f32], &mut [f32]) = if pass == 0 {
+            (&*img, &mut tmp)
+        } else {
+            (&tmp, &mut *img)
+        };
         for line in 0..count {
             for c in 0..3 {
                 let at = |k: usize| line * stride_b + k * stride_a + c;

@@ -43,7 +43,12 @@ impl JsAnalyzer {
 
     /// Analyses a single photo (no comparison with earlier frames).
     #[wasm_bindgen(js_name = analyzeStill)]
-    pub fn analyze_still(&mut self, rgba: &[u8], width: u32, height: u32) -> Result<JsValue, JsError> {
+    pub fn analyze_still(
+        &mut self,
+        rgba: &[u8],
+        width: u32,
+        height: u32,
+    ) -> Result<JsValue, JsError> {
         let report = self
             .inner
             .analyze_still(rgba, width, height)
@@ -84,8 +89,12 @@ fn options_from_js(value: &JsValue) -> Result<Options, JsError> {
     let base = if strictness.is_undefined() {
         Options::default()
     } else if let Some(s) = strictness.as_string() {
-        let s: Strictness = serde_wasm_bindgen::from_value(JsValue::from_str(&s))
-            .map_err(|_| JsError::new(&format!("strictness `{s}` is not one of relaxed, normal, strict")))?;
+        let s: Strictness =
+            serde_wasm_bindgen::from_value(JsValue::from_str(&s)).map_err(|_| {
+                JsError::new(&format!(
+                    "strictness `{s}` is not one of relaxed, normal, strict"
+                ))
+            })?;
         Options::uniform(s)
     } else {
         let per: StrictnessPerCheck = serde_wasm_bindgen::from_value(strictness)
@@ -104,8 +113,10 @@ fn options_from_js(value: &JsValue) -> Result<Options, JsError> {
         }
     }
     let merged = js_sys::Object::assign(merged.unchecked_ref(), &overrides);
-    let options: Options =
-        serde_wasm_bindgen::from_value(merged.into()).map_err(|e| JsError::new(&format!("options: {e}")))?;
-    options.validate().map_err(|e| JsError::new(&e.to_string()))?;
+    let options: Options = serde_wasm_bindgen::from_value(merged.into())
+        .map_err(|e| JsError::new(&format!("options: {e}")))?;
+    options
+        .validate()
+        .map_err(|e| JsError::new(&e.to_string()))?;
     Ok(options)
 }

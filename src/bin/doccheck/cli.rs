@@ -13,7 +13,11 @@ use doccheck::synth::{Background, Scene};
 use doccheck::{Analyzer, Options, Strictness};
 
 #[derive(Parser)]
-#[command(name = "doccheck", version, about = "Quality gate for photos of identity documents")]
+#[command(
+    name = "doccheck",
+    version,
+    about = "Quality gate for photos of identity documents"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -40,6 +44,29 @@ enum Command {
         /// Strictness of every check.
         #[arg(long, value_enum, default_value = "normal")]
         strictness: StrictnessArg,
+    },
+    /// Render generated test scenes (a card with a known outline) to PNG or to a Y4M video
+    /// for Chromium's fake camera; several kinds in a row make a video that changes.
+    Scene {
+        /// Kinds in order: good, dark, bright, glare, blurry, shadow, thumb, far, cut, grey,
+        /// empty. Each takes `--frames` frames of a video.
+        #[arg(long, value_delimiter = ',', default_value = "good")]
+        kinds: Vec<String>,
+        /// Frame width, pixels.
+        #[arg(long, default_value_t = 1280)]
+        width: usize,
+        /// Frame height, pixels.
+        #[arg(long, default_value_t = 720)]
+        height: usize,
+        /// Frames per kind (Y4M only).
+        #[arg(long, default_value_t = 30)]
+        frames: usize,
+        /// Frames per second (Y4M only).
+        #[arg(long, default_value_t = 30)]
+        fps: u32,
+        /// Output file: `.png` (first kind only) or `.y4m`.
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Time the full analysis of generated 1280×720 and 1920×1080 frames (single thread).
     Bench {
@@ -88,6 +115,20 @@ pub fn main() -> ExitCode {
             }
         },
         Command::Bench { frames, json } => bench(frames, json),
+        Command::Scene {
+            kinds,
+            width,
+            height,
+            frames,
+            fps,
+            out,
+        } => match render_scenes(&kinds, width, height, frames, fps, &out) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("doccheck scene: {e}");
+                ExitCode::from(2)
+            }
+        },
     }
 }
 
@@ -108,7 +149,9 @@ fn check(files: &[PathBuf], options: Options) -> ExitCode {
             Ok(photo) => match analyzer.analyze_still(&photo.rgba, photo.width, photo.height) {
                 Ok(report) => {
                     let mut v = json!({"file": name, "width": photo.width, "height": photo.height});
-                    if let (Value::Object(map), Ok(Value::Object(r))) = (&mut v, serde_json::to_value(&report)) {
+                    if let (Value::Object(map), Ok(Value::Object(r))) =
+                        (&mut v, serde_json::to_value(&report))
+                    {
                         map.extend(r);
                     }
                     v
@@ -138,9 +181,13 @@ fn check(files: &[PathBuf], options: Options) -> ExitCode {
 /// and an empty desk; alternating so that no single kind dominates the cache.
 fn bench_frames(width: usize, height: usize) -> Vec<Vec<u8>> {
     let mut scenes = Vec::new();
-    for (i, bg) in [Background::Plain([52, 56, 60]), Background::Wood, Background::Texture]
-        .into_iter()
-        .enumerate()
+    for (i, bg) in [
+        Background::Plain([52, 56, 60]),
+        Background::Wood,
+        Background::Texture,
+    ]
+    .into_iter()
+    .enumerate()
     {
         let mut s = Scene::centred(width, height, 0.55 + 0.1 * i as f32, -6.0 + 5.0 * i as f32);
         s.background = bg;
@@ -184,4 +231,127 @@ fn bench(frames: usize, json_path: Option<PathBuf>) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+/// The scene of a named kind: a card covering 55% of the frame's width, turned by 4°, with
+/// one problem (or none).
+fn scene_of(kind: &str, width: usize, height: usize) -> Result<Scene, String> {
+    let mut s = Scene::centred(width, height, 0.55, 4.0);
+    match kind {
+        "good" => {}
+        "dark" => s.gain = 0.15,
+        "bright" => s.gain = 2.2,
+        "glare" => s.glare = Some((0.6, 0.45, 0.12)),
+        "blurry" => s.blur = (width / 200).max(3),
+        "shadow" => s.shadow = Some(0.45),
+        "thumb" => s.thumb = Some(2),
+        "far" => s = Scene::centred(width, height, 0.12, 4.0),
+        "cut" => {
+            s = Scene::centred(width, height, 0.55, 4.0);
+            let dx = 0.3 * width as f32;
+            s.quad = s
+                .quad
+                .map(|q| q.map(|p| doccheck::geometry::Point::new(p.x + dx, p.y)));
+        }
+        "grey" => s.grayscale = true,
+        "empty" => s.quad = None,
+        other => return Err(format!("unknown scene kind `{other}`")),
+    }
+    Ok(s)
+}
+
+fn render_scenes(
+    kinds: &[String],
+    width: usize,
+    height: usize,
+    frames: usize,
+    fps: u32,
+    out: &std::path::Path,
+) -> Result<(), String> {
+    if width < 16 || height < 16 || width % 2 == 1 || height % 2 == 1 {
+        return Err("width and height must be even and at least 16".into());
+    }
+    let ext = out
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let scenes = kinds
+        .iter()
+        .map(|k| scene_of(k, width, height))
+        .collect::<Result<Vec<_>, _>>()?;
+    if ext == "png" {
+        let px = scenes.first().ok_or("no kind given")?.render();
+        let img = image::RgbaImage::from_raw(width as u32, height as u32, px).ok_or("bad size")?;
+        return img.save(out).map_err(|e| e.to_string());
+    }
+    if ext != "y4m" {
+        return Err("output must end in .png or .y4m".into());
+    }
+    let file = std::fs::File::create(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let mut w = std::io::BufWriter::new(file);
+    let io = |e: std::io::Error| e.to_string();
+    write!(
+        w,
+        "YUV4MPEG2 W{width} H{height} F{fps}:1 Ip A1:1 C420jpeg\n"
+    )
+    .map_err(io)?;
+    for scene in &scenes {
+        let (y, u, v) = to_yuv420(&scene.render(), width, height);
+        for _ in 0..frames {
+            w.write_all(b"FRAME\n").map_err(io)?;
+            w.write_all(&y).map_err(io)?;
+            w.write_all(&u).map_err(io)?;
+            w.write_all(&v).map_err(io)?;
+        }
+    }
+    w.flush().map_err(io)
+}
+
+/// RGBA to limited-range BT.601 Y′CbCr 4:2:0 planes (Chromium's fake camera maps luma 16–235
+/// back to 0–255).
+fn to_yuv420(rgba: &[u8], width: usize, height: usize) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
+    let px = |x: usize, y: usize| {
+        let i = (y * width + x) * 4;
+        (
+            f32::from(rgba[i]),
+            f32::from(rgba[i + 1]),
+            f32::from(rgba[i + 2]),
+        )
+    };
+    let mut yp = Vec::with_capacity(width * height);
+    for y in 0..height {
+        for x in 0..width {
+            let (r, g, b) = px(x, y);
+            yp.push(
+                (16.0 + 0.257 * r + 0.504 * g + 0.098 * b)
+                    .round()
+                    .clamp(0.0, 255.0) as u8,
+            );
+        }
+    }
+    let (cw, ch) = (width / 2, height / 2);
+    let (mut up, mut vp) = (Vec::with_capacity(cw * ch), Vec::with_capacity(cw * ch));
+    for y in 0..ch {
+        for x in 0..cw {
+            let (mut r, mut g, mut b) = (0.0, 0.0, 0.0);
+            for (dx, dy) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
+                let p = px(2 * x + dx, 2 * y + dy);
+                r += p.0 / 4.0;
+                g += p.1 / 4.0;
+                b += p.2 / 4.0;
+            }
+            up.push(
+                (128.0 - 0.148 * r - 0.291 * g + 0.439 * b)
+                    .round()
+                    .clamp(0.0, 255.0) as u8,
+            );
+            vp.push(
+                (128.0 + 0.439 * r - 0.368 * g - 0.071 * b)
+                    .round()
+                    .clamp(0.0, 255.0) as u8,
+            );
+        }
+    }
+    (yp, up, vp)
 }
