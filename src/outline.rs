@@ -21,7 +21,9 @@ const ANGLE_BINS: usize = 180;
 /// Each edge pixel votes for angles within this many bins of its gradient direction.
 const VOTE_SPREAD: isize = 2;
 /// Lines kept from the Hough accumulator.
-const MAX_LINES: usize = 120;
+const MAX_LINES: usize = 80;
+/// Hough peaks examined before keeping the [`MAX_LINES`] with the longest steady support.
+const MAX_PEAKS: usize = 320;
 /// Marks the unseen side of a three-sided hypothesis.
 const OPEN_SIDE: usize = usize::MAX;
 /// Candidates that get the full (contrast, extension) scoring.
@@ -30,7 +32,7 @@ const MAX_FINALISTS: usize = 32;
 /// frame of full contrast; dim, flat frames get down to half of it (see `gradients`).
 const MIN_EDGE_MAGNITUDE: u16 = 24;
 /// Hough votes (working pixels of supporting edge) a line needs.
-const MIN_LINE_VOTES: u32 = 10;
+const MIN_LINE_VOTES: u32 = 6;
 
 /// A found outline, in full-resolution pixels.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,6 +58,7 @@ pub struct Outline {
 #[derive(Debug, Clone, Copy)]
 struct HoughLine {
     line: Line,
+    /// Hough votes, then the longest steady run of support, working pixels.
     votes: u32,
     /// Parameter range (along the line's direction from its foot point) inside the image.
     t_min: f32,
@@ -93,6 +96,9 @@ pub struct OutlineFinder {
     gy: Vec<i16>,
     mag: Vec<u16>,
     edge: Vec<bool>,
+    straight: Vec<bool>,
+    smooth: [Vec<u16>; 3],
+    tmp: Vec<u16>,
     acc: Vec<u32>,
     cos_t: Vec<f32>,
     sin_t: Vec<f32>,
@@ -117,6 +123,19 @@ impl OutlineFinder {
             return None;
         }
         self.gradients(work);
+        if let Some(path) = std::env::var_os("DOCCHECK_EDGES") {
+            let mut pgm = format!("P5 {} {} 255\n", work.width, work.height).into_bytes();
+            for i in 0..self.edge.len() {
+                pgm.push(if self.straight[i] {
+                    255
+                } else if self.edge[i] {
+                    100
+                } else {
+                    0
+                });
+            }
+            let _ = std::fs::write(path, pgm);
+        }
         self.hough(work);
         self.profiles(work);
         let best = self.best_candidate(work)?;
@@ -136,13 +155,23 @@ impl OutlineFinder {
         self.mag.resize(n, 0);
         self.edge.clear();
         self.edge.resize(n, false);
+        // Smooth first (binomial 1-2-1, twice, each way ≈ Gaussian σ 1): fine periodic
+        // texture such as a fabric weave aliases into stripes at this scale and would
+        // otherwise outvote a document's sides; a document's border is a step and survives.
+        for (c, plane) in [&work.r, &work.g, &work.b].into_iter().enumerate() {
+            let out = &mut self.smooth[c];
+            out.clear();
+            out.extend(plane.iter().map(|&v| u16::from(v) * 16));
+            smooth_plane(out, &mut self.tmp, w, h);
+        }
         for y in 1..h - 1 {
             for x in 1..w - 1 {
                 let i = y * w + x;
                 let mut best = (0i32, 0i32, 0i32);
-                for plane in [&work.r, &work.g, &work.b] {
+                for plane in &self.smooth {
+                    // Back to 0–255 units (planes hold 16× values).
                     let p = |dx: isize, dy: isize| {
-                        i32::from(plane[(i as isize + dy * w as isize + dx) as usize])
+                        i32::from(plane[(i as isize + dy * w as isize + dx) as usize]) >> 4
                     };
                     let gx = p(1, -1) + 2 * p(1, 0) + p(1, 1) - p(-1, -1) - 2 * p(-1, 0) - p(-1, 1);
                     let gy = p(-1, 1) + 2 * p(0, 1) + p(1, 1) - p(-1, -1) - 2 * p(0, -1) - p(1, -1);
@@ -165,10 +194,21 @@ impl OutlineFinder {
         let count = work.luma.len() as u32;
         let range = crate::lighting::percentile(&hist, count, 0.98)
             - crate::lighting::percentile(&hist, count, 0.02);
-        let threshold = ((range / 200.0) * f32::from(MIN_EDGE_MAGNITUDE)).clamp(
+        let by_range = ((range / 200.0) * f32::from(MIN_EDGE_MAGNITUDE)).clamp(
             f32::from(MIN_EDGE_MAGNITUDE) / 2.0,
             f32::from(MIN_EDGE_MAGNITUDE),
-        ) as u16;
+        );
+        // Noise and fine texture raise the typical gradient everywhere; an edge worth a line
+        // has to stand well above it.
+        let mut mag_hist = [0u32; 128];
+        for &m in &self.mag {
+            mag_hist[usize::from(m.min(127))] += 1;
+        }
+        let typical = crate::lighting::percentile(&mag_hist, n as u32, 0.5);
+        let threshold = by_range.max(typical).min(40.0) as u16;
+        if std::env::var_os("DOCCHECK_DEBUG").is_some() {
+            eprintln!("edge threshold {threshold} (range {range}, typical gradient {typical})");
+        }
         for y in 1..h - 1 {
             for x in 1..w - 1 {
                 let i = y * w + x;
@@ -192,6 +232,42 @@ impl OutlineFinder {
                 self.edge[i] = m >= a && m > b || m > a && m >= b;
             }
         }
+        // Keep only edge pixels that continue straight: a neighbour along the edge's tangent
+        // (either side) is an edge pixel with nearly the same orientation. Noise and fine
+        // texture have scattered orientations and drop out; straight sides stay.
+        let cos_tol = 20.0_f32.to_radians().cos();
+        self.straight.clear();
+        self.straight.resize(n, false);
+        for y in 2..h - 2 {
+            for x in 2..w - 2 {
+                let i = y * w + x;
+                if !self.edge[i] {
+                    continue;
+                }
+                let (gx, gy) = (f32::from(self.gx[i]), f32::from(self.gy[i]));
+                let m = f32::from(self.mag[i]).max(1.0);
+                let (tx, ty) = (-gy / m, gx / m);
+                let mut agree = 0;
+                for sgn in [-1.0f32, 1.0] {
+                    let mut hit = false;
+                    for dist in [1.0f32, 1.5] {
+                        let j = ((y as f32 + sgn * dist * ty).round() as usize) * w
+                            + (x as f32 + sgn * dist * tx).round() as usize;
+                        if j == i || !self.edge[j] {
+                            continue;
+                        }
+                        let (hx, hy) = (f32::from(self.gx[j]), f32::from(self.gy[j]));
+                        let mj = f32::from(self.mag[j]).max(1.0);
+                        if (gx * hx + gy * hy) / (m * mj) >= cos_tol {
+                            hit = true;
+                            break;
+                        }
+                    }
+                    agree += usize::from(hit);
+                }
+                self.straight[i] = agree >= 1;
+            }
+        }
     }
 
     /// Orientation-constrained Hough transform: each edge pixel votes only for lines nearly
@@ -213,7 +289,7 @@ impl OutlineFinder {
         for y in 1..h - 1 {
             for x in 1..w - 1 {
                 let i = y * w + x;
-                if !self.edge[i] {
+                if !self.straight[i] {
                     continue;
                 }
                 let mut phi = f32::from(self.gy[i]).atan2(f32::from(self.gx[i]));
@@ -263,7 +339,7 @@ impl OutlineFinder {
         self.peaks.sort_unstable_by(|a, b| b.0.cmp(&a.0));
         self.lines.clear();
         for &(votes, t, r) in &self.peaks {
-            if self.lines.len() >= MAX_LINES {
+            if self.lines.len() >= MAX_PEAKS {
                 break;
             }
             let line = Line {
@@ -296,6 +372,7 @@ impl OutlineFinder {
     fn profiles(&mut self, work: &WorkImage) {
         let w = work.width;
         let cos_tol = 15.0_f32.to_radians().cos();
+        let strict_tol = 10.0_f32.to_radians().cos();
         self.support.clear();
         for li in 0..self.lines.len() {
             let hl = self.lines[li];
@@ -327,6 +404,57 @@ impl OutlineFinder {
                 self.support.push(run);
             }
         }
+        // Rank the lines by their longest stretch of steady, strictly straight support
+        // (the pixel right on the line, gaps of up to two pixels bridged): a document's side
+        // is one such stretch, while texture, noise and wavy wood grain pile up Hough votes
+        // scattered along a line or within a band around it.
+        for li in 0..self.lines.len() {
+            let hl = self.lines[li];
+            let (c, s) = hl.line.normal();
+            let steps = (hl.t_max - hl.t_min).floor().max(0.0) as usize + 1;
+            let (mut best, mut start, mut last_hit, mut in_run) = (0usize, 0usize, 0usize, false);
+            for k in 0..steps {
+                let p = hl.point_at(hl.t_min + k as f32);
+                let (x, y) = (p.x.round() as isize, p.y.round() as isize);
+                if x < 1 || y < 1 || x >= w as isize - 1 || y >= work.height as isize - 1 {
+                    continue;
+                }
+                let i = y as usize * w + x as usize;
+                let hit = self.edge[i] && {
+                    let (gx, gy) = (f32::from(self.gx[i]), f32::from(self.gy[i]));
+                    (gx * c + gy * s).abs() >= strict_tol * f32::from(self.mag[i])
+                };
+                if hit {
+                    if !in_run || k - last_hit > 3 {
+                        start = k;
+                        in_run = true;
+                    }
+                    last_hit = k;
+                    best = best.max(last_hit - start + 1);
+                }
+            }
+            self.lines[li].votes = best as u32;
+        }
+        self.lines.sort_by(|a, b| b.votes.cmp(&a.votes));
+        // Keep the best, but no more than a share of them from any one direction, so that a
+        // family of parallel texture lines cannot crowd out a small document's sides.
+        let mut kept = 0;
+        for li in 0..self.lines.len() {
+            if kept >= MAX_LINES {
+                break;
+            }
+            let theta = self.lines[li].line.theta;
+            let same_direction = self.lines[..kept]
+                .iter()
+                .filter(|l| angle_between(l.line.theta, theta) < 6.0_f32.to_radians())
+                .count();
+            if same_direction >= MAX_LINES / 5 {
+                continue;
+            }
+            self.lines.swap(kept, li);
+            kept += 1;
+        }
+        self.lines.truncate(kept);
     }
 
     /// Supported working pixels on line `li` between parameters `a` and `b` (clipped to the
@@ -457,6 +585,31 @@ impl OutlineFinder {
             }
         }
         self.open_candidates(w, h);
+        if std::env::var_os("DOCCHECK_DEBUG").is_some() {
+            let seen = self
+                .corners
+                .iter()
+                .filter(|c| matches!(c, Some((_, true))))
+                .count()
+                / 2;
+            eprintln!(
+                "lines {} pairs {} seen-corners {} candidates {}",
+                n,
+                self.pairs.len(),
+                seen,
+                self.candidates.len()
+            );
+            for l in &self.lines {
+                eprintln!(
+                    "  line theta {:.1} rho {:.1} votes {} t {:.0}..{:.0}",
+                    l.line.theta.to_degrees(),
+                    l.line.rho,
+                    l.votes,
+                    l.t_min,
+                    l.t_max
+                );
+            }
+        }
         if self.candidates.is_empty() {
             return None;
         }
@@ -1052,6 +1205,29 @@ fn strongest_step(frame: &Frame<'_>, m: Point, nx: f32, ny: f32, r: isize) -> Op
     }
     // Step k lies between samples at offsets k - r and k - r + 1.
     Some((best as f32 - r as f32 + 0.5 + delta, v))
+}
+
+/// Two passes of a 1-2-1 binomial filter each way, in place (values keep their scale).
+fn smooth_plane(p: &mut [u16], tmp: &mut Vec<u16>, w: usize, h: usize) {
+    tmp.clear();
+    tmp.resize(p.len(), 0);
+    for _ in 0..2 {
+        for y in 0..h {
+            let row = &p[y * w..(y + 1) * w];
+            for x in 0..w {
+                let l = row[x.saturating_sub(1)];
+                let r = row[(x + 1).min(w - 1)];
+                tmp[y * w + x] = (l + 2 * row[x] + r + 2) >> 2;
+            }
+        }
+        for y in 0..h {
+            let up = y.saturating_sub(1) * w;
+            let down = (y + 1).min(h - 1) * w;
+            for x in 0..w {
+                p[y * w + x] = (tmp[up + x] + 2 * tmp[y * w + x] + tmp[down + x] + 2) >> 2;
+            }
+        }
+    }
 }
 
 /// Smallest angle between two line normals, radians (0–π/2).

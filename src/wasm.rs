@@ -5,7 +5,7 @@
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::{Options, Strictness, StrictnessPerCheck};
+use crate::{FrameError, Options, Strictness, StrictnessPerCheck};
 
 #[wasm_bindgen(start)]
 fn start() {
@@ -16,6 +16,9 @@ fn start() {
 #[wasm_bindgen(js_name = Analyzer)]
 pub struct JsAnalyzer {
     inner: crate::Analyzer,
+    /// The frame JS writes through `inputBuffer`, kept between frames so that a camera frame
+    /// reaches the engine with one copy (e.g. `VideoFrame.copyTo`) and no allocation.
+    input: Vec<u8>,
 }
 
 #[wasm_bindgen(js_class = Analyzer)]
@@ -28,7 +31,10 @@ impl JsAnalyzer {
     pub fn new(options: JsValue) -> Result<JsAnalyzer, JsError> {
         let options = options_from_js(&options)?;
         let inner = crate::Analyzer::new(options).map_err(|e| JsError::new(&e.to_string()))?;
-        Ok(JsAnalyzer { inner })
+        Ok(JsAnalyzer {
+            inner,
+            input: Vec::new(),
+        })
     }
 
     /// Analyses the next video frame (`rgba`: `Uint8Array` or `Uint8ClampedArray` of
@@ -37,7 +43,37 @@ impl JsAnalyzer {
         let report = self
             .inner
             .analyze(rgba, width, height)
-            .map_err(|e| JsError::new(&e.to_string()))?;
+            .map_err(frame_error)?;
+        to_js(&report)
+    }
+
+    /// `inputBuffer(width, height)`: a `Uint8Array` view of the analyzer's own frame buffer,
+    /// sized for a `width × height` RGBA frame, to write a frame into without a further copy
+    /// (`await videoFrame.copyTo(view, {format: "RGBA"})`); then call `analyzeInput` with the
+    /// same size. The view lives in wasm memory, which any later call may grow (detaching the
+    /// view): fetch a fresh view for every frame and call nothing else before `analyzeInput`.
+    ///
+    /// # Errors
+    /// Zero or absurd dimensions, checked before anything is allocated.
+    #[wasm_bindgen(js_name = inputBuffer)]
+    pub fn input_buffer(&mut self, width: u32, height: u32) -> Result<js_sys::Uint8Array, JsError> {
+        let len = frame_len(width, height)?;
+        self.input.resize(len, 0);
+        // SAFETY: the view aliases `self.input`, which nothing touches until the next call
+        // into this analyzer; the contract above tells JS not to keep the view past that.
+        Ok(unsafe { js_sys::Uint8Array::view(&self.input) })
+    }
+
+    /// Analyses the video frame written into `inputBuffer(width, height)`, as `analyze` does.
+    ///
+    /// # Errors
+    /// When `width × height` is not the size last given to `inputBuffer`.
+    #[wasm_bindgen(js_name = analyzeInput)]
+    pub fn analyze_input(&mut self, width: u32, height: u32) -> Result<JsValue, JsError> {
+        let report = self
+            .inner
+            .analyze(&self.input, width, height)
+            .map_err(frame_error)?;
         to_js(&report)
     }
 
@@ -52,7 +88,7 @@ impl JsAnalyzer {
         let report = self
             .inner
             .analyze_still(rgba, width, height)
-            .map_err(|e| JsError::new(&e.to_string()))?;
+            .map_err(frame_error)?;
         to_js(&report)
     }
 
@@ -64,6 +100,27 @@ impl JsAnalyzer {
     /// The options in force, as a plain object.
     pub fn options(&self) -> Result<JsValue, JsError> {
         to_js(self.inner.options())
+    }
+}
+
+/// A frame error as a JS `Error`; an empty buffer for a valid size is almost always an
+/// `ArrayBuffer` that was transferred to another thread, so the message says so.
+fn frame_error(e: FrameError) -> JsError {
+    match e {
+        FrameError::WrongLength { actual: 0, .. } => JsError::new(&format!(
+            "{e}; the buffer is empty: was its ArrayBuffer transferred to another thread (detached)?"
+        )),
+        e => JsError::new(&e.to_string()),
+    }
+}
+
+/// Bytes of a `width × height` RGBA frame, or the engine's error for zero or absurd sizes.
+fn frame_len(width: u32, height: u32) -> Result<usize, JsError> {
+    match crate::Frame::new(&[], width, height) {
+        Err(FrameError::WrongLength { expected, .. }) => usize::try_from(expected)
+            .map_err(|_| frame_error(FrameError::TooLarge { width, height })),
+        Err(e) => Err(frame_error(e)),
+        Ok(_) => Ok(0),
     }
 }
 
