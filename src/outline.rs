@@ -21,7 +21,7 @@ const ANGLE_BINS: usize = 180;
 /// Each edge pixel votes for angles within this many bins of its gradient direction.
 const VOTE_SPREAD: isize = 2;
 /// Lines kept from the Hough accumulator.
-const MAX_LINES: usize = 80;
+const MAX_LINES: usize = 120;
 /// Hough peaks examined before keeping the [`MAX_LINES`] with the longest steady support.
 const MAX_PEAKS: usize = 320;
 /// Marks the unseen side of a three-sided hypothesis.
@@ -448,7 +448,7 @@ impl OutlineFinder {
                 .iter()
                 .filter(|l| angle_between(l.line.theta, theta) < 6.0_f32.to_radians())
                 .count();
-            if same_direction >= MAX_LINES / 5 {
+            if same_direction >= MAX_LINES / 4 {
                 continue;
             }
             self.lines.swap(kept, li);
@@ -622,6 +622,17 @@ impl OutlineFinder {
             let contrast = self.side_contrast(work, &c.quad);
             let extension = self.extension(&c);
             c.score *= (contrast / 40.0).clamp(0.1, 1.0) * (1.0 - 0.6 * extension);
+            if std::env::var_os("DOCCHECK_DEBUG").is_some() {
+                let q: Vec<(i32, i32)> = c.quad.iter().map(|p| (p.x as i32, p.y as i32)).collect();
+                eprintln!(
+                    "  cand {:?} base {:.1} contrast {contrast:.0} ext {extension:.2} -> {:.1} open {} cover {:?}",
+                    q,
+                    self.candidates[ci].score,
+                    c.score,
+                    c.lines.contains(&OPEN_SIDE),
+                    c.cover.map(|v| (v * 100.0) as i32)
+                );
+            }
             if best.as_ref().is_none_or(|(s, _)| c.score > *s) {
                 best = Some((c.score, c));
             }
@@ -683,6 +694,7 @@ impl OutlineFinder {
     /// gives, the least that puts it outside the frame.
     fn open_candidates(&mut self, w: f32, h: f32) {
         let n = self.lines.len();
+        let closed = self.candidates.len();
         let in_frame = |p: Point| p.x >= 0.0 && p.y >= 0.0 && p.x <= w - 1.0 && p.y <= h - 1.0;
         for pi in 0..self.pairs.len() {
             let (a, c, ta) = self.pairs[pi];
@@ -769,6 +781,18 @@ impl OutlineFinder {
                 }
                 cover[2] = cover[1];
                 if cover.iter().any(|&v| v < 0.5) {
+                    continue;
+                }
+                // A closed outline through the same three sides (a fourth side seen inside the
+                // frame) explains the evidence better than one assumed beyond it.
+                let closed_exists = self.candidates[..closed].iter().any(|cand| {
+                    (0..4).any(|k| {
+                        let l = cand.lines;
+                        let (x, y, z) = (l[k], l[(k + 1) % 4], l[(k + 2) % 4]);
+                        y == b && ((x == a && z == c) || (x == c && z == a))
+                    })
+                });
+                if closed_exists {
                     continue;
                 }
                 let min_cover = cover.iter().copied().fold(1.0f32, f32::min);
