@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""Serves the demo (www/) the way a strict production site would, for a computer and a phone.
+
+    python3 scripts/serve.py                 # http://localhost:8080 and https://<LAN IP>:8443
+    python3 scripts/serve.py --port 0 --no-https --quiet    # for tests: a free port on 127.0.0.1
+
+HTTP listens on 127.0.0.1 only (localhost is a secure context, so the camera works there).
+HTTPS listens on the LAN with a self-signed certificate, because a phone needs a secure context
+for the camera; the phone shows a certificate warning once. Every response carries the strict
+Content-Security-Policy the widget is built for. Standard library only, plus the openssl CLI for
+the certificate (else the `cryptography` package, installed into a private folder on demand).
+"""
+
+import argparse
+import datetime
+import http.server
+import ipaddress
+import os
+import socket
+import ssl
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import qr  # noqa: E402  (scripts/qr.py)
+
+CSP = (
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; img-src 'self' blob: data:; "
+    "media-src 'self' blob:; connect-src 'self'"
+)
+CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "doccheck-serve"
+
+
+class Handler(http.server.SimpleHTTPRequestHandler):
+    """Static files with the right types for ES modules and wasm, and the CSP on every response."""
+
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".html": "text/html; charset=utf-8",
+        ".js": "text/javascript; charset=utf-8",
+        ".mjs": "text/javascript; charset=utf-8",
+        ".css": "text/css; charset=utf-8",
+        ".json": "application/json",
+        ".wasm": "application/wasm",
+        ".svg": "image/svg+xml",
+        ".png": "image/png",
+        ".md": "text/plain; charset=utf-8",
+    }
+    quiet = False
+
+    def end_headers(self):
+        self.send_header("Content-Security-Policy", CSP)
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Referrer-Policy", "no-referrer")
+        self.send_header("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
+        # The files change on every build: always revalidate (304 when unchanged).
+        self.send_header("Cache-Control", "no-cache")
+        super().end_headers()
+
+    def log_message(self, format, *args):
+        if not self.quiet:
+            super().log_message(format, *args)
+
+
+class Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+
+def lan_address():
+    """This machine's address on the LAN: the one a UDP socket would send from (nothing is sent)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("10.255.255.255", 1))
+            return s.getsockname()[0]
+        except OSError:
+            return "127.0.0.1"
+
+
+def certificate(ip):
+    """A self-signed certificate for localhost and `ip`, made once per address and kept in the cache."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    cert, key = CACHE / f"cert-{ip}.pem", CACHE / f"key-{ip}.pem"
+    if cert.exists() and key.exists():
+        return cert, key
+    san = f"subjectAltName=DNS:localhost,IP:127.0.0.1,IP:{ip}"
+    try:
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+             "-days", "397", "-subj", "/CN=doccheck demo", "-addext", san, "-keyout", str(key), "-out", str(cert)],
+            check=True, capture_output=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        certificate_with_cryptography(ip, cert, key)
+    return cert, key
+
+
+def certificate_with_cryptography(ip, cert_path, key_path):
+    """Without the openssl CLI: the `cryptography` package, installed into the cache if missing."""
+    lib = CACHE / "pylib"
+    sys.path.insert(0, str(lib))
+    try:
+        import cryptography  # noqa: F401
+    except ImportError:
+        print("openssl not found: installing the Python package `cryptography` into", lib)
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--target", str(lib), "cryptography"], check=True)
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "doccheck demo")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    san = x509.SubjectAlternativeName(
+        [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.IPAddress(ipaddress.ip_address(ip))]
+    )
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=397)).add_extension(san, critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+
+
+def start(server):
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dir", default=str(ROOT / "www"), help="folder to serve (default: www/)")
+    parser.add_argument("--port", type=int, default=8080, help="HTTP port on 127.0.0.1 (0: any free port)")
+    parser.add_argument("--https-port", type=int, default=8443, help="HTTPS port (0: any free port)")
+    parser.add_argument("--https-host", default="0.0.0.0", help="address HTTPS listens on (default: all, for the LAN)")
+    parser.add_argument("--no-https", action="store_true", help="serve HTTP on 127.0.0.1 only")
+    parser.add_argument("--quiet", action="store_true", help="do not log requests")
+    args = parser.parse_args()
+
+    folder = Path(args.dir).resolve()
+    if not (folder / "pkg" / "doccheck.js").exists():
+        print(f"warning: {folder}/pkg is missing: run `make wasm` first", file=sys.stderr)
+    Handler.quiet = args.quiet
+    handler = lambda *a, **k: Handler(*a, directory=str(folder), **k)  # noqa: E731
+
+    try:
+        http_server = Server(("127.0.0.1", args.port), handler)
+    except OSError as e:
+        sys.exit(f"cannot listen on 127.0.0.1:{args.port}: {e.strerror} (try --port)")
+    port = http_server.server_address[1]
+    start(http_server)
+    print(f"serving {folder} at http://127.0.0.1:{port}/", flush=True)
+    print(f"  on this computer:  http://localhost:{port}/", flush=True)
+
+    if not args.no_https:
+        ip = lan_address()
+        cert, key = certificate(ip)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+        try:
+            https_server = Server((args.https_host, args.https_port), handler)
+        except OSError as e:
+            sys.exit(f"cannot listen on {args.https_host}:{args.https_port}: {e.strerror} (try --https-port or --no-https)")
+        https_server.socket = context.wrap_socket(https_server.socket, server_side=True)
+        https_port = https_server.server_address[1]
+        start(https_server)
+        url = f"https://{ip}:{https_port}/"
+        print(f"  on your phone:     {url}", flush=True)
+        print("  (same Wi-Fi; the certificate is self-signed: accept the warning once)\n", flush=True)
+        print(qr.to_terminal(qr.encode(url)), flush=True)
+    print(f"\nContent-Security-Policy: {CSP}\nCtrl-C to stop.", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        print()
+
+
+if __name__ == "__main__":
+    main()

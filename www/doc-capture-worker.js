@@ -1,0 +1,254 @@
+// The analysis side of <doc-capture>: a module Worker that owns the wasm engine. The main
+// thread sends camera frames (VideoFrame or ImageBitmap, transferred) and photos (Blob); this
+// worker turns each into RGBA, analyses it and answers with the report. It handles one job at
+// a time, so the main thread's "drop frames while busy" sees an honest busy signal.
+//
+// Messages in:  {type: 'init', options}          → {type: 'ready', simd, wasmMemoryBytes}
+//               {type: 'frame', id, frame}        → {type: 'report', id, report, ms, …}
+//               {type: 'still', id, source, maxBytes} → {type: 'still', id, report, blob, …}
+//               {type: 'options', options}, {type: 'reset'}
+// Failures:     {type: 'error', id, name, message} for bad input (the engine stays usable),
+//               {type: 'crashed', message} when wasm trapped; the worker then closes itself
+//               and the widget starts a fresh one; {type: 'fatal', name, message} when the
+//               engine cannot start at all.
+
+/** @typedef {{ready: boolean, problems: string[], quad: number[][] | null, message: string, metrics: Record<string, unknown>}} Report */
+
+// A module with one SIMD instruction (i8x16.popcnt): it validates only where simd128 works.
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253,
+  15, 253, 98, 11,
+]);
+
+/** JPEG qualities tried in turn until the photo fits `maxBytes`. */
+const JPEG_QUALITIES = [0.95, 0.9, 0.85, 0.8, 0.7, 0.6];
+
+/** @type {{Analyzer: any, memory: WebAssembly.Memory, simd: boolean} | null} */
+let engine = null;
+/** @type {any} */
+let analyzer = null;
+/** `VideoFrame.copyTo` straight into wasm memory; switched off the first time it fails. */
+let copyToWorks = typeof VideoFrame === 'function';
+/** @type {OffscreenCanvas | null} */
+let canvas = null;
+/** @type {OffscreenCanvasRenderingContext2D | null} */
+let ctx = null;
+let jobs = Promise.resolve();
+
+self.addEventListener('message', (event) => {
+  const msg = event.data;
+  // One job at a time, in arrival order: wasm is single-threaded and so is the canvas.
+  jobs = jobs.then(() => handle(msg)).catch((error) => fail(msg, error));
+});
+
+/** @param {any} msg */
+async function handle(msg) {
+  switch (msg.type) {
+    case 'init': {
+      await loadEngine();
+      analyzer = new engine.Analyzer(msg.options ?? undefined);
+      post({type: 'ready', simd: engine.simd, wasmMemoryBytes: memoryBytes()});
+      break;
+    }
+    case 'options': {
+      // Build the new analyzer first: options it refuses leave the previous one in place.
+      const next = new engine.Analyzer(msg.options ?? undefined);
+      analyzer?.free();
+      analyzer = next;
+      break;
+    }
+    case 'reset':
+      analyzer?.reset();
+      break;
+    case 'frame':
+      await analyseFrame(msg);
+      break;
+    case 'still':
+      await analyseStill(msg);
+      break;
+    default:
+      throw new Error(`unknown message type ${msg.type}`);
+  }
+}
+
+async function loadEngine() {
+  if (engine) return;
+  const simd = WebAssembly.validate(SIMD_PROBE);
+  const dir = simd ? './pkg-simd/' : './pkg/';
+  const module = await import(new URL(`${dir}doccheck.js`, import.meta.url).href);
+  const exports = await module.default({module_or_path: new URL(`${dir}doccheck_bg.wasm`, import.meta.url)});
+  engine = {Analyzer: module.Analyzer, memory: exports.memory, simd};
+}
+
+/** @param {{id: number, frame: VideoFrame | ImageBitmap}} msg */
+async function analyseFrame({id, frame}) {
+  const t0 = performance.now();
+  let report;
+  let width = 0;
+  let height = 0;
+  try {
+    ({width, height} = sizeOf(frame));
+    if (copyToWorks && canCopyDirectly(frame)) {
+      try {
+        const view = analyzer.inputBuffer(width, height);
+        await /** @type {VideoFrame} */ (frame).copyTo(view, {
+          format: 'RGBA',
+          colorSpace: 'srgb',
+          layout: [{offset: 0, stride: width * 4}],
+        });
+        report = analyzer.analyzeInput(width, height);
+      } catch (error) {
+        if (isTrap(error)) throw error;
+        // Older engines cannot convert to RGBA in copyTo: use the canvas from now on.
+        copyToWorks = false;
+      }
+    }
+    if (!report) report = analyzer.analyze(pixelsOf(frame, width, height), width, height);
+  } finally {
+    frame.close();
+  }
+  post({
+    type: 'report',
+    id,
+    report,
+    width,
+    height,
+    ms: performance.now() - t0,
+    wasmMemoryBytes: memoryBytes(),
+  });
+}
+
+/**
+ * Checks one photo: a Blob (takePhoto, a file) or a frame grabbed from the stream. Answers
+ * with the report and a JPEG of at most `maxBytes`: the original bytes when they already are
+ * such a JPEG, else the same pixels encoded (no crop, no filter).
+ * @param {{id: number, source: Blob | VideoFrame | ImageBitmap, maxBytes: number}} msg
+ */
+async function analyseStill({id, source, maxBytes}) {
+  const t0 = performance.now();
+  let image = source;
+  if (source instanceof Blob) {
+    try {
+      image = await createImageBitmap(source, {imageOrientation: 'from-image'});
+    } catch {
+      throw named('DecodeError', 'this file is not an image the browser can open');
+    }
+  }
+  const frame = /** @type {VideoFrame | ImageBitmap} */ (image);
+  let {width, height} = sizeOf(frame);
+  let report;
+  let blob;
+  try {
+    report = analyzer.analyzeStill(pixelsOf(frame, width, height), width, height);
+    if (source instanceof Blob && source.type === 'image/jpeg' && source.size <= maxBytes) {
+      blob = source;
+    } else {
+      blob = await encodeJpeg(maxBytes);
+      if (!blob) {
+        // Even the lowest quality is too large: scale down just enough, and check that.
+        const scale = Math.sqrt(maxBytes / (width * height * 0.6));
+        width = Math.max(1, Math.floor(width * Math.min(1, scale)));
+        height = Math.max(1, Math.floor(height * Math.min(1, scale)));
+        report = analyzer.analyzeStill(pixelsOf(frame, width, height), width, height);
+        blob = await encodeJpeg(maxBytes);
+        if (!blob) throw named('TooLargeError', `cannot fit the photo in ${maxBytes} bytes`);
+      }
+    }
+  } finally {
+    frame.close();
+    releaseCanvas();
+  }
+  post({type: 'still', id, report, blob, width, height, ms: performance.now() - t0, wasmMemoryBytes: memoryBytes()});
+}
+
+/** @param {number} maxBytes @returns {Promise<Blob | null>} the canvas as a JPEG that fits */
+async function encodeJpeg(maxBytes) {
+  for (const quality of JPEG_QUALITIES) {
+    const blob = await /** @type {OffscreenCanvas} */ (canvas).convertToBlob({type: 'image/jpeg', quality});
+    if (blob.size <= maxBytes) return blob;
+  }
+  return null;
+}
+
+/** @param {VideoFrame | ImageBitmap} frame */
+function sizeOf(frame) {
+  if ('displayWidth' in frame) {
+    // A camera frame may carry a rotation (phones): drawing applies it, so does the size.
+    const turned = frame.rotation === 90 || frame.rotation === 270;
+    return turned
+      ? {width: frame.displayHeight, height: frame.displayWidth}
+      : {width: frame.displayWidth, height: frame.displayHeight};
+  }
+  return {width: frame.width, height: frame.height};
+}
+
+/** copyTo gives the stored pixels: right only when there is nothing to rotate or scale. */
+function canCopyDirectly(frame) {
+  return (
+    'copyTo' in frame &&
+    !frame.rotation &&
+    !frame.flip &&
+    frame.visibleRect?.width === frame.displayWidth &&
+    frame.visibleRect?.height === frame.displayHeight
+  );
+}
+
+/** RGBA of `frame` drawn at `width × height` through a reused 2D canvas. */
+function pixelsOf(frame, width, height) {
+  if (!canvas) {
+    canvas = new OffscreenCanvas(width, height);
+    ctx = canvas.getContext('2d', {willReadFrequently: true, alpha: false});
+  }
+  if (canvas.width !== width || canvas.height !== height) {
+    canvas.width = width;
+    canvas.height = height;
+  }
+  const c = /** @type {OffscreenCanvasRenderingContext2D} */ (ctx);
+  c.drawImage(frame, 0, 0, width, height);
+  return c.getImageData(0, 0, width, height).data;
+}
+
+/** A still can be 50 MB of canvas: give it back once the photo is encoded. */
+function releaseCanvas() {
+  if (canvas && canvas.width * canvas.height > 4_000_000) {
+    canvas.width = 1;
+    canvas.height = 1;
+  }
+}
+
+function memoryBytes() {
+  return engine ? engine.memory.buffer.byteLength : 0;
+}
+
+/** A wasm trap (a Rust panic aborts): the instance can no longer be trusted. */
+function isTrap(error) {
+  return error instanceof WebAssembly.RuntimeError;
+}
+
+function named(name, message) {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
+
+/** @param {any} msg @param {any} error */
+function fail(msg, error) {
+  if (msg?.type === 'frame') msg.frame?.close?.();
+  if (msg?.type === 'still') msg.source?.close?.();
+  if (msg?.type === 'init') {
+    // No engine (no WebAssembly, a missing file) or options it refuses: retrying cannot help.
+    post({type: 'fatal', name: error?.name ?? 'Error', message: String(error?.message ?? error)});
+    return;
+  }
+  if (isTrap(error) || !analyzer) {
+    post({type: 'crashed', message: String(error?.message ?? error)});
+    self.close();
+    return;
+  }
+  post({type: 'error', id: msg?.id, name: error?.name ?? 'Error', message: String(error?.message ?? error)});
+}
+
+/** @param {Record<string, unknown>} msg */
+function post(msg) {
+  self.postMessage(msg);
+}

@@ -1,0 +1,1333 @@
+// <doc-capture>: point the phone at an ID document, be told live what to fix, and get a good
+// photo of each side taken automatically. The main thread only opens the camera, grabs frames
+// and draws; the wasm engine runs in a module Worker (doc-capture-worker.js). No network
+// request beyond this folder's own files; photos stay in memory and in the `capture` event.
+//
+// Attributes: sides ("front back" | "front"), lang ("en", "zh"; default: the browser's),
+// max-bytes (JPEG size limit, default 10 MB), auto-capture ("off" to disable), strictness
+// ("relaxed" | "normal" | "strict").
+// Events (details are plain objects): feedback (the report of every analysed frame),
+// capture ({side, blob, width, height, report, source}), retake ({side}),
+// error ({name, message, recovered}).
+
+import en from './i18n/en.js';
+
+/** @typedef {{ready: boolean, problems: string[], quad: number[][] | null, message: string, metrics: Record<string, any>}} Report */
+/** @typedef {{side: string, blob: Blob, width: number, height: number, report: Report, source: 'camera' | 'file'}} Capture */
+
+const WORKER_URL = new URL('./doc-capture-worker.js', import.meta.url);
+/** Catalogues by language; English is bundled, the others load when asked for. */
+const CATALOGUES = {
+  en: async () => en,
+  zh: async () => (await import('./i18n/zh.js')).default,
+};
+/** Problems about where the document is (drawn red); the rest are about light and focus (amber). */
+const FRAMING = new Set(['no_document', 'corners_cut_off', 'too_far', 'too_close', 'corner_covered', 'tilted']);
+
+/** Ready and still for this long before the photo is taken: about one deliberate pause. */
+const HOLD_MS = 500;
+/** …and over at least this many analysed frames, so one lucky frame never triggers it. */
+const HOLD_FRAMES = 3;
+/** A message stays at least this long, so that it can be read (as capture SDKs do). */
+const MESSAGE_MIN_MS = 1000;
+/** After a side is taken, wait this long before taking the next one (turning the card)… */
+const NEXT_SIDE_PAUSE_MS = 1500;
+/** …and until the picture has changed (a frame not ready), or this long at most. */
+const NEXT_SIDE_MAX_WAIT_MS = 5000;
+/** No answer from the worker for this long means it is stuck: start a fresh one. */
+const WORKER_TIMEOUT_MS = {frame: 5000, still: 30000, init: 20000};
+/** More worker failures than this within a minute: stop retrying. */
+const MAX_RESTARTS_PER_MINUTE = 3;
+const PHOTO_TIMEOUT_MS = 5000;
+const DEFAULT_MAX_BYTES = 10_000_000;
+/** The guide's aspect: ID-1 card (85.60 × 53.98 mm) or passport page (125 × 88 mm). */
+const CARD_ASPECT = 85.6 / 53.98;
+const PASSPORT_ASPECT = 125 / 88;
+
+const COLOUR = {ready: '#22c55e', light: '#f59e0b', framing: '#ef4444', guide: 'rgba(255,255,255,0.55)'};
+
+export class DocCapture extends HTMLElement {
+  static observedAttributes = ['sides', 'lang', 'max-bytes', 'auto-capture', 'strictness'];
+
+  /** @type {Record<string, string>} */
+  #messages = en;
+  #ui = /** @type {Record<string, any>} */ ({});
+  #built = false;
+  #connected = false;
+  /** idle | starting | live | capturing | checking | review | blocked | done */
+  #state = 'idle';
+  #paused = false;
+
+  // Camera.
+  /** @type {MediaStream | null} */
+  #stream = null;
+  /** @type {MediaStreamTrack | null} */
+  #track = null;
+  #stoppingCamera = false;
+  /** @type {MediaTrackConstraints} */
+  #extraConstraints = {};
+  #lastFrameAt = 0;
+  #lastVideoTime = -1;
+  #frameRequest = 0;
+  #watchdog = 0;
+  #cameraAttempt = 0;
+
+  // Worker.
+  /** @type {Worker | null} */
+  #worker = null;
+  #workerReady = false;
+  #nextId = 1;
+  /** @type {{id: number, timer: number, posted: boolean} | null} */
+  #inflight = null;
+  /** @type {Map<number, {resolve: Function, reject: Function, timer: number}>} */
+  #pending = new Map();
+  /** @type {number[]} */
+  #restarts = [];
+  /** @type {Record<string, unknown> | undefined} */
+  #options = undefined;
+
+  // Feedback.
+  /** @type {{report: Report, width: number, height: number} | null} */
+  #last = null;
+  /** @type {number | null} */
+  #readySince = null;
+  #readyFrames = 0;
+  #sideStartedAt = 0;
+  #needsChange = false;
+  #sawChange = false;
+  #shownAt = 0;
+  /** @type {{text: string, tone: string} | null} */
+  #pendingMessage = null;
+  #messageTimer = 0;
+
+  // Photos.
+  /** @type {Map<string, Capture & {url: string}>} */
+  #captures = new Map();
+  /** @type {{result: any, url: string, side: string} | null} */
+  #review = null;
+
+  #stats = {analysedFrames: 0, droppedFrames: 0, lastAnalysisMs: 0, wasmMemoryBytes: 0, framesSent: 0, framesClosed: 0, workerRestarts: 0, simd: false};
+  /** @type {number[]} */
+  #reportTimes = [];
+
+  connectedCallback() {
+    this.#connected = true;
+    if (!this.#built) this.#build();
+    document.addEventListener('visibilitychange', this.#onVisibility);
+    this.#resizeObserver.observe(this.#ui.stage);
+    this.#start();
+  }
+
+  disconnectedCallback() {
+    this.#connected = false;
+    document.removeEventListener('visibilitychange', this.#onVisibility);
+    this.#resizeObserver.disconnect();
+    this.#stopCamera();
+    this.#stopWorker();
+    clearTimeout(this.#messageTimer);
+    this.#state = 'idle';
+  }
+
+  attributeChangedCallback(name, before, after) {
+    if (!this.#built || before === after) return;
+    if (name === 'lang') this.#loadMessages().then(() => this.#renderAll());
+    if (name === 'auto-capture') this.#renderControls();
+    if (name === 'strictness') this.options = this.#options;
+    if (name === 'sides' && this.#connected) this.restart();
+  }
+
+  // ---- Public API -------------------------------------------------------------------------
+
+  /** Frames analysed and dropped, analysis speed and engine memory, for tests and benchmarks. */
+  get stats() {
+    const s = this.#stats;
+    const t = this.#reportTimes;
+    const fps = t.length > 1 ? ((t.length - 1) * 1000) / (t[t.length - 1] - t[0]) : 0;
+    return {
+      analysedFrames: s.analysedFrames,
+      droppedFrames: s.droppedFrames,
+      fps: Math.round(fps * 10) / 10,
+      lastAnalysisMs: Math.round(s.lastAnalysisMs * 10) / 10,
+      wasmMemoryBytes: s.wasmMemoryBytes,
+      openFrames: s.framesSent - s.framesClosed,
+      workerRestarts: s.workerRestarts,
+      simd: s.simd,
+      state: this.#state,
+      paused: this.#paused,
+    };
+  }
+
+  /** The photos taken so far, in side order. @returns {Capture[]} */
+  get captures() {
+    return this.#sides.filter((s) => this.#captures.has(s)).map((s) => strip(this.#captures.get(s)));
+  }
+
+  /** Engine options (see the README): thresholds by snake_case name, or `strictness`. */
+  get options() {
+    return this.#options;
+  }
+
+  set options(value) {
+    this.#options = value ?? undefined;
+    this.#worker?.postMessage({type: 'options', options: this.#engineOptions()});
+  }
+
+  /** Extra camera constraints (e.g. `{width: {ideal: 3840}}`), used from the next start. */
+  get videoConstraints() {
+    return this.#extraConstraints;
+  }
+
+  set videoConstraints(value) {
+    this.#extraConstraints = value ?? {};
+  }
+
+  /** Takes the photo of the current side now (the shutter button). */
+  capture() {
+    return this.#capture('manual');
+  }
+
+  /** Drops the photo of `side` and takes it again. */
+  retake(side) {
+    const taken = this.#captures.get(side);
+    if (!taken) return;
+    URL.revokeObjectURL(taken.url);
+    this.#captures.delete(side);
+    this.dispatchEvent(new CustomEvent('retake', {detail: {side}}));
+    this.#resumeCamera();
+  }
+
+  /** Drops every photo and starts again from the first side. */
+  restart() {
+    for (const taken of this.#captures.values()) URL.revokeObjectURL(taken.url);
+    const had = [...this.#captures.keys()];
+    this.#captures.clear();
+    for (const side of had) this.dispatchEvent(new CustomEvent('retake', {detail: {side}}));
+    this.#resumeCamera();
+  }
+
+  // ---- Start, stop ------------------------------------------------------------------------
+
+  async #start() {
+    this.#startWorker();
+    await this.#loadMessages();
+    if (!this.#connected) return;
+    this.#renderAll();
+    await this.#openCamera();
+  }
+
+  get #sides() {
+    const list = (this.getAttribute('sides') ?? 'front back').split(/\s+/).filter(Boolean);
+    return [...new Set(list)].length ? [...new Set(list)] : ['front', 'back'];
+  }
+
+  get #currentSide() {
+    return this.#sides.find((s) => !this.#captures.has(s)) ?? null;
+  }
+
+  get #maxBytes() {
+    const n = Number(this.getAttribute('max-bytes'));
+    return Number.isFinite(n) && n >= 10_000 ? Math.floor(n) : DEFAULT_MAX_BYTES;
+  }
+
+  get #autoCapture() {
+    const v = this.getAttribute('auto-capture');
+    return v === null || !/^(off|false|0|no)$/i.test(v);
+  }
+
+  #engineOptions() {
+    const strictness = this.getAttribute('strictness');
+    if (!strictness) return this.#options;
+    return {strictness, ...(this.#options ?? {})};
+  }
+
+  async #loadMessages() {
+    const wanted = [this.getAttribute('lang'), ...(navigator.languages ?? [navigator.language])];
+    const code = wanted.map((l) => l?.toLowerCase().split('-')[0]).find((l) => l && l in CATALOGUES) ?? 'en';
+    try {
+      this.#messages = await CATALOGUES[code]();
+    } catch {
+      this.#messages = en;
+    }
+    this.#ui.root?.setAttribute('lang', code);
+  }
+
+  /** @param {string} key @param {Record<string, string>} [vars] */
+  #t(key, vars) {
+    let text = this.#messages[key] ?? en[key] ?? key;
+    for (const [k, v] of Object.entries(vars ?? {})) text = text.replace(`{${k}}`, v);
+    return text;
+  }
+
+  #sideName(side) {
+    if (this.#sides.length === 1) return this.#t('side_single');
+    return this.#messages[`side_${side}`] ?? en[`side_${side}`] ?? side;
+  }
+
+  #sideTitle(side) {
+    if (this.#sides.length === 1) return this.#t('side_title_single');
+    return this.#messages[`side_title_${side}`] ?? this.#sideName(side);
+  }
+
+  // ---- Camera -----------------------------------------------------------------------------
+
+  async #openCamera() {
+    if (!this.#connected) return;
+    // A newer call (retry, retake, tab shown again) wins over one still waiting for the camera.
+    const attempt = ++this.#cameraAttempt;
+    this.#stopCamera();
+    if (!navigator.mediaDevices?.getUserMedia) {
+      const name = window.isSecureContext ? 'NotSupportedError' : 'InsecureContextError';
+      this.#block(name, 'getUserMedia is not available on this page');
+      return;
+    }
+    this.#setState('starting');
+    this.#say(this.#t('starting'), 'info', true);
+    const preferred = {
+      facingMode: {ideal: 'environment'},
+      width: {ideal: 1920},
+      height: {ideal: 1080},
+      ...this.#extraConstraints,
+    };
+    // Looser and looser: a camera that cannot do what we prefer still beats none.
+    const ladder = [preferred, {facingMode: {ideal: 'environment'}}, true];
+    /** @type {MediaStream | null} */
+    let stream = null;
+    let error = null;
+    let overconstrained = null;
+    for (const video of ladder) {
+      try {
+        stream = await navigator.mediaDevices.getUserMedia({video, audio: false});
+        break;
+      } catch (e) {
+        error = e;
+        if (e?.name !== 'OverconstrainedError') break;
+        overconstrained = e;
+      }
+    }
+    if (!this.#connected || attempt !== this.#cameraAttempt) {
+      stream?.getTracks().forEach((t) => t.stop());
+      return;
+    }
+    if (!stream) {
+      this.#block(error?.name ?? 'Error', error?.message ?? String(error));
+      return;
+    }
+    if (overconstrained) this.#emitError(overconstrained.name, overconstrained.message || 'camera constraints not satisfiable', true);
+    stream = await this.#avoidUltraWide(stream, preferred);
+    if (!this.#connected || attempt !== this.#cameraAttempt) {
+      stream.getTracks().forEach((t) => t.stop());
+      return;
+    }
+    this.#attach(stream);
+  }
+
+  /**
+   * Phones with several rear lenses may hand out the ultra-wide one, which distorts and cannot
+   * resolve small print: switch to another rear camera when its label says so.
+   * @param {MediaStream} stream @param {MediaTrackConstraints} constraints
+   */
+  async #avoidUltraWide(stream, constraints) {
+    const track = stream.getVideoTracks()[0];
+    if (!track || !/ultra/i.test(track.label)) return stream;
+    try {
+      const devices = await navigator.mediaDevices.enumerateDevices();
+      const current = track.getSettings().deviceId;
+      const better = devices.find(
+        (d) => d.kind === 'videoinput' && d.deviceId !== current && /back|rear|environment/i.test(d.label) && !/ultra/i.test(d.label),
+      );
+      if (!better) return stream;
+      stream.getTracks().forEach((t) => t.stop());
+      const {facingMode, ...rest} = constraints;
+      return await navigator.mediaDevices.getUserMedia({video: {...rest, deviceId: {exact: better.deviceId}}, audio: false});
+    } catch {
+      return stream.active ? stream : navigator.mediaDevices.getUserMedia({video: constraints, audio: false});
+    }
+  }
+
+  /** @param {MediaStream} stream */
+  #attach(stream) {
+    this.#stream = stream;
+    this.#track = stream.getVideoTracks()[0] ?? null;
+    const track = this.#track;
+    if (track) {
+      track.addEventListener('ended', this.#onTrackEnded);
+      track.addEventListener('mute', this.#onMute);
+      track.addEventListener('unmute', this.#onMute);
+      const focus = track.getCapabilities?.().focusMode;
+      if (focus?.includes('continuous')) track.applyConstraints({advanced: [{focusMode: 'continuous'}]}).catch(() => {});
+    }
+    // Chromium ends no track when the page stops it, but the stream goes inactive.
+    stream.addEventListener('inactive', this.#onTrackEnded);
+    const video = this.#ui.video;
+    video.srcObject = stream;
+    video.play().catch(() => {});
+    this.#lastFrameAt = performance.now();
+    clearInterval(this.#watchdog);
+    this.#watchdog = setInterval(this.#checkCamera, 1000);
+    this.#hidePanel();
+    this.#beginSide();
+    this.#requestFrame();
+  }
+
+  #stopCamera() {
+    clearInterval(this.#watchdog);
+    this.#watchdog = 0;
+    if (!this.#stream) return;
+    this.#stoppingCamera = true;
+    this.#track?.removeEventListener('ended', this.#onTrackEnded);
+    this.#stream.removeEventListener('inactive', this.#onTrackEnded);
+    this.#stream.getTracks().forEach((t) => t.stop());
+    this.#stoppingCamera = false;
+    this.#stream = null;
+    this.#track = null;
+    if (this.#ui.video) this.#ui.video.srcObject = null;
+  }
+
+  #onTrackEnded = () => {
+    if (this.#stoppingCamera || !this.#stream) return;
+    this.#stopCamera();
+    if (this.#state === 'done' || this.#state === 'review') return;
+    this.#block('TrackEndedError', 'the camera track ended');
+  };
+
+  #onMute = () => {
+    if (this.#track?.muted && this.#state === 'live') this.#say(this.#t('paused'), 'info', true);
+  };
+
+  /** Once a second: a track that ended without an event, or a video that stalled. */
+  #checkCamera = () => {
+    if (!this.#track || this.#paused) return;
+    if (this.#track.readyState === 'ended') {
+      this.#onTrackEnded();
+      return;
+    }
+    const video = this.#ui.video;
+    if (video.paused && performance.now() - this.#lastFrameAt > 2000) video.play().catch(() => {});
+  };
+
+  #onVisibility = () => {
+    if (document.visibilityState === 'hidden') {
+      // Keep the camera and the engine: the person is back in a moment.
+      this.#paused = true;
+      this.#breakReadyStreak();
+      return;
+    }
+    this.#paused = false;
+    if (this.#state === 'live' || this.#state === 'starting') {
+      if (!this.#track || this.#track.readyState === 'ended') {
+        this.#openCamera();
+      } else {
+        this.#ui.video.play().catch(() => {});
+        this.#lastFrameAt = performance.now();
+        this.#requestFrame();
+      }
+    }
+  };
+
+  /**
+   * The camera cannot be used: say why, offer a way forward (try again, choose a photo) and
+   * fire `error`.
+   */
+  #block(name, message) {
+    this.#stopCamera();
+    this.#setState('blocked');
+    const kind =
+      {
+        NotAllowedError: 'camera_denied',
+        SecurityError: 'camera_denied',
+        PermissionDeniedError: 'camera_denied',
+        NotFoundError: 'camera_missing',
+        DevicesNotFoundError: 'camera_missing',
+        OverconstrainedError: 'camera_missing',
+        NotReadableError: 'camera_busy',
+        TrackStartError: 'camera_busy',
+        AbortError: 'camera_busy',
+        TrackEndedError: 'camera_stopped',
+        InsecureContextError: 'camera_unsupported',
+        WorkerError: 'engine_failed',
+      }[name] ?? 'camera_unsupported';
+    const text = name === 'InsecureContextError' ? this.#t('camera_insecure') : this.#t(kind);
+    const actions = [];
+    if (kind === 'engine_failed') {
+      this.#showPanel({title: this.#t('engine_failed_title'), text, actions});
+    } else {
+      const retry = kind === 'camera_stopped' ? 'restart_camera' : 'try_again';
+      if (kind !== 'camera_unsupported') actions.push({label: this.#t(retry), run: () => this.#openCamera()});
+      actions.push({label: this.#t('pick_long'), run: () => this.#pickFile(), primary: true, name: 'pick'});
+      this.#showPanel({title: this.#t(`${kind}_title`), text, actions});
+    }
+    this.#say(text, 'problem', true);
+    this.#emitError(name, message, false);
+  }
+
+  #emitError(name, message, recovered) {
+    this.dispatchEvent(new CustomEvent('error', {detail: {name, message: String(message), recovered}}));
+  }
+
+  /** Back to live capture after a retake or a restart (the camera may be off). */
+  #resumeCamera() {
+    this.#review = null;
+    this.#hideStill();
+    this.#renderSides();
+    if (this.#track?.readyState === 'live') {
+      this.#hidePanel();
+      this.#setState('live');
+      this.#beginSide();
+      this.#requestFrame();
+    } else {
+      this.#openCamera();
+    }
+  }
+
+  // ---- Frames -----------------------------------------------------------------------------
+
+  /** Asks for the next video frame; only one request is ever pending. */
+  #requestFrame() {
+    const video = this.#ui.video;
+    if (this.#frameRequest) {
+      if (video.cancelVideoFrameCallback) video.cancelVideoFrameCallback(this.#frameRequest);
+      else cancelAnimationFrame(this.#frameRequest);
+    }
+    this.#frameRequest = 0;
+    if (!this.#stream) return;
+    this.#frameRequest = video.requestVideoFrameCallback
+      ? video.requestVideoFrameCallback(this.#onVideoFrame)
+      : requestAnimationFrame(this.#onVideoFrame);
+  }
+
+  #onVideoFrame = () => {
+    this.#frameRequest = 0;
+    if (!this.#stream) return;
+    const video = this.#ui.video;
+    if (!video.requestVideoFrameCallback) {
+      // Without requestVideoFrameCallback: only when the picture has changed.
+      if (video.currentTime === this.#lastVideoTime) return this.#requestFrame();
+      this.#lastVideoTime = video.currentTime;
+    }
+    this.#lastFrameAt = performance.now();
+    this.#requestFrame();
+    if (this.#state !== 'live' || this.#paused || !this.#workerReady) return;
+    if (video.readyState < 2 || !video.videoWidth) return;
+    if (this.#inflight) {
+      // The worker is still on an earlier frame: drop this one rather than queue it.
+      this.#stats.droppedFrames++;
+      return;
+    }
+    this.#sendFrame(video);
+  };
+
+  /** @param {HTMLVideoElement} video */
+  #sendFrame(video) {
+    const id = this.#nextId++;
+    const worker = this.#worker;
+    const timer = setTimeout(() => this.#workerFailed(worker, 'WorkerError', 'no answer from the analysis worker'), WORKER_TIMEOUT_MS.frame);
+    const inflight = {id, timer, posted: false};
+    this.#inflight = inflight;
+    this.#grab(video).then(
+      (frame) => {
+        if (worker !== this.#worker || this.#inflight !== inflight) {
+          frame.close();
+          return;
+        }
+        this.#stats.framesSent++;
+        inflight.posted = true;
+        worker.postMessage({type: 'frame', id, frame}, [frame]);
+      },
+      () => {
+        clearTimeout(timer);
+        if (this.#inflight?.id === id) this.#inflight = null;
+      },
+    );
+  }
+
+  /** The video's current frame as a VideoFrame (no copy) or, where there is none, an ImageBitmap. */
+  async #grab(video) {
+    if (typeof VideoFrame === 'function') {
+      try {
+        return new VideoFrame(video);
+      } catch {
+        // Some engines cannot wrap a video element's frame yet: fall through.
+      }
+    }
+    return createImageBitmap(video);
+  }
+
+  // ---- Worker -----------------------------------------------------------------------------
+
+  #startWorker() {
+    if (this.#worker) return;
+    const worker = new Worker(WORKER_URL, {type: 'module', name: 'doccheck'});
+    this.#worker = worker;
+    this.#workerReady = false;
+    worker.addEventListener('message', (e) => this.#onWorkerMessage(worker, e.data));
+    worker.addEventListener('error', (e) => {
+      e.preventDefault();
+      this.#workerFailed(worker, 'WorkerError', e.message || 'the analysis worker failed');
+    });
+    worker.addEventListener('messageerror', () => this.#workerFailed(worker, 'WorkerError', 'a message to the analysis worker was lost'));
+    const timer = setTimeout(() => this.#workerFailed(worker, 'WorkerError', 'the analysis engine did not start'), WORKER_TIMEOUT_MS.init);
+    this.#pending.set(0, {resolve: () => clearTimeout(timer), reject: () => clearTimeout(timer), timer});
+    worker.postMessage({type: 'init', options: this.#engineOptions()});
+  }
+
+  #stopWorker() {
+    this.#worker?.terminate();
+    this.#worker = null;
+    this.#workerReady = false;
+    // A frame the worker held goes with it (terminating a worker releases its frames).
+    if (this.#inflight?.posted) this.#stats.framesClosed++;
+    this.#dropInflight();
+    for (const p of this.#pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(Object.assign(new Error('the analysis worker stopped'), {name: 'WorkerError'}));
+    }
+    this.#pending.clear();
+  }
+
+  #dropInflight() {
+    if (!this.#inflight) return;
+    clearTimeout(this.#inflight.timer);
+    this.#inflight = null;
+  }
+
+  /** @param {Worker} worker @param {any} msg */
+  #onWorkerMessage(worker, msg) {
+    if (worker !== this.#worker) return;
+    switch (msg.type) {
+      case 'ready':
+        this.#workerReady = true;
+        this.#stats.simd = msg.simd;
+        this.#stats.wasmMemoryBytes = msg.wasmMemoryBytes;
+        this.#settle(0, msg);
+        break;
+      case 'report':
+        this.#stats.framesClosed++;
+        if (this.#inflight?.id === msg.id) this.#dropInflight();
+        this.#onReport(msg);
+        break;
+      case 'still':
+        this.#stats.wasmMemoryBytes = msg.wasmMemoryBytes;
+        this.#settle(msg.id, msg);
+        break;
+      case 'error':
+        if (this.#inflight?.id === msg.id) {
+          this.#stats.framesClosed++;
+          this.#dropInflight();
+        }
+        if (msg.id === undefined) {
+          // New options the engine refused: it keeps the previous ones.
+          console.warn('doc-capture:', msg.message);
+          this.#emitError(msg.name, msg.message, true);
+        }
+        this.#settle(msg.id, undefined, Object.assign(new Error(msg.message), {name: msg.name}));
+        break;
+      case 'crashed':
+        if (this.#inflight?.posted) this.#stats.framesClosed++;
+        this.#dropInflight();
+        this.#workerFailed(worker, 'WorkerError', msg.message);
+        break;
+      case 'fatal':
+        // The engine cannot start (no WebAssembly, or options it refuses): no point retrying.
+        this.#settle(0, undefined, new Error(msg.message));
+        this.#stopWorker();
+        this.#block(msg.name === 'Error' ? 'WorkerError' : msg.name, msg.message);
+        break;
+    }
+  }
+
+  #settle(id, value, error) {
+    const p = this.#pending.get(id);
+    if (!p) return;
+    this.#pending.delete(id);
+    clearTimeout(p.timer);
+    if (error) p.reject(error);
+    else p.resolve(value);
+  }
+
+  /**
+   * The worker crashed, hung or closed: start a fresh one (the engine keeps no state worth
+   * saving beyond the previous frame) unless it keeps failing.
+   * @param {Worker | null} worker
+   */
+  #workerFailed(worker, name, message) {
+    if (!worker || worker !== this.#worker) return;
+    this.#stopWorker();
+    const now = performance.now();
+    this.#restarts = this.#restarts.filter((t) => now - t < 60_000);
+    this.#restarts.push(now);
+    this.#stats.workerRestarts++;
+    if (this.#restarts.length > MAX_RESTARTS_PER_MINUTE) {
+      this.#block(name, message);
+      return;
+    }
+    this.#emitError(name, message, true);
+    if (this.#state === 'live') this.#say(this.#t('restarting'), 'info', true);
+    this.#startWorker();
+  }
+
+  /**
+   * Checks one photo in the worker: its report, and a JPEG within max-bytes.
+   * @param {Blob | VideoFrame | ImageBitmap} source
+   * @returns {Promise<{report: Report, blob: Blob, width: number, height: number}>}
+   */
+  #checkStill(source) {
+    const worker = this.#worker;
+    if (!worker) {
+      source.close?.();
+      return Promise.reject(Object.assign(new Error('the analysis worker is not running'), {name: 'WorkerError'}));
+    }
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => this.#workerFailed(worker, 'WorkerError', 'no answer from the analysis worker'), WORKER_TIMEOUT_MS.still);
+      this.#pending.set(id, {resolve, reject, timer});
+      const transfer = source instanceof Blob ? [] : [source];
+      worker.postMessage({type: 'still', id, source, maxBytes: this.#maxBytes}, transfer);
+    });
+  }
+
+  // ---- Feedback ---------------------------------------------------------------------------
+
+  #onReport(msg) {
+    const s = this.#stats;
+    s.analysedFrames++;
+    s.lastAnalysisMs = msg.ms;
+    s.wasmMemoryBytes = msg.wasmMemoryBytes;
+    const now = performance.now();
+    this.#reportTimes.push(now);
+    while (this.#reportTimes.length > 2 && now - this.#reportTimes[0] > 2000) this.#reportTimes.shift();
+
+    const report = /** @type {Report} */ (msg.report);
+    this.#last = {report, width: msg.width, height: msg.height};
+    this.dispatchEvent(new CustomEvent('feedback', {detail: report}));
+    if (this.#state !== 'live') return;
+    this.#draw();
+    if (!report.ready) this.#sawChange = true;
+    const waiting = now - this.#sideStartedAt < NEXT_SIDE_PAUSE_MS;
+    if (waiting && this.#needsChange) {
+      this.#say(this.#t('turn_over'), 'info');
+    } else if (report.ready) {
+      this.#say(this.#t('ready'), 'ready');
+    } else {
+      this.#say(this.#t(report.problems[0]), FRAMING.has(report.problems[0]) ? 'framing' : 'problem');
+    }
+    this.#trackReady(report, now);
+  }
+
+  /** Auto-capture once the frame has been ready and still for HOLD_MS. */
+  #trackReady(report, now) {
+    const sinceSide = now - this.#sideStartedAt;
+    // After a side is taken, the same picture must not count for the next: wait for the card
+    // to be turned (a frame that is not ready), or for a while.
+    const armed =
+      !this.#needsChange || (sinceSide >= NEXT_SIDE_PAUSE_MS && this.#sawChange) || sinceSide >= NEXT_SIDE_MAX_WAIT_MS;
+    if (!report.ready || !armed) {
+      this.#breakReadyStreak();
+      return;
+    }
+    if (this.#readySince === null) {
+      this.#readySince = now;
+      this.#readyFrames = 0;
+      if (this.#autoCapture) this.#ui.shutter.dataset.holding = '';
+    }
+    this.#readyFrames++;
+    if (this.#autoCapture && this.#readyFrames >= HOLD_FRAMES && now - this.#readySince >= HOLD_MS) {
+      this.#capture('auto');
+    }
+  }
+
+  #breakReadyStreak() {
+    this.#readySince = null;
+    this.#readyFrames = 0;
+    delete this.#ui.shutter?.dataset.holding;
+  }
+
+  /** Starts (or restarts) the current side: the analyzer forgets motion, the streak starts over. */
+  #beginSide() {
+    this.#worker?.postMessage({type: 'reset'});
+    this.#breakReadyStreak();
+    this.#sideStartedAt = performance.now();
+    this.#needsChange = this.#captures.size > 0;
+    this.#sawChange = false;
+    this.#setState(this.#currentSide ? 'live' : 'done');
+    this.#renderSides();
+  }
+
+  /**
+   * One message at a time, each kept MESSAGE_MIN_MS so it can be read; `now` shows it at once.
+   * @param {string} text @param {'ready' | 'problem' | 'framing' | 'info'} tone
+   */
+  #say(text, tone, now = false) {
+    this.#pendingMessage = {text, tone};
+    const wait = this.#shownAt + MESSAGE_MIN_MS - performance.now();
+    if (now || wait <= 0) this.#flushMessage();
+    else if (!this.#messageTimer) this.#messageTimer = setTimeout(() => this.#flushMessage(), wait);
+  }
+
+  #flushMessage() {
+    clearTimeout(this.#messageTimer);
+    this.#messageTimer = 0;
+    const next = this.#pendingMessage;
+    this.#pendingMessage = null;
+    if (!next) return;
+    const el = this.#ui.message;
+    if (el.textContent !== next.text) {
+      el.textContent = next.text;
+      this.#shownAt = performance.now();
+    }
+    el.dataset.tone = next.tone;
+    el.hidden = false;
+  }
+
+  // ---- Capture ----------------------------------------------------------------------------
+
+  /**
+   * Takes the best still the device gives (ImageCapture.takePhoto, else the current frame at
+   * the stream's resolution), checks it again and keeps it when ready. A photo taken with the
+   * shutter is kept even with problems: the person decided, and sees them listed.
+   * @param {'auto' | 'manual'} trigger
+   */
+  async #capture(trigger) {
+    const side = this.#currentSide;
+    if (this.#state !== 'live' || !side || !this.#track) return;
+    this.#setState('capturing');
+    this.#breakReadyStreak();
+    this.#say(this.#t('capturing'), 'info', true);
+    let result = null;
+    try {
+      result = await this.#takePhoto().catch(() => null);
+      if (!result?.report.ready && this.#track?.readyState === 'live') {
+        const frame = await this.#grab(this.#ui.video);
+        this.#stats.framesSent++;
+        const grabbed = await this.#checkStill(frame).finally(() => this.#stats.framesClosed++);
+        if (grabbed.report.ready || !result) result = grabbed;
+      }
+    } catch (error) {
+      console.warn('doc-capture: capture failed:', error);
+    }
+    if (this.#state !== 'capturing') return;
+    if (!result || (trigger === 'auto' && !result.report.ready)) {
+      // The still came out worse than the preview (a shake, a refocus): keep going.
+      this.#setState('live');
+      const problem = result?.report.problems[0];
+      if (problem) this.#say(this.#t('not_taken', {problem: this.#t(problem)}), 'problem', true);
+      return;
+    }
+    this.#accept(side, result, 'camera');
+  }
+
+  async #takePhoto() {
+    if (typeof ImageCapture !== 'function' || !this.#track) return null;
+    const capture = new ImageCapture(this.#track);
+    /** @type {Record<string, unknown>} */
+    const settings = {};
+    try {
+      const caps = await withTimeout(capture.getPhotoCapabilities(), 1500);
+      // A flash makes glare on a laminated card.
+      if (caps.fillLightMode?.includes('off')) settings.fillLightMode = 'off';
+      if (caps.imageWidth?.max && caps.imageHeight?.max) {
+        settings.imageWidth = caps.imageWidth.max;
+        settings.imageHeight = caps.imageHeight.max;
+      }
+    } catch {
+      // No capabilities: take the device's default photo.
+    }
+    const blob = await withTimeout(
+      capture.takePhoto(settings).catch(() => capture.takePhoto()),
+      PHOTO_TIMEOUT_MS,
+    );
+    return this.#checkStill(blob);
+  }
+
+  /**
+   * @param {string} side
+   * @param {{report: Report, blob: Blob, width: number, height: number}} result
+   * @param {'camera' | 'file'} source
+   */
+  #accept(side, result, source) {
+    /** @type {Capture} */
+    const detail = {side, blob: result.blob, width: result.width, height: result.height, report: result.report, source};
+    this.#captures.set(side, {...detail, url: URL.createObjectURL(result.blob)});
+    if (navigator.userActivation?.hasBeenActive) navigator.vibrate?.(60);
+    this.#flash();
+    this.dispatchEvent(new CustomEvent('capture', {detail}));
+    this.#review = null;
+    this.#hideStill();
+    const next = this.#currentSide;
+    if (!next) {
+      this.#stopCamera();
+      this.#setState('done');
+      this.#renderSides();
+      this.#showPanel({
+        title: this.#t('done_title'),
+        text: this.#t('done_text'),
+        actions: this.#sides.map((s) => ({label: this.#t('retake_side', {side: this.#sideName(s)}), run: () => this.retake(s)})),
+      });
+      this.#say(this.#t('done_title'), 'ready', true);
+      return;
+    }
+    const done = this.#t('captured', {side: this.#sideName(side)});
+    if (!this.#track) {
+      // No camera: the next side comes from the file picker too.
+      this.#renderSides();
+      this.#showFilePanel(done);
+      return;
+    }
+    this.#beginSide();
+    this.#say(`${done} — ${this.#t('turn_over')}`, 'ready', true);
+  }
+
+  #flash() {
+    const flash = this.#ui.flash;
+    flash.classList.remove('on');
+    void flash.offsetWidth;
+    flash.classList.add('on');
+  }
+
+  // ---- Photo from a file ------------------------------------------------------------------
+
+  #pickFile() {
+    this.#ui.file.click();
+  }
+
+  #onFile = async () => {
+    const input = this.#ui.file;
+    const file = input.files?.[0];
+    input.value = '';
+    const side = this.#currentSide;
+    if (!file || !side) return;
+    const before = this.#state;
+    this.#setState('checking');
+    this.#say(this.#t('checking'), 'info', true);
+    let result;
+    try {
+      result = await this.#checkStill(file);
+    } catch (error) {
+      this.#setState(before === 'checking' ? 'live' : before);
+      this.#say(this.#t('file_unreadable'), 'problem', true);
+      if (!this.#track) this.#showFilePanel(this.#t('file_unreadable'));
+      return;
+    }
+    if (result.report.ready) {
+      this.#accept(side, result, 'file');
+      return;
+    }
+    this.#showReview(side, result);
+  };
+
+  /** Shows a photo that has problems, with each of them, and what can be done. */
+  #showReview(side, result) {
+    this.#setState('review');
+    const url = URL.createObjectURL(result.blob);
+    this.#review = {result, url, side};
+    const still = this.#ui.still;
+    still.src = url;
+    still.hidden = false;
+    this.#last = {report: result.report, width: result.width, height: result.height};
+    this.#draw();
+    const actions = [
+      {label: this.#t('choose_another'), run: () => this.#pickFile(), primary: true},
+      {label: this.#t('use_anyway'), run: () => this.#accept(side, result, 'file')},
+    ];
+    if (this.#track) actions.push({label: this.#t('back_to_camera'), run: () => this.#resumeCamera()});
+    this.#showPanel({
+      title: this.#t('review_title'),
+      problems: result.report.problems.map((p) => this.#t(p)),
+      actions,
+    });
+    this.#say(this.#t(result.report.problems[0]), 'problem', true);
+  }
+
+  #hideStill() {
+    const still = this.#ui.still;
+    if (!still || still.hidden) return;
+    still.hidden = true;
+    still.removeAttribute('src');
+    if (this.#review) URL.revokeObjectURL(this.#review.url);
+  }
+
+  /** Without a camera: the side to photograph and the file picker. */
+  #showFilePanel(text) {
+    const side = this.#currentSide;
+    this.#setState('blocked');
+    this.#showPanel({
+      title: this.#sideTitle(side),
+      text,
+      actions: [{label: this.#t('pick_long'), run: () => this.#pickFile(), primary: true, name: 'pick'}],
+    });
+  }
+
+  // ---- DOM --------------------------------------------------------------------------------
+
+  #build() {
+    const root = this.attachShadow({mode: 'open'});
+    if ('adoptedStyleSheets' in root && typeof CSSStyleSheet === 'function' && 'replaceSync' in CSSStyleSheet.prototype) {
+      // A constructed sheet is allowed by a strict style-src, unlike a <style> element.
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(STYLE);
+      root.adoptedStyleSheets = [sheet];
+    } else {
+      const style = document.createElement('style');
+      style.textContent = STYLE;
+      root.append(style);
+    }
+    const stage = el('section', {class: 'stage', part: 'stage'});
+    const video = el('video', {playsinline: '', muted: '', autoplay: '', disablepictureinpicture: '', 'aria-hidden': 'true'});
+    video.muted = true;
+    const still = el('img', {class: 'still', alt: '', hidden: ''});
+    const overlay = el('canvas', {class: 'overlay', 'aria-hidden': 'true'});
+    const sides = el('ol', {class: 'sides'});
+    const message = el('p', {class: 'message', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true', hidden: ''});
+    const panel = el('div', {class: 'panel', hidden: '', role: 'group', 'aria-labelledby': 'panel-title'});
+    const panelTitle = el('h2', {id: 'panel-title'});
+    const panelText = el('p', {class: 'panel-text'});
+    const panelProblems = el('ul', {class: 'panel-problems'});
+    const panelActions = el('div', {class: 'panel-actions'});
+    panel.append(panelTitle, panelText, panelProblems, panelActions);
+    const pick = el('button', {type: 'button', class: 'pick'});
+    pick.innerHTML = ICON_PHOTO;
+    pick.append(el('span', {class: 'label'}));
+    const shutter = el('button', {type: 'button', class: 'shutter'});
+    shutter.innerHTML = SHUTTER_RING;
+    const auto = el('button', {type: 'button', class: 'auto'});
+    const controls = el('div', {class: 'controls'});
+    controls.append(pick, shutter, auto);
+    const file = el('input', {type: 'file', accept: 'image/*', capture: 'environment', hidden: '', class: 'file'});
+    const flash = el('div', {class: 'flash', 'aria-hidden': 'true'});
+    stage.append(video, still, overlay, el('header', {class: 'bar'}, [sides]), message, panel, controls, file, flash);
+    root.append(stage);
+
+    pick.addEventListener('click', () => this.#pickFile());
+    shutter.addEventListener('click', () => this.#capture('manual'));
+    auto.addEventListener('click', () => this.setAttribute('auto-capture', this.#autoCapture ? 'off' : 'on'));
+    file.addEventListener('change', this.#onFile);
+    video.addEventListener('resize', () => this.#draw());
+    flash.addEventListener('animationend', () => flash.classList.remove('on'));
+    this.#ui = {root: stage, stage, video, still, overlay, sides, message, panel, panelTitle, panelText, panelProblems, panelActions, pick, shutter, auto, file, flash};
+    this.#built = true;
+  }
+
+  #resizeObserver = new ResizeObserver(() => this.#draw());
+
+  #setState(state) {
+    if (state === this.#state) return;
+    this.#state = state;
+    this.#ui.stage.dataset.state = state;
+    if (state !== 'live') this.#breakReadyStreak();
+    this.#renderControls();
+    this.#draw();
+  }
+
+  #renderAll() {
+    this.#ui.stage.setAttribute('aria-label', this.#t('camera_region'));
+    this.#renderSides();
+    this.#renderControls();
+    this.#draw();
+  }
+
+  #renderControls() {
+    const {pick, shutter, auto} = this.#ui;
+    if (!pick) return;
+    pick.querySelector('.label').textContent = this.#t('pick');
+    pick.setAttribute('aria-label', this.#t('pick_long'));
+    shutter.setAttribute('aria-label', this.#t('shutter'));
+    shutter.disabled = this.#state !== 'live';
+    pick.disabled = this.#state === 'capturing' || this.#state === 'checking' || this.#state === 'done';
+    auto.textContent = this.#t('auto');
+    auto.setAttribute('aria-label', this.#t('auto_label'));
+    auto.setAttribute('aria-pressed', String(this.#autoCapture));
+  }
+
+  #renderSides() {
+    const list = this.#ui.sides;
+    if (!list) return;
+    const current = this.#currentSide;
+    list.replaceChildren(
+      ...this.#sides.map((side) => {
+        const taken = this.#captures.get(side);
+        const item = el('li', {class: 'side', 'data-side': side});
+        if (side === current && this.#state !== 'done') item.setAttribute('aria-current', 'step');
+        if (taken) {
+          item.classList.add('taken');
+          item.append(el('img', {src: taken.url, alt: '', class: 'thumb'}));
+        }
+        item.append(el('span', {class: 'name'}, [taken ? `✓ ${this.#sideName(side)}` : this.#sideName(side)]));
+        if (taken) {
+          const retake = el('button', {type: 'button', class: 'retake', 'aria-label': this.#t('retake_side', {side: this.#sideName(side)})}, [this.#t('retake')]);
+          retake.addEventListener('click', () => this.retake(side));
+          item.append(retake);
+        }
+        return item;
+      }),
+    );
+  }
+
+  /** @param {{title?: string, text?: string, problems?: string[], actions?: {label: string, run: Function, primary?: boolean, name?: string}[]}} p */
+  #showPanel({title = '', text = '', problems = [], actions = []}) {
+    const ui = this.#ui;
+    ui.panelTitle.textContent = title;
+    ui.panelText.textContent = text;
+    ui.panelText.hidden = !text;
+    ui.panelProblems.replaceChildren(...problems.map((p) => el('li', {}, [p])));
+    ui.panelProblems.hidden = problems.length === 0;
+    ui.panelActions.replaceChildren(
+      ...actions.map((a) => {
+        const b = el('button', {type: 'button', class: a.primary ? 'primary' : 'secondary'}, [a.label]);
+        if (a.name) b.dataset.action = a.name;
+        b.addEventListener('click', () => a.run());
+        return b;
+      }),
+    );
+    ui.panel.hidden = false;
+    const first = ui.panelActions.querySelector('.primary') ?? ui.panelActions.firstElementChild;
+    // Move focus to the way forward only when the person was already using the widget.
+    if (first && this.shadowRoot?.activeElement) first.focus();
+  }
+
+  #hidePanel() {
+    if (this.#ui.panel) this.#ui.panel.hidden = true;
+  }
+
+  // ---- Overlay ----------------------------------------------------------------------------
+
+  /**
+   * How a `width × height` picture maps onto the stage: full-bleed (cover) unless that would
+   * hide more than a quarter of it (a landscape camera on a portrait screen), then contain.
+   */
+  #fit(width, height, mode = '') {
+    const stage = this.#ui.stage;
+    const cw = stage.clientWidth;
+    const ch = stage.clientHeight;
+    const cover = Math.max(cw / width, ch / height);
+    const shown = Math.min(cw / (width * cover), ch / (height * cover));
+    mode ||= shown >= 0.75 ? 'cover' : 'contain';
+    const scale = mode === 'cover' ? cover : Math.min(cw / width, ch / height);
+    return {mode, scale, ox: (cw - width * scale) / 2, oy: (ch - height * scale) / 2, cw, ch};
+  }
+
+  #draw() {
+    const {overlay, video, stage} = this.#ui;
+    if (!overlay) return;
+    const dpr = window.devicePixelRatio || 1;
+    const cw = stage.clientWidth;
+    const ch = stage.clientHeight;
+    if (overlay.width !== Math.round(cw * dpr) || overlay.height !== Math.round(ch * dpr)) {
+      overlay.width = Math.round(cw * dpr);
+      overlay.height = Math.round(ch * dpr);
+    }
+    const g = overlay.getContext('2d');
+    g.setTransform(dpr, 0, 0, dpr, 0, 0);
+    g.clearRect(0, 0, cw, ch);
+    const reviewing = this.#state === 'review';
+    const width = reviewing ? this.#last?.width : video.videoWidth;
+    const height = reviewing ? this.#last?.height : video.videoHeight;
+    if (!width || !height || !cw || !ch) return;
+    const f = this.#fit(width, height, reviewing ? 'contain' : '');
+    if (!reviewing) video.dataset.fit = f.mode;
+    const map = ([x, y]) => [f.ox + x * f.scale, f.oy + y * f.scale];
+    const report = this.#state === 'live' || reviewing ? this.#last?.report : null;
+    const sameSize = this.#last && this.#last.width === width && this.#last.height === height;
+
+    if (!reviewing) this.#drawGuide(g, f, width, height, !report?.quad);
+    if (!report || !sameSize) return;
+    const colour = report.ready ? COLOUR.ready : FRAMING.has(report.problems[0]) ? COLOUR.framing : COLOUR.light;
+    const box = report.metrics.glare_box;
+    if (box && report.problems.includes('glare')) {
+      const [x0, y0] = map([box[0], box[1]]);
+      const [x1, y1] = map([box[2], box[3]]);
+      g.fillStyle = 'rgba(253, 224, 71, 0.28)';
+      g.strokeStyle = '#fde047';
+      g.lineWidth = 2;
+      g.setLineDash([6, 4]);
+      roundRect(g, x0, y0, x1 - x0, y1 - y0, 6);
+      g.fill();
+      g.stroke();
+      g.setLineDash([]);
+      drawSun(g, (x0 + x1) / 2, (y0 + y1) / 2, Math.max(7, Math.min(14, (x1 - x0) / 4)));
+    }
+    if (report.quad) {
+      const pts = report.quad.map(map);
+      g.beginPath();
+      pts.forEach(([x, y], i) => (i ? g.lineTo(x, y) : g.moveTo(x, y)));
+      g.closePath();
+      g.fillStyle = colour + '22';
+      g.fill();
+      g.lineWidth = 4;
+      g.lineJoin = 'round';
+      g.strokeStyle = 'rgba(0,0,0,0.45)';
+      g.stroke();
+      g.lineWidth = 3;
+      g.strokeStyle = colour;
+      g.stroke();
+      const visible = report.metrics.corners_visible ?? [];
+      pts.forEach(([x, y], k) => {
+        g.beginPath();
+        g.arc(x, y, 7, 0, Math.PI * 2);
+        g.fillStyle = visible[k] ? colour : COLOUR.framing;
+        g.strokeStyle = '#000';
+        g.lineWidth = 2;
+        g.fill();
+        g.stroke();
+      });
+    }
+  }
+
+  /** A card-shaped frame in the middle of what the person sees: where to put the document. */
+  #drawGuide(g, f, width, height, emphasise) {
+    const vx0 = Math.max(0, f.ox);
+    const vy0 = Math.max(0, f.oy);
+    const vw = Math.min(f.cw, f.ox + width * f.scale) - vx0;
+    const vh = Math.min(f.ch, f.oy + height * f.scale) - vy0;
+    const aspect = this.#sides.length === 1 ? PASSPORT_ASPECT : CARD_ASPECT;
+    let w = vw * 0.86;
+    let h = w / aspect;
+    if (h > vh * 0.62) {
+      h = vh * 0.62;
+      w = h * aspect;
+    }
+    const x = vx0 + (vw - w) / 2;
+    const y = vy0 + (vh - h) / 2;
+    g.save();
+    g.strokeStyle = emphasise ? 'rgba(255,255,255,0.9)' : COLOUR.guide;
+    g.lineWidth = emphasise ? 3 : 2;
+    g.setLineDash([10, 8]);
+    roundRect(g, x, y, w, h, Math.min(w, h) * 0.06);
+    g.stroke();
+    g.restore();
+  }
+}
+
+function strip({url, ...capture}) {
+  return capture;
+}
+
+/** @param {string} tag @param {Record<string, string>} [attrs] @param {(Node | string)[]} [children] */
+function el(tag, attrs = {}, children = []) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  node.append(...children);
+  return node;
+}
+
+function roundRect(g, x, y, w, h, r) {
+  g.beginPath();
+  g.moveTo(x + r, y);
+  g.arcTo(x + w, y, x + w, y + h, r);
+  g.arcTo(x + w, y + h, x, y + h, r);
+  g.arcTo(x, y + h, x, y, r);
+  g.arcTo(x, y, x + w, y, r);
+  g.closePath();
+}
+
+/** A small sun where the glare is. */
+function drawSun(g, x, y, r) {
+  g.save();
+  g.strokeStyle = '#1f2937';
+  g.fillStyle = '#fde047';
+  g.lineWidth = 2;
+  g.beginPath();
+  g.arc(x, y, r * 0.5, 0, Math.PI * 2);
+  g.fill();
+  g.stroke();
+  g.strokeStyle = '#fde047';
+  for (let k = 0; k < 8; k++) {
+    const a = (k * Math.PI) / 4;
+    g.beginPath();
+    g.moveTo(x + Math.cos(a) * r * 0.75, y + Math.sin(a) * r * 0.75);
+    g.lineTo(x + Math.cos(a) * r * 1.15, y + Math.sin(a) * r * 1.15);
+    g.stroke();
+  }
+  g.restore();
+}
+
+function withTimeout(promise, ms) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(Object.assign(new Error('timed out'), {name: 'TimeoutError'})), ms);
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
+}
+
+const ICON_PHOTO =
+  '<svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false"><path fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" d="M3 5h18v14H3z"/><path fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" d="m3 16 5-5 4 4 3-3 6 6"/><circle cx="16" cy="9" r="1.6" fill="currentColor"/></svg>';
+const SHUTTER_RING =
+  '<svg viewBox="0 0 80 80" aria-hidden="true" focusable="false"><circle class="track" cx="40" cy="40" r="36"/><circle class="progress" cx="40" cy="40" r="36"/><circle class="button" cx="40" cy="40" r="29"/></svg>';
+
+const STYLE = `
+:host { display: block; position: relative; min-height: 360px; height: 100%; background: #000; color: #fff;
+  font: 16px/1.35 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", sans-serif;
+  overflow: hidden; contain: layout paint; -webkit-tap-highlight-color: transparent; }
+:host([hidden]) { display: none; }
+[hidden] { display: none !important; }
+.stage { position: absolute; inset: 0; overflow: hidden; }
+video, .still, .overlay { position: absolute; inset: 0; width: 100%; height: 100%; }
+video { object-fit: cover; background: #000; }
+video[data-fit="contain"], .still { object-fit: contain; }
+.still { background: #000; }
+.stage[data-state="review"] video { visibility: hidden; }
+.overlay { pointer-events: none; }
+.bar { position: absolute; top: max(12px, env(safe-area-inset-top)); left: 12px; right: 12px; display: flex; justify-content: center; }
+.sides { display: flex; gap: 8px; margin: 0; padding: 0; list-style: none; flex-wrap: wrap; justify-content: center; }
+.side { display: flex; align-items: center; gap: 8px; min-height: 40px; padding: 4px 14px; border-radius: 999px;
+  background: rgba(0,0,0,.62); border: 2px solid transparent; font-weight: 600; font-size: 15px; }
+.side[aria-current="step"] { border-color: #fff; }
+.side.taken { background: rgba(21,128,61,.85); padding-left: 4px; }
+.thumb { width: 44px; height: 30px; object-fit: cover; border-radius: 6px; }
+.retake { font: inherit; font-size: 14px; color: #fff; background: rgba(0,0,0,.35); border: 1px solid rgba(255,255,255,.7);
+  border-radius: 999px; padding: 6px 12px; min-height: 32px; cursor: pointer; }
+.message { position: absolute; left: 50%; transform: translateX(-50%); bottom: calc(128px + env(safe-area-inset-bottom));
+  width: max-content; max-width: min(92%, 30rem); margin: 0; padding: 12px 20px; border-radius: 16px; box-sizing: border-box;
+  background: rgba(10,10,10,.86); color: #fff; font-size: 20px; font-weight: 700; text-align: center; text-wrap: balance;
+  border-left: 6px solid #f59e0b; box-shadow: 0 4px 18px rgba(0,0,0,.35); }
+.message[data-tone="framing"] { border-left-color: #ef4444; }
+.message[data-tone="info"] { border-left-color: #60a5fa; }
+.message[data-tone="ready"] { background: #15803d; border-left-color: #bbf7d0; }
+.controls { position: absolute; left: 0; right: 0; bottom: 0; padding: 16px 20px calc(20px + env(safe-area-inset-bottom));
+  display: grid; grid-template-columns: 1fr auto 1fr; align-items: center; gap: 12px;
+  background: linear-gradient(to top, rgba(0,0,0,.7), rgba(0,0,0,0)); }
+.pick, .auto { font: inherit; font-size: 15px; font-weight: 600; color: #fff; background: rgba(0,0,0,.55);
+  border: 2px solid rgba(255,255,255,.75); border-radius: 999px; min-height: 48px; padding: 8px 16px; cursor: pointer;
+  display: inline-flex; align-items: center; gap: 8px; }
+.pick { justify-self: start; }
+.auto { justify-self: end; }
+.auto[aria-pressed="true"] { background: #fff; color: #111; border-color: #fff; }
+.shutter { width: 80px; height: 80px; padding: 0; border: 0; border-radius: 50%; background: transparent; cursor: pointer; }
+.shutter svg { width: 100%; height: 100%; display: block; transform: rotate(-90deg); }
+.shutter .track { fill: none; stroke: rgba(255,255,255,.9); stroke-width: 5; }
+.shutter .progress { fill: none; stroke: #22c55e; stroke-width: 6; stroke-dasharray: 226.2; stroke-dashoffset: 226.2; }
+.shutter .button { fill: #fff; }
+.shutter[data-holding] .progress { animation: hold ${HOLD_MS}ms linear forwards; }
+.shutter[data-holding] .button { fill: #bbf7d0; }
+.shutter:disabled { opacity: .45; cursor: default; }
+@keyframes hold { to { stroke-dashoffset: 0; } }
+.panel { position: absolute; left: 50%; top: 50%; transform: translate(-50%, -50%); width: min(calc(100% - 32px), 26rem);
+  box-sizing: border-box; padding: 22px; border-radius: 18px; background: rgba(17,17,17,.94); box-shadow: 0 10px 40px rgba(0,0,0,.5); }
+.panel h2 { margin: 0 0 8px; font-size: 21px; line-height: 1.25; }
+.panel-text { margin: 0 0 16px; color: #e5e5e5; }
+.panel-problems { margin: 0 0 16px; padding-left: 20px; color: #fde68a; font-weight: 600; }
+.panel-problems li + li { margin-top: 4px; }
+.panel-actions { display: flex; flex-direction: column; gap: 10px; }
+.panel-actions button { font: inherit; font-weight: 700; min-height: 48px; border-radius: 12px; padding: 10px 16px; cursor: pointer; }
+.primary { background: #fff; color: #111; border: 2px solid #fff; }
+.secondary { background: transparent; color: #fff; border: 2px solid rgba(255,255,255,.7); }
+.stage[data-state="review"] .message, .stage[data-state="blocked"] .message, .stage[data-state="done"] .message { display: none; }
+.stage[data-state="review"] .panel { top: auto; bottom: calc(112px + env(safe-area-inset-bottom)); transform: translateX(-50%); }
+button:focus-visible { outline: 3px solid #facc15; outline-offset: 3px; }
+.flash { position: absolute; inset: 0; background: #fff; opacity: 0; pointer-events: none; }
+.flash.on { animation: flash 280ms ease-out; }
+@keyframes flash { from { opacity: .85; } to { opacity: 0; } }
+@media (prefers-reduced-motion: reduce) {
+  .flash.on { animation: none; }
+  .shutter[data-holding] .progress { animation: none; stroke-dashoffset: 0; }
+}
+@media (max-width: 360px) { .message { font-size: 18px; } .pick .label { display: none; } }
+`;
+
+if (!customElements.get('doc-capture')) customElements.define('doc-capture', DocCapture);
