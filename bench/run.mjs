@@ -11,7 +11,7 @@
 //
 // Options: --rounds N (timed passes over the frames, default 3), --memory-frames N (10000),
 // --live-seconds N (15), --no-live, --no-devset, --serve (only serve, print the URL),
-// --out-dir DIR (default bench). Env: DOCCHECK_SHARED (default ../shared), CHROMIUM.
+// --live-only (print the live figures, write nothing), --out-dir DIR (default bench). Env: DOCCHECK_SHARED (default ../shared), CHROMIUM.
 import http from 'node:http';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -57,6 +57,7 @@ function parseArgs(argv) {
     else if (a === '--no-live') o.live = false;
     else if (a === '--no-devset') o.devset = false;
     else if (a === '--serve') o.serve = true;
+    else if (a === '--live-only') o.liveOnly = true;
     else if (a === '--out-dir') o.outDir = argv[++i];
     else throw new Error(`unknown option ${a} (see the top of bench/run.mjs)`);
   }
@@ -233,6 +234,15 @@ async function measureLive(origin, tmp, seconds) {
   ]);
   try {
     await context.addInitScript(() => {
+      // Live preview only: with auto-capture on, the widget takes the photo of a good frame
+      // after half a second and stops analysing.
+      new MutationObserver((_, observer) => {
+        const el = document.querySelector('doc-capture');
+        if (el) {
+          el.setAttribute('auto-capture', 'off');
+          observer.disconnect();
+        }
+      }).observe(document, { childList: true, subtree: true });
       window.__benchLongTasks = [];
       new PerformanceObserver((list) => {
         for (const e of list.getEntries()) window.__benchLongTasks.push({ start: e.startTime, duration: e.duration });
@@ -258,8 +268,12 @@ async function measureLive(origin, tmp, seconds) {
     });
     const page = await context.newPage();
     const errors = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    const note = (text) => {
+      const line = text.split('\n').slice(0, 2).join(' ').slice(0, 300);
+      if (!errors.includes(line)) errors.push(line);
+    };
+    page.on('pageerror', (e) => note(e.message));
+    page.on('console', (m) => m.type() === 'error' && note(m.text()));
     await page.goto(`${origin}/www/index.html`);
     const started = await page
       .waitForFunction(
@@ -353,6 +367,30 @@ function measureSizes() {
   };
 }
 
+/** When the two engine builds were made, against the newest engine source: a build older than
+ * the source, or two builds from different moments, explain differing reports. */
+function engineBuilds() {
+  const mtime = (f) => fs.statSync(f).mtimeMs;
+  let newest = mtime(path.join(ROOT, 'Cargo.toml'));
+  const walk = (dir) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const f = path.join(dir, e.name);
+      if (e.isDirectory()) walk(f);
+      else if (e.name.endsWith('.rs')) newest = Math.max(newest, mtime(f));
+    }
+  };
+  walk(path.join(ROOT, 'src'));
+  const base = mtime(path.join(PKG_ROOT, 'pkg', 'doccheck_bg.wasm'));
+  const simd = mtime(path.join(PKG_ROOT, 'pkg-simd', 'doccheck_bg.wasm'));
+  const iso = (t) => new Date(t).toISOString();
+  return {
+    baseline_built: iso(base),
+    simd_built: iso(simd),
+    newest_source: iso(newest),
+    older_than_source: Math.min(base, simd) < newest,
+  };
+}
+
 function machine() {
   const cpuinfo = fs.readFileSync('/proc/cpuinfo', 'utf8');
   const cpu = cpuinfo.match(/^model name\s*:\s*(.*)$/m)?.[1]?.trim() ?? 'unknown';
@@ -431,6 +469,10 @@ function renderMarkdown(r) {
   L.push('');
   L.push('## SIMD build against baseline');
   L.push('');
+  if (r.engine_builds.older_than_source) {
+    L.push(`Warning: the wasm builds (baseline ${r.engine_builds.baseline_built}, SIMD ${r.engine_builds.simd_built}) are older than the newest engine source (${r.engine_builds.newest_source}); differing reports may come from builds of different sources.`);
+    L.push('');
+  }
   L.push('| frame | baseline median / p90 | SIMD median / p90 | reports compared | reports differing |');
   L.push('|---|---|---|---|---|');
   for (const s of r.browser.sizes) {
@@ -508,6 +550,16 @@ async function main() {
       console.log(`serving: open ${origin}/bench/index.html (the demo: ${origin}/www/index.html); Ctrl-C stops`);
       await new Promise(() => {});
     }
+    if (opts.liveOnly) {
+      const missing = liveMissing();
+      console.log(JSON.stringify(missing ? { measured: false, reason: missing } : await measureLive(origin, tmp, opts.liveSeconds), null, 2));
+      server.close();
+      return;
+    }
+    const builds = engineBuilds();
+    if (builds.older_than_source) {
+      console.warn(`bench: warning: the wasm builds (${builds.baseline_built}, ${builds.simd_built}) are older than src/ (${builds.newest_source}): run \`make wasm\` (make bench does)`);
+    }
     const started = Date.now();
     console.log(`benchmark page (${origin}/bench/index.html)…`);
     const browser = await runPageBench(origin, opts);
@@ -527,6 +579,7 @@ async function main() {
       command: process.env.MAKELEVEL ? 'make bench' : `scripts/bench.sh ${process.argv.slice(2).join(' ')}`.trim(),
       run_seconds: Math.round((Date.now() - started) / 1000),
       machine: machine(),
+      engine_builds: engineBuilds(),
       browser,
       live,
       sizes: measureSizes(),
