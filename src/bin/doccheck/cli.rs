@@ -291,11 +291,7 @@ fn render_scenes(
     let file = std::fs::File::create(out).map_err(|e| format!("{}: {e}", out.display()))?;
     let mut w = std::io::BufWriter::new(file);
     let io = |e: std::io::Error| e.to_string();
-    write!(
-        w,
-        "YUV4MPEG2 W{width} H{height} F{fps}:1 Ip A1:1 C420jpeg\n"
-    )
-    .map_err(io)?;
+    writeln!(w, "YUV4MPEG2 W{width} H{height} F{fps}:1 Ip A1:1 C420jpeg").map_err(io)?;
     for scene in &scenes {
         let (y, u, v) = to_yuv420(&scene.render(), width, height);
         for _ in 0..frames {

@@ -1,0 +1,457 @@
+//! Generated scenes with known answers: a card drawn with a known outline, given one problem
+//! at a time, must be found where it was drawn and get that problem's code.
+
+mod support;
+
+use doccheck::geometry::{convex_intersection, quad_iou, signed_area, Point};
+use doccheck::region::Homography;
+use doccheck::synth::{Background, Scene};
+use doccheck::{Analyzer, Options, Problem, Report};
+use support::check_report;
+
+const DESK: Background = Background::Plain([52, 56, 60]);
+/// A pale desk: the card's pale blue paper barely stands out from it.
+const PALE_DESK: Background = Background::Plain([200, 204, 206]);
+
+/// The default scene of these tests: a card over 55% of a 960×540 frame's width, turned by
+/// 4°, on a dark desk (the CLI's `scene` subcommand draws the same).
+fn base() -> Scene {
+    Scene::centred(960, 540, 0.55, 4.0)
+}
+
+/// Analyses a still scene and checks the report's own consistency first.
+fn report_of(scene: &Scene) -> Report {
+    let report = Analyzer::new(Options::default())
+        .unwrap()
+        .analyze_still(&scene.render(), scene.width as u32, scene.height as u32)
+        .unwrap();
+    check_report(&report, false).unwrap();
+    report
+}
+
+fn codes(report: &Report) -> Vec<&'static str> {
+    report.problems.iter().map(|p| p.code()).collect()
+}
+
+/// Overlap of the found outline with the drawn one (0 when none was found).
+fn iou_with_drawn(scene: &Scene, report: &Report) -> f32 {
+    match (scene.quad, report.quad) {
+        (Some(drawn), Some(found)) => quad_iou(&drawn, &found.map(|[x, y]| Point::new(x, y))),
+        _ => 0.0,
+    }
+}
+
+/// Overlap of the found and the drawn outline within the frame (0 when none was found).
+fn in_frame_iou(scene: &Scene, report: &Report) -> f32 {
+    let (w, h) = (scene.width as f32, scene.height as f32);
+    let frame = [
+        Point::new(0.0, 0.0),
+        Point::new(w, 0.0),
+        Point::new(w, h),
+        Point::new(0.0, h),
+    ];
+    let (Some(drawn), Some(found)) = (scene.quad, report.quad) else {
+        return 0.0;
+    };
+    let found = found.map(|[x, y]| Point::new(x, y));
+    let a = convex_intersection(&drawn, &frame);
+    let b = convex_intersection(&found, &frame);
+    let inter = signed_area(&convex_intersection(&a, &b)).abs();
+    let union = signed_area(&a).abs() + signed_area(&b).abs() - inter;
+    if union > 0.0 {
+        inter / union
+    } else {
+        0.0
+    }
+}
+
+/// The scene moved by `(dx, dy)` pixels.
+fn shifted(mut scene: Scene, dx: f32, dy: f32) -> Scene {
+    scene.quad = scene
+        .quad
+        .map(|q| q.map(|p| Point::new(p.x + dx, p.y + dy)));
+    scene
+}
+
+/// Whether every drawn corner lies inside the frame with `margin` pixels to spare, so that
+/// a case meant to show the whole card really does.
+fn fully_inside(scene: &Scene, margin: f32) -> bool {
+    scene.quad.is_some_and(|q| {
+        q.iter().all(|p| {
+            p.x >= margin
+                && p.y >= margin
+                && p.x <= scene.width as f32 - margin
+                && p.y <= scene.height as f32 - margin
+        })
+    })
+}
+
+/// Framings where the whole card is in view: (frame width, height, share of the width, turn
+/// in degrees, background).
+type Framing = (usize, usize, f32, f32, Background);
+
+/// Whole cards in view at several sizes, turns and backgrounds.
+const FOUND: [Framing; 13] = [
+    (960, 540, 0.55, 4.0, DESK),
+    (960, 540, 0.55, 0.0, DESK),
+    (960, 540, 0.45, -20.0, DESK),
+    (960, 540, 0.6, 12.0, DESK),
+    (960, 540, 0.4, 35.0, DESK),
+    (640, 360, 0.6, -6.0, DESK),
+    (540, 960, 0.8, 3.0, DESK),
+    (540, 960, 0.6, 80.0, DESK),
+    (960, 540, 0.55, 4.0, Background::Wood),
+    (960, 540, 0.5, -15.0, Background::Wood),
+    (960, 540, 0.55, 4.0, Background::Texture),
+    (960, 540, 0.45, 25.0, Background::Texture),
+    (960, 540, 0.55, 4.0, PALE_DESK),
+];
+
+fn framing_scene((w, h, share, degrees, background): Framing) -> Scene {
+    let mut s = Scene::centred(w, h, share, degrees);
+    s.background = background;
+    s
+}
+
+/// Found outlines that miss the drawn card by more than 10% IoU, or none found.
+fn missed(framings: &[Framing]) -> Vec<String> {
+    let mut misses = Vec::new();
+    for &f in framings {
+        let scene = framing_scene(f);
+        assert!(
+            fully_inside(&scene, 8.0),
+            "test case leaves the frame: {f:?}"
+        );
+        let report = report_of(&scene);
+        let iou = iou_with_drawn(&scene, &report);
+        if iou < 0.9 {
+            misses.push(format!("{f:?}: IoU {iou:.3}, {:?}", codes(&report)));
+        }
+    }
+    misses
+}
+
+#[test]
+fn card_is_found_where_it_was_drawn() {
+    let misses = missed(&FOUND);
+    assert!(misses.is_empty(), "cards missed:\n{}", misses.join("\n"));
+}
+
+/// A smaller frame on the coarse texture.
+// ENGINE BUG: on the textured desk at 640×360 the outline's top side is put on the boundary
+// between the card's blue header and its pale body (IoU 0.82): the header's edge against the
+// grey texture loses to the stronger header/body step.
+#[test]
+#[ignore = "ENGINE BUG: header missed on a textured desk at 640×360"]
+fn card_on_texture_in_a_small_frame_is_found() {
+    let misses = missed(&[(640, 360, 0.6, 8.0, Background::Texture)]);
+    assert!(misses.is_empty(), "cards missed:\n{}", misses.join("\n"));
+}
+
+#[test]
+fn well_framed_sharp_lit_card_is_ready() {
+    for f in [FOUND[0], FOUND[3], FOUND[8], FOUND[10]] {
+        let report = report_of(&framing_scene(f));
+        assert!(report.ready, "{f:?}: {:?}", codes(&report));
+    }
+}
+
+#[test]
+fn darkened_card_is_too_dark() {
+    for gain in [0.1, 0.15, 0.2] {
+        let mut s = base();
+        s.gain = gain;
+        let report = report_of(&s);
+        assert!(
+            report.problems.contains(&Problem::TooDark),
+            "gain {gain}: {:?} mean luma {}",
+            codes(&report),
+            report.metrics.mean_luma
+        );
+        // Dim, yet still there: the person is told about the light, not about the framing.
+        assert!(report.quad.is_some(), "gain {gain}: card lost");
+    }
+}
+
+#[test]
+fn over_exposed_card_is_too_bright() {
+    let mut s = base();
+    s.gain = 2.2;
+    let report = report_of(&s);
+    assert!(
+        report.problems.contains(&Problem::TooBright),
+        "{:?}",
+        codes(&report)
+    );
+}
+
+#[test]
+fn defocused_card_is_blurry() {
+    for blur in [4, 6] {
+        let mut s = base();
+        s.blur = blur;
+        let report = report_of(&s);
+        assert!(
+            report.problems.contains(&Problem::Blurry),
+            "blur {blur}: {:?} sharpness {:?}",
+            codes(&report),
+            report.metrics.sharpness
+        );
+        assert!(iou_with_drawn(&s, &report) >= 0.9, "blur {blur}: card lost");
+    }
+}
+
+#[test]
+fn highlight_is_glare_and_glare_box_covers_it() {
+    // (u, v, radius) in the card's own coordinates, as `Scene::glare` takes them.
+    for (u, v, r) in [(0.6, 0.45, 0.12), (0.3, 0.6, 0.1), (0.75, 0.3, 0.15)] {
+        let mut s = base();
+        s.glare = Some((u, v, r));
+        let report = report_of(&s);
+        assert!(
+            report.problems.contains(&Problem::Glare),
+            "highlight at ({u}, {v}): {:?} glare {}",
+            codes(&report),
+            report.metrics.glare_fraction
+        );
+        let quad = s.quad.unwrap();
+        let (cx, cy) = Homography::square_to_quad(&quad).unwrap().apply(u, v);
+        let [x0, y0, x1, y1] = report.metrics.glare_box.expect("glare without a box");
+        assert!(
+            (x0..=x1).contains(&cx) && (y0..=y1).contains(&cy),
+            "highlight centre ({cx:.0}, {cy:.0}) outside glare box {:?}",
+            report.metrics.glare_box
+        );
+        // The highlight clips out to about 1.7 radii (420·exp(−d²/r²) above the paper's
+        // headroom), so its box spans at most ~3.4 radii of the card's width: a box much
+        // larger means the blob ran over the rest of the card.
+        let card_w = quad[0].distance(quad[1]);
+        let most = 4.0 * r * card_w;
+        assert!(
+            x1 - x0 <= most && y1 - y0 <= most,
+            "glare box {:?} far larger than the highlight ({most:.0} px)",
+            report.metrics.glare_box
+        );
+    }
+}
+
+/// Which drawn corners (TL, TR, BR, BL) lie inside the frame, insisting that each is at
+/// least 15 px from the border on either side so that the case is not a matter of tolerance.
+fn drawn_corners_in_frame(scene: &Scene) -> [bool; 4] {
+    let (w, h) = (scene.width as f32, scene.height as f32);
+    scene.quad.unwrap().map(|p| {
+        let inside = p.x.min(p.y).min(w - p.x).min(h - p.y);
+        assert!(
+            inside.abs() >= 15.0,
+            "corner {p:?} too close to the border for this test"
+        );
+        inside > 0.0
+    })
+}
+
+/// A card of the default size, turned by `degrees` and shifted partly out of the frame.
+type CutOff = (&'static str, f32, f32, f32);
+
+/// Cut-off cases whose answers are wrong: corners flagged wrongly, the problem missing, or
+/// the outline off the card inside the frame.
+fn cut_off_failures(cases: &[CutOff]) -> Vec<String> {
+    let mut failures = Vec::new();
+    for &(name, degrees, dx, dy) in cases {
+        let s = shifted(Scene::centred(960, 540, 0.55, degrees), dx, dy);
+        let want = drawn_corners_in_frame(&s);
+        assert!(want.contains(&false), "{name}: nothing is cut off");
+        let report = report_of(&s);
+        // Where the card runs out of the frame the engine cannot see its end, so compare
+        // the parts inside the frame.
+        let iou = in_frame_iou(&s, &report);
+        if !report.problems.contains(&Problem::CornersCutOff)
+            || report.metrics.corners_in_frame != want
+            || iou < 0.9
+        {
+            failures.push(format!(
+                "{name}: want in frame {want:?}, got {:?}, {:?}, in-frame IoU {iou:.3}, quad {:?}",
+                report.metrics.corners_in_frame,
+                codes(&report),
+                report.quad
+            ));
+        }
+    }
+    failures
+}
+
+/// Cards pushed partly out of the frame sideways or at one corner: the corners outside are
+/// flagged, the ones inside are not, and the outline lies on the card.
+#[test]
+fn card_cut_off_by_the_frame_flags_the_corners_outside() {
+    let (w, h) = (960.0, 540.0);
+    let failures = cut_off_failures(&[
+        ("right", 4.0, 0.3 * w, 0.0),
+        ("left", 4.0, -0.3 * w, 0.0),
+        ("bottom right only", 10.0, 0.0, 0.15 * h),
+        ("top left only", 10.0, 0.0, -0.15 * h),
+    ]);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The same with the card's top or bottom cut off.
+// ENGINE BUG: with the bottom cut off, the outline's top side is put on the boundary between
+// the card's blue header and its pale body, not on the card's top edge (in-frame IoU 0.76);
+// with the top cut off the outline is off (IoU 0.71) and `corner_covered` and `grayscale` are
+// raised as well.
+#[test]
+#[ignore = "ENGINE BUG: outline misses the header when the card is cut off at top or bottom"]
+fn card_cut_off_at_top_or_bottom_flags_the_corners_outside() {
+    let h = 540.0;
+    let failures = cut_off_failures(&[("down", 4.0, 0.0, 0.35 * h), ("up", 4.0, 0.0, -0.35 * h)]);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn thumb_over_a_corner_is_corner_covered_at_that_corner() {
+    for corner in 0..4 {
+        let mut s = base();
+        s.thumb = Some(corner);
+        let report = report_of(&s);
+        assert!(
+            report.problems.contains(&Problem::CornerCovered),
+            "thumb on corner {corner}: {:?} gaps {:?} oddness {:?}",
+            codes(&report),
+            report.metrics.corner_gap,
+            report.metrics.corner_oddness
+        );
+        let mut visible = [true; 4];
+        visible[corner] = false;
+        assert_eq!(
+            report.metrics.corners_visible, visible,
+            "thumb on corner {corner}: {report:?}"
+        );
+    }
+}
+
+#[test]
+fn hard_shadow_is_uneven_lighting() {
+    for split in [0.3, 0.45, 0.6] {
+        let mut s = base();
+        s.shadow = Some(split);
+        let report = report_of(&s);
+        assert!(
+            report.problems.contains(&Problem::UnevenLighting),
+            "shadow to {split}: {:?} light ratio {}",
+            codes(&report),
+            report.metrics.light_ratio
+        );
+    }
+}
+
+#[test]
+fn grey_copy_is_grayscale() {
+    for background in [DESK, Background::Wood] {
+        let mut s = base();
+        s.grayscale = true;
+        s.background = background;
+        let report = report_of(&s);
+        assert!(
+            report.problems.contains(&Problem::Grayscale),
+            "{background:?}: {:?} colourfulness {}",
+            codes(&report),
+            report.metrics.colourfulness
+        );
+    }
+}
+
+#[test]
+fn small_distant_card_is_too_far() {
+    for share in [0.12, 0.18] {
+        let s = Scene::centred(960, 540, share, 4.0);
+        let report = report_of(&s);
+        assert!(
+            report.problems.contains(&Problem::TooFar),
+            "share {share}: {:?} area {}",
+            codes(&report),
+            report.metrics.area_fraction
+        );
+    }
+}
+
+#[test]
+fn strong_perspective_is_tilted() {
+    // A card seen from low down: its far side much shorter than its near side, corner angles
+    // about 40° off square.
+    let quad = [
+        Point::new(400.0, 120.0),
+        Point::new(560.0, 120.0),
+        Point::new(820.0, 440.0),
+        Point::new(140.0, 440.0),
+    ];
+    let report = report_of(&Scene::card(960, 540, quad));
+    assert!(
+        report.problems.contains(&Problem::Tilted),
+        "{:?} angle deviation {}",
+        codes(&report),
+        report.metrics.max_corner_angle_deviation_deg
+    );
+}
+
+fn assert_no_document_on(background: Background) {
+    let mut s = base();
+    s.quad = None;
+    s.background = background;
+    let report = report_of(&s);
+    assert_eq!(report.problems, [Problem::NoDocument], "{report:?}");
+}
+
+#[test]
+fn empty_desk_is_no_document() {
+    for background in [DESK, PALE_DESK, Background::Texture] {
+        assert_no_document_on(background);
+    }
+}
+
+// ENGINE BUG: on the empty wood desk a huge tilted quad across the wood's stripes is taken
+// for a document (corners_cut_off, tilted): the stripes' straight, parallel edges pass the
+// outline checks.
+#[test]
+#[ignore = "ENGINE BUG: wood stripes taken for a document"]
+fn empty_wood_desk_is_no_document() {
+    assert_no_document_on(Background::Wood);
+}
+
+/// Video: the same card still across frames (fresh sensor noise each frame) is not moving;
+/// the card jumping by 4% of the frame's width between two frames is.
+#[test]
+fn card_moving_between_frames_is_moving_and_a_still_one_is_not() {
+    let mut analyzer = Analyzer::new(Options::default()).unwrap();
+    let mut frame = |s: &Scene| {
+        let r = analyzer
+            .analyze(&s.render(), s.width as u32, s.height as u32)
+            .unwrap();
+        check_report(&r, true).unwrap();
+        r
+    };
+    let first = frame(&base());
+    assert_eq!(
+        first.metrics.motion, None,
+        "first frame has nothing to compare with"
+    );
+    for seed in 2..5 {
+        let mut s = base();
+        s.seed = seed;
+        let r = frame(&s);
+        assert!(!r.problems.contains(&Problem::Moving), "still card: {r:?}");
+        assert!(
+            r.metrics.motion.is_some_and(|m| m < 0.01),
+            "{:?}",
+            r.metrics.motion
+        );
+    }
+    let moved = frame(&shifted(base(), 0.04 * 960.0, 0.0));
+    assert!(
+        moved.problems.contains(&Problem::Moving),
+        "moved card: {:?} motion {:?}",
+        codes(&moved),
+        moved.metrics.motion
+    );
+    // Once it stays put again, it is still again.
+    let settled = frame(&shifted(base(), 0.04 * 960.0, 0.0));
+    assert!(!settled.problems.contains(&Problem::Moving), "{settled:?}");
+}
