@@ -147,7 +147,8 @@ proptest! {
         let len = (expected as i64 + delta).max(0) as usize;
         prop_assume!(len as u64 != expected);
         let err = analyze(&vec![0u8; len], width, height, &Options::default()).unwrap_err();
-        prop_assert_eq!(err, FrameError::WrongLength { expected, actual: len as u64, width, height });
+        let actual = len as u64;
+        prop_assert_eq!(err, FrameError::WrongLength { expected, actual, width, height });
     }
 
     /// Scenes with every problem the generator knows, in any mix, framed anyhow: reports stay
@@ -221,9 +222,9 @@ proptest! {
     #![proptest_config(config())]
 
     /// Each side's support is a share of its visible length, so at most 1.
-    // ENGINE BUG: `side_support` reaches 1.013–1.05 on small generated scenes (e.g. a 284×152
-    // frame with a cut-off, over-exposed card; the seeds are in
-    // `properties.proptest-regressions`): the support count along a side can exceed the
+    // ENGINE BUG (engine of 85f7f37): `side_support` reaches 1.013–1.05 on small generated
+    // scenes (e.g. a 284×152 frame with a cut-off, over-exposed card; the seeds are in
+    // `properties.proptest-regressions`): the support counted along a side can exceed the
     // side's visible length as `outline.rs` measures it.
     #[test]
     #[ignore = "ENGINE BUG: side_support above 1"]
@@ -537,11 +538,12 @@ fn moderate_blur_lowers_sharpness_step_by_step() {
 }
 
 /// Blurring a card more and more never makes it look sharper, and strong blur is flagged.
-// ENGINE BUG: under strong blur (radius 6–12) the score rises again (e.g. 0.040 at radius 6
-// → 0.060 at radius 9 on wood) and on a textured desk it becomes `None` at radius 9, so a
-// badly defocused card is no longer reported `blurry`. Likely cause: once the print is
-// smeared below the 24-level rise, the only "strong edges" left are the card's border and
-// the background, which `sharpness.rs` then measures.
+// ENGINE BUG (engine of 85f7f37): past radius 4 the score rises again (0.036 at radius 4 →
+// 0.041 at 6 → 0.057 at 9 on wood; 0.035 → 0.061 on the desk) and then becomes `None` (radius
+// 9 on the textured desk, 12 on all three), so a badly defocused card is no longer reported
+// `blurry` at all. Likely cause: once the print is smeared below the 24-level rise over four
+// pixels, too few "strong edges" are left, and those left are the card's border and the
+// background.
 #[test]
 #[ignore = "ENGINE BUG: sharpness rises / is None under strong blur"]
 fn blurring_never_raises_sharpness() {

@@ -1,0 +1,229 @@
+//! Accuracy floors on the labelled photo sets in `../shared` (beside the repository): the
+//! acceptance targets for outline, glare and per-problem accuracy. Each set is run once per
+//! test binary through `doccheck::eval::run`, the same code as `doccheck eval`; a test whose
+//! set is absent prints why and passes, since the sets are not part of the repository.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use doccheck::eval::{run, summarize, Outcome, IMPLIED};
+use doccheck::Options;
+
+/// The outcomes on `../shared/<set>/labels.jsonl`, or `None` when the set is absent.
+fn outcomes(set: &'static str) -> Option<&'static [Outcome]> {
+    static REALDATA: OnceLock<Option<Vec<Outcome>>> = OnceLock::new();
+    static DEVSET: OnceLock<Option<Vec<Outcome>>> = OnceLock::new();
+    let cell = match set {
+        "realdata" => &REALDATA,
+        "devset" => &DEVSET,
+        other => panic!("no labelled set named {other}"),
+    };
+    cell.get_or_init(|| {
+        let labels = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared")
+            .join(set)
+            .join("labels.jsonl");
+        if !labels.is_file() {
+            println!(
+                "SKIPPED: {} is absent; these accuracy floors need ../shared beside the repository",
+                labels.display()
+            );
+            return None;
+        }
+        let outcomes = run(&labels, &Options::default()).expect("labels readable");
+        println!("{set}:\n{}", summarize(&outcomes, false));
+        Some(outcomes)
+    })
+    .as_deref()
+}
+
+fn raised(o: &Outcome, code: &str) -> bool {
+    o.report
+        .as_ref()
+        .is_ok_and(|r| r.problems.iter().any(|p| p.code() == code))
+}
+
+fn expected(o: &Outcome) -> &[String] {
+    o.expected.as_deref().unwrap_or(&[])
+}
+
+/// Share of outcomes labelled with `code` on which the engine raised it: (hits, labelled).
+fn recall(outcomes: &[Outcome], code: &str) -> (usize, usize) {
+    let labelled: Vec<_> = outcomes
+        .iter()
+        .filter(|o| expected(o).iter().any(|c| c == code))
+        .collect();
+    let hits = labelled.iter().filter(|o| raised(o, code)).count();
+    (hits, labelled.len())
+}
+
+fn assert_every_photo_analysed(set: &'static str) {
+    let Some(outcomes) = outcomes(set) else {
+        return;
+    };
+    let errors: Vec<_> = outcomes
+        .iter()
+        .filter_map(|o| o.report.as_ref().err().map(|e| format!("{}: {e}", o.file)))
+        .collect();
+    assert!(!outcomes.is_empty(), "{set}: no labelled photo");
+    assert!(errors.is_empty(), "{set}: {}", errors.join("\n"));
+}
+
+#[test]
+fn realdata_every_photo_is_decoded_and_analysed() {
+    assert_every_photo_analysed("realdata");
+}
+
+#[test]
+fn devset_every_photo_is_decoded_and_analysed() {
+    assert_every_photo_analysed("devset");
+}
+
+/// Acceptance target: the outline found on real document photos overlaps the hand-checked
+/// one by 0.95 IoU on average.
+// ENGINE BUG (accuracy below target): mean IoU 0.872 over the 18 labelled quads with the
+// engine of 85f7f37; below 0.9: scanic/1023-receipt.jpg 0.000 (missed), scanic/25_2.jpg
+// 0.279, scanic/0149_p-50-.jpg 0.801.
+#[test]
+#[ignore = "below target: mean quad IoU 0.872 < 0.95"]
+fn realdata_mean_quad_iou_is_at_least_0_95() {
+    let Some(outcomes) = outcomes("realdata") else {
+        return;
+    };
+    let ious: Vec<(&str, f32)> = outcomes
+        .iter()
+        .filter_map(|o| o.iou.map(|v| (o.file.as_str(), v)))
+        .collect();
+    assert!(ious.len() >= 10, "only {} labelled quads", ious.len());
+    let mean = ious.iter().map(|x| x.1).sum::<f32>() / ious.len() as f32;
+    let worst: Vec<_> = ious
+        .iter()
+        .filter(|x| x.1 < 0.9)
+        .map(|(f, v)| format!("{f} {v:.3}"))
+        .collect();
+    assert!(
+        mean >= 0.95,
+        "mean quad IoU {mean:.4} over {} quads; below 0.9: {}",
+        ious.len(),
+        worst.join(", ")
+    );
+}
+
+/// Acceptance target: glare is flagged on at least 80% of the photos collected as glare
+/// examples.
+// ENGINE BUG (accuracy below target): glare flagged on 5 of 22 glare photos (22.7%) with the
+// engine of 85f7f37.
+#[test]
+#[ignore = "below target: glare flagged on 22.7% < 80% of glare photos"]
+fn realdata_glare_is_flagged_on_80_percent_of_glare_photos() {
+    let Some(outcomes) = outcomes("realdata") else {
+        return;
+    };
+    let (hits, n) = recall(outcomes, "glare");
+    assert!(n >= 10, "only {n} glare photos");
+    let missed: Vec<_> = outcomes
+        .iter()
+        .filter(|o| expected(o).iter().any(|c| c == "glare") && !raised(o, "glare"))
+        .map(|o| o.file.as_str())
+        .collect();
+    assert!(
+        hits as f32 >= 0.8 * n as f32,
+        "glare flagged on {hits}/{n}; missed: {}",
+        missed.join(", ")
+    );
+}
+
+/// Acceptance target: each labelled problem is found on at least 95% of the frames that
+/// have it.
+// ENGINE BUG (accuracy below target) with the engine of 85f7f37: blurry, corner_covered,
+// corners_cut_off, too_bright and too_far each 17/20 (85%); the others ≥ 95%.
+#[test]
+#[ignore = "below target: recall of 5 classes < 95%"]
+fn devset_recall_of_each_labelled_problem_is_at_least_95_percent() {
+    let Some(outcomes) = outcomes("devset") else {
+        return;
+    };
+    let classes: BTreeMap<&str, ()> = outcomes
+        .iter()
+        .flat_map(|o| expected(o).iter().map(|c| (c.as_str(), ())))
+        .collect();
+    assert!(
+        classes.len() >= 5,
+        "only {} labelled classes",
+        classes.len()
+    );
+    let low: Vec<_> = classes
+        .keys()
+        .filter_map(|code| {
+            let (hits, n) = recall(outcomes, code);
+            ((hits as f32) < 0.95 * n as f32).then(|| format!("{code} {hits}/{n}"))
+        })
+        .collect();
+    assert!(low.is_empty(), "recall below 95%: {}", low.join(", "));
+}
+
+/// Acceptance target: at least 95% of the frames labelled with no problem are judged ready.
+#[test]
+fn devset_clean_frames_are_judged_ready() {
+    let Some(outcomes) = outcomes("devset") else {
+        return;
+    };
+    let clean: Vec<_> = outcomes
+        .iter()
+        .filter(|o| o.expected.as_ref().is_some_and(Vec::is_empty))
+        .collect();
+    assert!(clean.len() >= 10, "only {} clean frames", clean.len());
+    let not_ready: Vec<_> = clean
+        .iter()
+        .filter(|o| !o.report.as_ref().is_ok_and(|r| r.ready))
+        .map(|o| o.file.as_str())
+        .collect();
+    assert!(
+        (clean.len() - not_ready.len()) as f32 >= 0.95 * clean.len() as f32,
+        "{} of {} clean frames not ready: {}",
+        not_ready.len(),
+        clean.len(),
+        not_ready.join(", ")
+    );
+}
+
+/// Acceptance target: no code is raised on more than 3% of the frames whose label lacks it,
+/// not counting codes that the label implies (`doccheck::eval::IMPLIED`, e.g. a too-far card
+/// is also low-resolution).
+// ENGINE BUG (accuracy below target) with the engine of 85f7f37: no_document raised on 7/180
+// (3.9%) of the frames that show a document, corner_covered on 8/180 (4.4%) of the frames
+// without a covered corner.
+#[test]
+#[ignore = "below target: no_document and corner_covered raised on > 3% of frames lacking them"]
+fn devset_no_code_is_raised_on_more_than_3_percent_of_frames_lacking_it() {
+    let Some(outcomes) = outcomes("devset") else {
+        return;
+    };
+    let labelled: Vec<_> = outcomes.iter().filter(|o| o.expected.is_some()).collect();
+    let mut over = Vec::new();
+    for p in doccheck::Problem::ALL {
+        let code = p.code();
+        let lacking: Vec<_> = labelled
+            .iter()
+            .filter(|o| !expected(o).iter().any(|c| c == code))
+            .collect();
+        let false_raises = lacking
+            .iter()
+            .filter(|o| {
+                raised(o, code)
+                    && !expected(o)
+                        .iter()
+                        .any(|label| IMPLIED.contains(&(label.as_str(), code)))
+            })
+            .count();
+        if false_raises as f32 > 0.03 * lacking.len() as f32 {
+            over.push(format!("{code} {false_raises}/{}", lacking.len()));
+        }
+    }
+    assert!(
+        over.is_empty(),
+        "raised on > 3% of frames lacking it: {}",
+        over.join(", ")
+    );
+}
