@@ -221,11 +221,14 @@ async function devsetAccuracy(manifest, build, scanner) {
     bmp.close();
     const report = analyzer.analyzeStill(data.data, data.width, data.height);
     const jq = jscanifyQuad(detectJscanify(scanner, data));
+    // Frames without a document have no IoU; what counts there is answering "none".
     rows.push({
       name: d.name,
       class: d.class,
-      doccheck: round3(quadIoU(report.quad, d.quad)),
-      jscanify: round3(quadIoU(jq, d.quad)),
+      doccheck: d.quad ? round3(quadIoU(report.quad, d.quad)) : null,
+      jscanify: d.quad ? round3(quadIoU(jq, d.quad)) : null,
+      doccheck_found: report.quad !== null,
+      jscanify_found: jq !== null,
     });
     if (rows.length % 50 === 0) {
       log(`  devset: ${rows.length}/${manifest.devset.length}`);
@@ -235,11 +238,22 @@ async function devsetAccuracy(manifest, build, scanner) {
   analyzer.free();
   const classes = {};
   for (const r of rows) (classes[r.class] ||= []).push(r);
-  const summary = (list) => ({
-    n: list.length,
-    doccheck: round3(mean(list.map((r) => r.doccheck))),
-    jscanify: round3(mean(list.map((r) => r.jscanify))),
-  });
+  const summary = (list) => {
+    const withQuad = list.filter((r) => r.doccheck !== null);
+    const without = list.filter((r) => r.doccheck === null);
+    return {
+      n: withQuad.length,
+      doccheck: withQuad.length ? round3(mean(withQuad.map((r) => r.doccheck))) : null,
+      jscanify: withQuad.length ? round3(mean(withQuad.map((r) => r.jscanify))) : null,
+      ...(without.length
+        ? {
+            no_document_frames: without.length,
+            doccheck_found_something: without.filter((r) => r.doccheck_found).length,
+            jscanify_found_something: without.filter((r) => r.jscanify_found).length,
+          }
+        : {}),
+    };
+  };
   return {
     ...summary(rows),
     per_class: Object.fromEntries(Object.entries(classes).map(([k, v]) => [k, summary(v)])),

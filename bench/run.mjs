@@ -349,12 +349,16 @@ const total = (files) => ({
  * demo's HTML), and jscanify's browser file plus OpenCV.js as the npm packages ship them. */
 function measureSizes() {
   const widget = [];
+  const demo = [];
   const walk = (dir) => {
     for (const e of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
       const rel = path.join(dir, e.name);
       if (e.isDirectory()) {
         if (!['www/pkg', 'www/pkg-simd'].includes(rel)) walk(rel);
-      } else if (/\.(m?js|css|json|svg)$/.test(e.name)) widget.push(sizeEntry(rel));
+      } else if (/\.(m?js|css|json|svg)$/.test(e.name)) {
+        // The demo page's own script and style (www/demo.*) are not part of the widget.
+        (/^demo\./.test(e.name) ? demo : widget).push(sizeEntry(rel));
+      }
     }
   };
   walk('www');
@@ -363,6 +367,7 @@ function measureSizes() {
     doccheck_baseline: total([...engine('www/pkg'), ...widget]),
     doccheck_simd: total([...engine('www/pkg-simd'), ...widget]),
     widget_files: widget.map((f) => f.file),
+    demo_page_files_not_counted: demo,
     jscanify: total([sizeEntry('node_modules/jscanify/src/jscanify.js'), sizeEntry('node_modules/@techstark/opencv-js/dist/opencv.js')]),
   };
 }
@@ -431,7 +436,7 @@ function renderMarkdown(r) {
   L.push('');
   const s0 = r.browser.sizes[0];
   L.push(`${s0.frames.real} real photos (\`../shared/realdata\`, stretched to the frame size) and ${s0.frames.scenes} generated scenes, ` +
-    `${r.browser.config.rounds} timed rounds after a warm-up, A B A B per frame. Times in ms per frame, median / p90. ` +
+    `${r.browser.config.rounds} timed round${r.browser.config.rounds === 1 ? "" : "s"} after a warm-up, A B A B per frame. Times in ms per frame, median / p90. ` +
     'IoU: mean over the labelled photos (nothing found scores 0).');
   L.push('');
   L.push('| frame | doccheck full analysis | jscanify corner detection | jscanify ÷ doccheck (median) | mean IoU doccheck | mean IoU jscanify |');
@@ -442,11 +447,15 @@ function renderMarkdown(r) {
   if (r.browser.devset) {
     const d = r.browser.devset;
     L.push('');
-    L.push(`Generated ID photos (\`../shared/devset\`, ${d.n} frames at their own sizes, not timed): mean IoU doccheck ${d.doccheck.toFixed(3)}, jscanify ${d.jscanify.toFixed(3)}.`);
+    L.push(`Generated ID photos (\`../shared/devset\`, ${d.n} frames with a document, at their own sizes, not timed): mean IoU doccheck ${d.doccheck.toFixed(3)}, jscanify ${d.jscanify.toFixed(3)}.` +
+      (d.no_document_frames ? ` On its ${d.no_document_frames} frames without a document, an outline was reported by doccheck on ${d.doccheck_found_something}, by jscanify on ${d.jscanify_found_something}.` : ''));
     L.push('');
     L.push('| devset class | n | doccheck IoU | jscanify IoU |');
     L.push('|---|---|---|---|');
-    for (const [k, v] of Object.entries(d.per_class).sort()) L.push(`| ${k} | ${v.n} | ${v.doccheck.toFixed(3)} | ${v.jscanify.toFixed(3)} |`);
+    for (const [k, v] of Object.entries(d.per_class).sort()) {
+      if (v.n) L.push(`| ${k} | ${v.n} | ${v.doccheck.toFixed(3)} | ${v.jscanify.toFixed(3)} |`);
+      else L.push(`| ${k} | ${v.no_document_frames} | outline reported on ${v.doccheck_found_something} | on ${v.jscanify_found_something} |`);
+    }
   }
   if (r.native) {
     L.push('');
@@ -465,6 +474,7 @@ function renderMarkdown(r) {
   L.push('');
   L.push(`doccheck files: ${z.doccheck_simd.files.map((f) => `\`${f.file}\` ${kb(f.raw)} / ${kb(f.gzip)}`).join(', ')}` +
     ` (baseline: \`www/pkg/doccheck_bg.wasm\` ${kb(z.doccheck_baseline.files[0].raw)} / ${kb(z.doccheck_baseline.files[0].gzip)}). ` +
+    (z.demo_page_files_not_counted.length ? `Not counted (the demo page's own files): ${z.demo_page_files_not_counted.map((f) => `\`${f.file}\``).join(', ')}. ` : '') +
     `jscanify: ${z.jscanify.files.map((f) => `\`${f.file}\` ${kb(f.raw)} / ${kb(f.gzip)}`).join(', ')}. 1 KB = 1000 bytes.`);
   L.push('');
   L.push('## SIMD build against baseline');
