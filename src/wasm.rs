@@ -163,10 +163,23 @@ fn options_from_js(value: &JsValue) -> Result<Options, JsError> {
     let overrides = js_sys::Object::assign(&js_sys::Object::new(), value.unchecked_ref());
     js_sys::Reflect::delete_property(&overrides, &strictness_key).ok();
     for key in js_sys::Object::keys(&overrides).iter() {
+        let name = key.as_string().unwrap_or_default();
         let known = js_sys::Reflect::has(&merged, &key).unwrap_or(false);
         if !known {
-            let name = key.as_string().unwrap_or_default();
             return Err(JsError::new(&format!("options: unknown option `{name}`")));
+        }
+        // Name the option whose value has the wrong type, rather than what serde expected.
+        let given = js_sys::Reflect::get(&overrides, &key).unwrap_or(JsValue::UNDEFINED);
+        let default = js_sys::Reflect::get(&merged, &key).unwrap_or(JsValue::UNDEFINED);
+        let (given, default) = (given.js_typeof(), default.js_typeof());
+        if given != default {
+            let (given, default) = (
+                given.as_string().unwrap_or_default(),
+                default.as_string().unwrap_or_default(),
+            );
+            return Err(JsError::new(&format!(
+                "option `{name}` is invalid: a {default} is needed, not a {given}"
+            )));
         }
     }
     let merged = js_sys::Object::assign(merged.unchecked_ref(), &overrides);

@@ -286,6 +286,8 @@ export class DocCapture extends HTMLElement {
       facingMode: {ideal: 'environment'},
       width: {ideal: 1920},
       height: {ideal: 1080},
+      // The camera's own framing: no crop to 16:9 that would narrow the field of view.
+      resizeMode: {ideal: 'none'},
       ...this.#extraConstraints,
     };
     // Looser and looser: a camera that cannot do what we prefer still beats none.

@@ -11,7 +11,7 @@ import {chromium} from 'playwright-core';
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const WWW = join(REPO, 'www');
-export const CLI = join(REPO, 'target', 'release', 'doccheck');
+export const CLI = process.env.DOCCHECK_CLI ?? join(REPO, 'target', 'release', 'doccheck');
 export const SHARED = process.env.DOCCHECK_SHARED ?? join(REPO, '..', 'shared');
 export const ARTIFACTS = join(REPO, 'tests', 'e2e', 'artifacts');
 /** Big enough for the card to pass `low_resolution` (528 px across), small enough to be quick. */
