@@ -66,12 +66,7 @@ mod tests {
     use super::*;
 
     fn image(pixels: &[(u8, u8, u8)], w: usize) -> WorkImage {
-        let mut img = WorkImage {
-            width: w,
-            height: pixels.len() / w,
-            scale: 1.0,
-            ..WorkImage::default()
-        };
+        let mut img = WorkImage::empty(w, pixels.len() / w);
         for &(r, g, b) in pixels {
             img.r.push(r);
             img.g.push(g);

@@ -1,15 +1,27 @@
 //! Reading photo files for the CLI: JPEG and PNG decoded to RGBA in their displayed
-//! orientation (EXIF orientation applied), with the pixel count checked against
-//! [`crate::MAX_PIXELS`] before any pixel buffer is allocated, so a decompression bomb is
-//! refused instead of exhausting memory.
+//! orientation (EXIF orientation applied). Input is distrusted: the file's size is capped
+//! ([`MAX_FILE_BYTES`]), a JPEG must run to its end-of-image marker (a truncated JPEG would
+//! otherwise decode "successfully" with its missing part filled grey, and the verdict would be
+//! about a picture nobody took), and the pixel count is checked against [`crate::MAX_PIXELS`]
+//! before any pixel buffer is allocated, so a decompression bomb is refused instead of
+//! exhausting memory.
 
 use std::fmt;
-use std::io::{BufReader, Read, Seek};
+use std::io::{Cursor, Read};
 use std::path::Path;
 
-use image::{DynamicImage, ImageDecoder, ImageReader, Limits};
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 
 use crate::{MAX_PIXELS, MAX_SIDE};
+
+/// Largest file read, bytes: an uncompressed RGBA image at the pixel limit and 64 MiB of
+/// metadata. No JPEG or PNG of an accepted size needs more, and the cap keeps a huge file,
+/// or an endless device such as `/dev/zero`, from being read into memory.
+pub const MAX_FILE_BYTES: u64 = MAX_PIXELS * 4 + (64 << 20);
+
+/// Memory the decoder may allocate, bytes: one RGBA buffer at the pixel limit and 64 MiB of
+/// working space.
+const MAX_DECODER_ALLOC: u64 = MAX_PIXELS * 4 + (64 << 20);
 
 /// A decoded photo: RGBA bytes in displayed orientation.
 #[derive(Debug, Clone)]
@@ -56,14 +68,32 @@ impl std::error::Error for DecodeError {}
 /// Decodes the photo at `path`.
 ///
 /// # Errors
-/// [`DecodeError`] when the file cannot be read, is not a decodable JPEG or PNG, or is too
-/// large.
+/// [`DecodeError`] when the file cannot be read, is larger than [`MAX_FILE_BYTES`], is not a
+/// complete, decodable JPEG or PNG, or is too large.
 pub fn read_photo(path: &Path) -> Result<Photo, DecodeError> {
     if path.is_dir() {
         return Err(DecodeError::Io(std::io::Error::other("is a directory")));
     }
-    let file = std::fs::File::open(path).map_err(DecodeError::Io)?;
-    decode(BufReader::new(file))
+    let mut file = std::fs::File::open(path).map_err(DecodeError::Io)?;
+    // Look at the signature first, so that a large file of another kind (or a device that
+    // never ends) is refused after a few bytes rather than after the whole cap.
+    let mut bytes = Vec::new();
+    (&mut file)
+        .take(8)
+        .read_to_end(&mut bytes)
+        .map_err(DecodeError::Io)?;
+    if bytes.len() == 8 && sniff(&bytes).is_none() {
+        return Err(not_an_image(&bytes));
+    }
+    file.take(MAX_FILE_BYTES + 1 - bytes.len() as u64)
+        .read_to_end(&mut bytes)
+        .map_err(DecodeError::Io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(DecodeError::Format(format!(
+            "file is larger than {MAX_FILE_BYTES} bytes, more than any photo within the pixel limit needs"
+        )));
+    }
+    decode_bytes(&bytes)
 }
 
 /// Decodes a photo from bytes in memory.
@@ -71,21 +101,20 @@ pub fn read_photo(path: &Path) -> Result<Photo, DecodeError> {
 /// # Errors
 /// As [`read_photo`].
 pub fn decode_bytes(bytes: &[u8]) -> Result<Photo, DecodeError> {
-    decode(std::io::Cursor::new(bytes))
-}
-
-fn decode<R: Read + Seek + std::io::BufRead>(reader: R) -> Result<Photo, DecodeError> {
-    let mut reader = ImageReader::new(reader)
-        .with_guessed_format()
-        .map_err(DecodeError::Io)?;
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_SIDE);
-    limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(MAX_PIXELS * 4 + (64 << 20));
-    reader.limits(limits);
-    if reader.format().is_none() {
-        return Err(DecodeError::Format("not a JPEG or PNG file".into()));
+    if bytes.is_empty() {
+        return Err(DecodeError::Format("the file is empty".into()));
     }
+    let format = sniff(bytes).ok_or_else(|| not_an_image(bytes))?;
+    if format == ImageFormat::Jpeg {
+        check_jpeg_complete(bytes)?;
+    }
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    // The pixel count is checked below against the engine's own limits, with a message
+    // that says so; the decoder's limit is the backstop for what the header does not show
+    // (16-bit samples, PNG's working buffers).
+    let mut limits = Limits::no_limits();
+    limits.max_alloc = Some(MAX_DECODER_ALLOC);
+    reader.limits(limits);
     let mut decoder = reader.into_decoder().map_err(format_error)?;
     let (width, height) = decoder.dimensions();
     if width == 0 || height == 0 {
@@ -108,6 +137,92 @@ fn decode<R: Read + Seek + std::io::BufRead>(reader: R) -> Result<Photo, DecodeE
     })
 }
 
+/// The format by the file's signature: JPEG (`FF D8 FF`) or PNG (its 8-byte signature).
+fn sniff(bytes: &[u8]) -> Option<ImageFormat> {
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some(ImageFormat::Jpeg)
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some(ImageFormat::Png)
+    } else {
+        None
+    }
+}
+
+fn not_an_image(bytes: &[u8]) -> DecodeError {
+    let what = match image::guess_format(bytes) {
+        Ok(format) => format!(" (it looks like {format:?}, which is not supported)"),
+        Err(_) => String::new(),
+    };
+    DecodeError::Format(format!("not a JPEG or PNG file{what}"))
+}
+
+/// Walks a JPEG's segments from its start-of-image marker to its end-of-image marker, so
+/// that a file cut short is refused. The walk only reads lengths and markers: segments are
+/// skipped by their declared length, entropy-coded data up to the next marker (a `FF` not
+/// followed by a stuffed `00`, a restart marker or fill).
+fn check_jpeg_complete(bytes: &[u8]) -> Result<(), DecodeError> {
+    let truncated = || {
+        DecodeError::Format(
+            "truncated JPEG: the data ends before its end-of-image marker (the file was cut short)"
+                .into(),
+        )
+    };
+    let mut i = 2;
+    let mut scanned = false;
+    loop {
+        // Decoders skip stray bytes before a marker; so does this walk.
+        while i < bytes.len() && bytes[i] != 0xFF {
+            i += 1;
+        }
+        // Any number of fill bytes may precede the marker code.
+        while i < bytes.len() && bytes[i] == 0xFF {
+            i += 1;
+        }
+        let Some(&marker) = bytes.get(i) else {
+            return Err(truncated());
+        };
+        i += 1;
+        match marker {
+            0xD9 if scanned => return Ok(()),
+            0xD9 => {
+                return Err(DecodeError::Format(
+                    "JPEG ends before any image data".into(),
+                ))
+            }
+            // Standalone markers: no length follows.
+            0x01 | 0xD0..=0xD8 => continue,
+            _ => {}
+        }
+        let Some(len) = bytes.get(i..i + 2) else {
+            return Err(truncated());
+        };
+        let len = usize::from(u16::from_be_bytes([len[0], len[1]]));
+        if len < 2 {
+            return Err(DecodeError::Format(format!(
+                "corrupt JPEG: segment {marker:#04X} at byte {} has length {len}",
+                i - 2
+            )));
+        }
+        i += len;
+        if i > bytes.len() {
+            return Err(truncated());
+        }
+        if marker == 0xDA {
+            scanned = true;
+            // Entropy-coded data runs to the next real marker.
+            loop {
+                match bytes.get(i..i + 2) {
+                    None => return Err(truncated()),
+                    Some([0xFF, 0x00 | 0xD0..=0xD7]) => i += 2,
+                    Some([0xFF, 0xFF]) => i += 1,
+                    Some([0xFF, _]) => break,
+                    Some(_) => i += 1,
+                }
+            }
+        }
+    }
+}
+
 fn format_error(e: image::ImageError) -> DecodeError {
     match e {
         image::ImageError::Limits(l) => {
@@ -116,13 +231,72 @@ fn format_error(e: image::ImageError) -> DecodeError {
         image::ImageError::IoError(e) => {
             DecodeError::Format(format!("truncated or unreadable data: {e}"))
         }
-        other => DecodeError::Format(other.to_string()),
+        // Some decoders end their messages with a newline; a report line should not.
+        other => DecodeError::Format(other.to_string().trim_end().to_string()),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn jpeg(width: u32, height: u32) -> Vec<u8> {
+        let rgb: Vec<u8> = (0..width * height * 3)
+            .map(|i| (i * 7 % 251) as u8)
+            .collect();
+        let mut out = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
+            .encode(&rgb, width, height, image::ExtendedColorType::Rgb8)
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn every_proper_prefix_of_a_jpeg_is_refused() {
+        let bytes = jpeg(24, 16);
+        assert_eq!(decode_bytes(&bytes).unwrap().width, 24);
+        for cut in 0..bytes.len() {
+            assert!(
+                decode_bytes(&bytes[..cut]).is_err(),
+                "prefix of {cut} bytes accepted"
+            );
+        }
+    }
+
+    #[test]
+    fn data_after_the_end_of_a_jpeg_is_ignored() {
+        // Cameras append trailers (maker notes, depth maps) after the end-of-image marker.
+        let mut bytes = jpeg(24, 16);
+        bytes.extend_from_slice(b"trailer\xFF\xD8 not part of the image");
+        assert_eq!(decode_bytes(&bytes).unwrap().height, 16);
+    }
+
+    #[test]
+    fn jpeg_header_claiming_huge_dimensions_is_too_large() {
+        let mut bytes = jpeg(24, 16);
+        let sof = bytes.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+        bytes[sof + 5..sof + 7].copy_from_slice(&60000u16.to_be_bytes());
+        bytes[sof + 7..sof + 9].copy_from_slice(&50000u16.to_be_bytes());
+        assert!(matches!(
+            decode_bytes(&bytes),
+            Err(DecodeError::TooLarge {
+                width: 50000,
+                height: 60000
+            })
+        ));
+    }
+
+    #[test]
+    fn empty_and_foreign_files_are_named_as_such() {
+        assert!(decode_bytes(&[]).unwrap_err().to_string().contains("empty"));
+        let gif = decode_bytes(b"GIF89a\x01\x00\x01\x00")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            gif.contains("not a JPEG or PNG") && gif.contains("Gif"),
+            "{gif}"
+        );
+    }
 
     fn png(width: u32, height: u32) -> Vec<u8> {
         let img = image::RgbaImage::from_pixel(width, height, image::Rgba([10, 20, 30, 255]));
@@ -154,7 +328,16 @@ mod tests {
         let crc = crc32(&bytes[12..29]);
         bytes[29..33].copy_from_slice(&crc.to_be_bytes());
         let err = decode_bytes(&bytes).unwrap_err();
-        assert!(err.to_string().contains("30000"), "{err}");
+        assert!(
+            matches!(
+                err,
+                DecodeError::TooLarge {
+                    width: 30000,
+                    height: 30000
+                }
+            ),
+            "{err}"
+        );
     }
 
     fn crc32(data: &[u8]) -> u32 {

@@ -80,6 +80,24 @@ impl<'a> Frame<'a> {
     }
 }
 
+/// `acc[i] += row[i]` over the whole row, in fixed-size blocks the compiler turns into
+/// SIMD adds (SSE2, wasm simd128).
+#[inline]
+fn add_row(acc: &mut [u16], row: &[u8]) {
+    let mut acc_blocks = acc.chunks_exact_mut(16);
+    let mut row_blocks = row.chunks_exact(16);
+    for (a, v) in (&mut acc_blocks).zip(&mut row_blocks) {
+        let a: &mut [u16; 16] = a.try_into().expect("block of 16");
+        let v: &[u8; 16] = v.try_into().expect("block of 16");
+        for k in 0..16 {
+            a[k] += u16::from(v[k]);
+        }
+    }
+    for (a, &v) in acc_blocks.into_remainder().iter_mut().zip(row_blocks.remainder()) {
+        *a += u16::from(v);
+    }
+}
+
 /// BT.601 luma from 8-bit RGB, 0–255.
 #[inline]
 #[must_use]
@@ -105,12 +123,28 @@ pub struct WorkImage {
     pub b: Vec<u8>,
     /// Luma plane (BT.601).
     pub luma: Vec<u8>,
-    acc: Vec<u32>,
+    /// Column sums of one output row's source rows (at most 157 rows of 255: fits u16, since
+    /// the working size is at least 128 and a side at most 20 000).
+    acc: Vec<u16>,
+    /// `2^32 / count + 1` for each pixel count seen: rounding division by multiplication.
+    recip: Vec<u64>,
     xs: Vec<usize>,
 }
 
 impl WorkImage {
+    /// An image of this size with empty planes, for tests that push pixels themselves.
+    #[cfg(test)]
+    pub(crate) fn empty(width: usize, height: usize) -> Self {
+        WorkImage {
+            width,
+            height,
+            scale: 1.0,
+            ..WorkImage::default()
+        }
+    }
+
     /// Reduces `frame` so that its long side is at most `long_side` (never enlarges).
+    #[inline(never)]
     pub fn fill(&mut self, frame: &Frame<'_>, long_side: usize) {
         let long = frame.width.max(frame.height);
         let factor = (long as f32 / long_side as f32).max(1.0);
@@ -127,36 +161,41 @@ impl WorkImage {
         // Column boundaries: output column i averages source columns xs[i]..xs[i+1].
         self.xs.clear();
         self.xs.extend((0..=w).map(|i| i * frame.width / w));
+        // Sum the source rows of each output row first (a plain element-wise add that
+        // vectorises), then the columns of each output pixel.
         self.acc.clear();
-        self.acc.resize(w * 3, 0);
+        self.acc.resize(frame.width * 4, 0);
         let src_w = frame.width;
         for oy in 0..h {
             let y0 = oy * frame.height / h;
             let y1 = ((oy + 1) * frame.height / h).max(y0 + 1);
-            self.acc.iter_mut().for_each(|a| *a = 0);
-            for sy in y0..y1 {
-                let row = &frame.rgba[sy * src_w * 4..(sy + 1) * src_w * 4];
-                for ox in 0..w {
-                    let (mut sr, mut sg, mut sb) = (0u32, 0u32, 0u32);
-                    for px in row[self.xs[ox] * 4..self.xs[ox + 1] * 4].chunks_exact(4) {
-                        sr += u32::from(px[0]);
-                        sg += u32::from(px[1]);
-                        sb += u32::from(px[2]);
-                    }
-                    let a = &mut self.acc[ox * 3..ox * 3 + 3];
-                    a[0] += sr;
-                    a[1] += sg;
-                    a[2] += sb;
-                }
+            let first = &frame.rgba[y0 * src_w * 4..(y0 + 1) * src_w * 4];
+            for (a, &v) in self.acc.iter_mut().zip(first) {
+                *a = u16::from(v);
             }
-            let rows = (y1 - y0) as u32;
+            for sy in y0 + 1..y1 {
+                let row = &frame.rgba[sy * src_w * 4..(sy + 1) * src_w * 4];
+                add_row(&mut self.acc, row);
+            }
+            let rows = y1 - y0;
             for ox in 0..w {
-                let count = rows * (self.xs[ox + 1] - self.xs[ox]) as u32;
-                let half = count / 2;
+                let (x0, x1) = (self.xs[ox], self.xs[ox + 1]);
+                let (mut sr, mut sg, mut sb) = (0u32, 0u32, 0u32);
+                for px in self.acc[x0 * 4..x1 * 4].chunks_exact(4) {
+                    sr += u32::from(px[0]);
+                    sg += u32::from(px[1]);
+                    sb += u32::from(px[2]);
+                }
+                // Divide by the pixel count with a fixed-point reciprocal (no division per
+                // pixel): exact rounding for sums below 2^24 / count × count.
+                let count = rows * (x1 - x0);
+                if self.recip.len() <= count {
+                    self.recip.extend((self.recip.len()..=count).map(|c| ((1u64 << 32) / c.max(1) as u64) + 1));
+                }
+                let recip = self.recip[count];
+                let div = |s: u32| ((u64::from(s) * 2 + count as u64) * recip >> 33) as u8;
                 let i = oy * w + ox;
-                let r = ((self.acc[ox * 3] + half) / count) as u8;
-                let g = ((self.acc[ox * 3 + 1] + half) / count) as u8;
-                let b = ((self.acc[ox * 3 + 2] + half) / count) as u8;
+                let (r, g, b) = (div(sr), div(sg), div(sb));
                 self.r[i] = r;
                 self.g[i] = g;
                 self.b[i] = b;

@@ -108,12 +108,7 @@ mod tests {
     #[test]
     fn finds_the_largest_white_blob_and_ignores_colour() {
         let (w, h) = (20, 10);
-        let mut img = WorkImage {
-            width: w,
-            height: h,
-            scale: 1.0,
-            ..WorkImage::default()
-        };
+        let mut img = WorkImage::empty(w, h);
         for y in 0..h {
             for x in 0..w {
                 let (r, g, b) = if (2..6).contains(&x) && (2..5).contains(&y) {

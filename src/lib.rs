@@ -140,8 +140,11 @@ impl Analyzer {
     ) -> Result<Report, FrameError> {
         let frame = Frame::new(rgba, width, height)?;
         let o = &self.options;
+        let t0 = std::time::Instant::now();
         self.work.fill(&frame, o.work_size as usize);
+        let t_fill = t0.elapsed();
         let outline = self.finder.find(&self.work, &frame);
+        let t_find = t0.elapsed();
         let mut m = Metrics::default();
         let mut problems = Vec::new();
         let (fw, fh) = (frame.width as f32, frame.height as f32);
@@ -274,6 +277,9 @@ impl Analyzer {
             self.previous = Some((frame.width, frame.height, q));
         }
         let quad = q.map(|p| [round(p.x, 1), round(p.y, 1)]);
+        if std::env::var_os("DOCCHECK_TIME").is_some() {
+            eprintln!("fill {:?} find {:?} rest {:?}", t_fill, t_find - t_fill, t0.elapsed() - t_find);
+        }
         Ok(finish(problems, Some(quad), m))
     }
 }

@@ -105,12 +105,7 @@ mod tests {
     use super::*;
 
     fn flat(w: usize, h: usize, f: impl Fn(usize, usize) -> u8) -> WorkImage {
-        let mut img = WorkImage {
-            width: w,
-            height: h,
-            scale: 1.0,
-            ..WorkImage::default()
-        };
+        let mut img = WorkImage::empty(w, h);
         for y in 0..h {
             for x in 0..w {
                 let v = f(x, y);

@@ -23,7 +23,7 @@ const VOTE_SPREAD: isize = 2;
 /// Lines kept from the Hough accumulator.
 const MAX_LINES: usize = 120;
 /// Hough peaks examined before keeping the [`MAX_LINES`] with the longest steady support.
-const MAX_PEAKS: usize = 320;
+const MAX_PEAKS: usize = 240;
 /// Marks the unseen side of a three-sided hypothesis.
 const OPEN_SIDE: usize = usize::MAX;
 /// Candidates that get the full (contrast, extension) scoring.
@@ -99,7 +99,9 @@ pub struct OutlineFinder {
     straight: Vec<bool>,
     smooth: [Vec<u16>; 3],
     tmp: Vec<u16>,
-    acc: Vec<u32>,
+    dir: Vec<u8>,
+    row_buf: Vec<i16>,
+    acc: Vec<u16>,
     cos_t: Vec<f32>,
     sin_t: Vec<f32>,
     lines: Vec<HoughLine>,
@@ -122,7 +124,9 @@ impl OutlineFinder {
         if work.width < 8 || work.height < 8 {
             return None;
         }
+        let t0 = std::time::Instant::now();
         self.gradients(work);
+        let t1 = t0.elapsed();
         if let Some(path) = std::env::var_os("DOCCHECK_EDGES") {
             let mut pgm = format!("P5 {} {} 255\n", work.width, work.height).into_bytes();
             for i in 0..self.edge.len() {
@@ -137,52 +141,77 @@ impl OutlineFinder {
             let _ = std::fs::write(path, pgm);
         }
         self.hough(work);
+        let t2 = t0.elapsed();
         self.profiles(work);
-        let best = self.best_candidate(work)?;
-        Some(self.refine(work, frame, &best))
+        let t3 = t0.elapsed();
+        let best = self.best_candidate(work);
+        let t4 = t0.elapsed();
+        let out = best.map(|b| self.refine(work, frame, &b));
+        if std::env::var_os("DOCCHECK_TIME").is_some() {
+            eprintln!("grad {:?} hough {:?} prof {:?} cand {:?} refine {:?}", t1, t2 - t1, t3 - t2, t4 - t3, t0.elapsed() - t4);
+        }
+        out
     }
 
     /// Sobel gradients on R, G and B; each pixel keeps the channel with the strongest one,
-    /// then non-maximum suppression along the gradient leaves one-pixel-wide edges.
+    /// then non-maximum suppression along the gradient leaves one-pixel-wide edges, and the
+    /// edge pixels that continue straight are marked for the Hough transform.
+    #[inline(never)]
     fn gradients(&mut self, work: &WorkImage) {
         let (w, h) = (work.width, work.height);
         let n = w * h;
-        self.gx.clear();
-        self.gx.resize(n, 0);
-        self.gy.clear();
-        self.gy.resize(n, 0);
+        for v in [&mut self.gx, &mut self.gy] {
+            v.clear();
+            v.resize(n, 0);
+        }
         self.mag.clear();
         self.mag.resize(n, 0);
         self.edge.clear();
         self.edge.resize(n, false);
-        // Smooth first (binomial 1-2-1, twice, each way ≈ Gaussian σ 1): fine periodic
-        // texture such as a fabric weave aliases into stripes at this scale and would
-        // otherwise outvote a document's sides; a document's border is a step and survives.
+        self.straight.clear();
+        self.straight.resize(n, false);
+        // Smooth first (binomial 1-4-6-4-1 each way ≈ Gaussian σ 1): fine periodic texture
+        // such as a fabric weave aliases into stripes at this scale and would otherwise
+        // outvote a document's sides; a document's border is a step and survives.
         for (c, plane) in [&work.r, &work.g, &work.b].into_iter().enumerate() {
-            let out = &mut self.smooth[c];
-            out.clear();
-            out.extend(plane.iter().map(|&v| u16::from(v) * 16));
-            smooth_plane(out, &mut self.tmp, w, h);
+            smooth_plane(plane, &mut self.smooth[c], &mut self.tmp, w, h);
         }
+        // Sobel, one row at a time over whole-row slices so that the loops vectorise (SSE2,
+        // wasm simd128): per channel, column sums give gx and row differences give gy.
+        self.row_buf.clear();
+        self.row_buf.resize(6 * w, 0);
         for y in 1..h - 1 {
-            for x in 1..w - 1 {
-                let i = y * w + x;
-                let mut best = (0i32, 0i32, 0i32);
-                for plane in &self.smooth {
-                    // Back to 0–255 units (planes hold 16× values).
-                    let p = |dx: isize, dy: isize| {
-                        i32::from(plane[(i as isize + dy * w as isize + dx) as usize]) >> 4
-                    };
-                    let gx = p(1, -1) + 2 * p(1, 0) + p(1, 1) - p(-1, -1) - 2 * p(-1, 0) - p(-1, 1);
-                    let gy = p(-1, 1) + 2 * p(0, 1) + p(1, 1) - p(-1, -1) - 2 * p(0, -1) - p(1, -1);
-                    let m = gx * gx + gy * gy;
-                    if m > best.2 {
-                        best = (gx, gy, m);
+            let (up, mid, down) = ((y - 1) * w, y * w, (y + 1) * w);
+            let (best_gx, rest) = self.row_buf.split_at_mut(w);
+            let (best_gy, rest) = rest.split_at_mut(w);
+            let (best_m, rest) = rest.split_at_mut(w);
+            let (colsum, rest) = rest.split_at_mut(w);
+            let (rowdiff, _) = rest.split_at_mut(w);
+            best_m.iter_mut().for_each(|v| *v = -1);
+            for plane in &self.smooth {
+                let (u, m, d) = (&plane[up..up + w], &plane[mid..mid + w], &plane[down..down + w]);
+                for x in 0..w {
+                    colsum[x] = (u[x] + 2 * m[x] + d[x]) as i16;
+                    rowdiff[x] = d[x] as i16 - u[x] as i16;
+                }
+                for x in 1..w - 1 {
+                    let gx = colsum[x + 1] - colsum[x - 1];
+                    let gy = rowdiff[x - 1] + 2 * rowdiff[x] + rowdiff[x + 1];
+                    // Octagonal approximation of the magnitude (within 8%), no square root.
+                    let (ax, ay) = (gx.abs(), gy.abs());
+                    let mag = ax.max(ay) + ((ax.min(ay) >> 3) * 3);
+                    if mag > best_m[x] {
+                        best_m[x] = mag;
+                        best_gx[x] = gx;
+                        best_gy[x] = gy;
                     }
                 }
-                self.gx[i] = best.0 as i16;
-                self.gy[i] = best.1 as i16;
-                self.mag[i] = (best.2 as f32).sqrt() as u16;
+            }
+            // Planes hold 16× values: back to 0–255 units.
+            for x in 1..w - 1 {
+                self.gx[mid + x] = best_gx[x] >> 4;
+                self.gy[mid + x] = best_gy[x] >> 4;
+                self.mag[mid + x] = (best_m[x] >> 4).max(0) as u16;
             }
         }
         // A dim or flat frame (a dark room) has all its steps scaled down: lower the bar with
@@ -199,7 +228,7 @@ impl OutlineFinder {
             f32::from(MIN_EDGE_MAGNITUDE),
         );
         // Noise and fine texture raise the typical gradient everywhere; an edge worth a line
-        // has to stand well above it.
+        // has to stand above it.
         let mut mag_hist = [0u32; 128];
         for &m in &self.mag {
             mag_hist[usize::from(m.min(127))] += 1;
@@ -209,6 +238,11 @@ impl OutlineFinder {
         if std::env::var_os("DOCCHECK_DEBUG").is_some() {
             eprintln!("edge threshold {threshold} (range {range}, typical gradient {typical})");
         }
+        // Non-maximum suppression along the gradient, direction quantised to 45°; the step
+        // to the neighbours across the edge is kept per pixel for the straightness test.
+        self.dir.clear();
+        self.dir.resize(n, 0);
+        let wi = w as isize;
         for y in 1..h - 1 {
             for x in 1..w - 1 {
                 let i = y * w + x;
@@ -216,62 +250,62 @@ impl OutlineFinder {
                 if m < threshold {
                     continue;
                 }
-                let (gx, gy) = (i32::from(self.gx[i]).abs(), i32::from(self.gy[i]).abs());
-                // Neighbours along the gradient, direction quantised to 45°.
-                let step: isize = if gy * 5 <= gx * 2 {
-                    1
-                } else if gx * 5 <= gy * 2 {
-                    w as isize
-                } else if (self.gx[i] > 0) == (self.gy[i] > 0) {
-                    w as isize + 1
+                let (gx, gy) = (i32::from(self.gx[i]), i32::from(self.gy[i]));
+                let (ax, ay) = (gx.abs(), gy.abs());
+                let (dir, step): (u8, isize) = if ay * 5 <= ax * 2 {
+                    (0, 1)
+                } else if ax * 5 <= ay * 2 {
+                    (1, wi)
+                } else if (gx > 0) == (gy > 0) {
+                    (2, wi + 1)
                 } else {
-                    w as isize - 1
+                    (3, wi - 1)
                 };
                 let a = self.mag[(i as isize - step) as usize];
                 let b = self.mag[(i as isize + step) as usize];
-                self.edge[i] = m >= a && m > b || m > a && m >= b;
+                if m >= a && m > b || m > a && m >= b {
+                    self.edge[i] = true;
+                    self.dir[i] = dir;
+                }
             }
         }
-        // Keep only edge pixels that continue straight: a neighbour along the edge's tangent
-        // (either side) is an edge pixel with nearly the same orientation. Noise and fine
+        // Keep for voting only edge pixels that continue straight: a neighbour along the
+        // edge (either way) is an edge pixel of nearly the same orientation. Noise and fine
         // texture have scattered orientations and drop out; straight sides stay.
         let cos_tol = 20.0_f32.to_radians().cos();
-        self.straight.clear();
-        self.straight.resize(n, false);
         for y in 2..h - 2 {
             for x in 2..w - 2 {
                 let i = y * w + x;
                 if !self.edge[i] {
                     continue;
                 }
+                // Along the edge: perpendicular to the quantised gradient.
+                let along: [isize; 3] = match self.dir[i] {
+                    0 => [wi, wi - 1, wi + 1],
+                    1 => [1, wi + 1, 1 - wi],
+                    2 => [wi - 1, -1, wi],
+                    _ => [wi + 1, 1, wi],
+                };
                 let (gx, gy) = (f32::from(self.gx[i]), f32::from(self.gy[i]));
                 let m = f32::from(self.mag[i]).max(1.0);
-                let (tx, ty) = (-gy / m, gx / m);
-                let mut agree = 0;
-                for sgn in [-1.0f32, 1.0] {
-                    let mut hit = false;
-                    for dist in [1.0f32, 1.5] {
-                        let j = ((y as f32 + sgn * dist * ty).round() as usize) * w
-                            + (x as f32 + sgn * dist * tx).round() as usize;
-                        if j == i || !self.edge[j] {
-                            continue;
-                        }
+                let agrees = |j: usize| {
+                    self.edge[j] && {
                         let (hx, hy) = (f32::from(self.gx[j]), f32::from(self.gy[j]));
                         let mj = f32::from(self.mag[j]).max(1.0);
-                        if (gx * hx + gy * hy) / (m * mj) >= cos_tol {
-                            hit = true;
-                            break;
-                        }
+                        // Magnitudes are approximations: compare with some slack.
+                        (gx * hx + gy * hy) >= cos_tol * 0.9 * m * mj
                     }
-                    agree += usize::from(hit);
-                }
-                self.straight[i] = agree >= 1;
+                };
+                self.straight[i] = along
+                    .iter()
+                    .any(|&d| agrees((i as isize + d) as usize) || agrees((i as isize - d) as usize));
             }
         }
     }
 
     /// Orientation-constrained Hough transform: each edge pixel votes only for lines nearly
     /// perpendicular to its gradient, which keeps texture from piling up false peaks.
+    #[inline(never)]
     fn hough(&mut self, work: &WorkImage) {
         let (w, h) = (work.width, work.height);
         if self.cos_t.len() != ANGLE_BINS {
@@ -296,12 +330,12 @@ impl OutlineFinder {
                 if phi < 0.0 {
                     phi += PI;
                 }
-                let centre = (phi / PI * ANGLE_BINS as f32).round() as isize;
+                let centre = round_to_int(phi / PI * ANGLE_BINS as f32);
                 for d in -VOTE_SPREAD..=VOTE_SPREAD {
                     let t = (centre + d).rem_euclid(ANGLE_BINS as isize) as usize;
                     let rho = x as f32 * self.cos_t[t] + y as f32 * self.sin_t[t];
-                    let r = (rho.round() as isize + rho_off) as usize;
-                    self.acc[t * rho_bins + r] += 1;
+                    let r = (round_to_int(rho) + rho_off) as usize;
+                    self.acc[t * rho_bins + r] = self.acc[t * rho_bins + r].saturating_add(1);
                 }
             }
         }
@@ -309,7 +343,7 @@ impl OutlineFinder {
         self.peaks.clear();
         for t in 0..ANGLE_BINS {
             for r in 2..rho_bins - 2 {
-                let v = self.acc[t * rho_bins + r];
+                let v = u32::from(self.acc[t * rho_bins + r]);
                 if v < MIN_LINE_VOTES {
                     continue;
                 }
@@ -323,7 +357,7 @@ impl OutlineFinder {
                         if dt == 0 && dr == 0 {
                             continue;
                         }
-                        let u = self.acc[tt as usize * rho_bins + (r as isize + dr) as usize];
+                        let u = u32::from(self.acc[tt as usize * rho_bins + (r as isize + dr) as usize]);
                         // Ties go to the earlier cell so a plateau yields one peak.
                         if u > v || (u == v && (dt, dr) < (0, 0)) {
                             is_peak = false;
@@ -367,64 +401,39 @@ impl OutlineFinder {
         }
     }
 
-    /// For every line, a prefix sum of "there is an edge pixel within 1 px whose gradient is
-    /// perpendicular to the line" along it, one step per working pixel.
+    /// Ranks the Hough lines by their longest stretch of steady, strictly straight support
+    /// and keeps the best; then gives every kept line a prefix sum of "there is an edge
+    /// pixel within 1 px whose gradient is perpendicular to the line" along it, one step per
+    /// working pixel, so that any stretch of it is scored in O(1).
+    #[inline(never)]
     fn profiles(&mut self, work: &WorkImage) {
-        let w = work.width;
+        let (w, h) = (work.width as isize, work.height as isize);
         let cos_tol = 15.0_f32.to_radians().cos();
         let strict_tol = 10.0_f32.to_radians().cos();
-        self.support.clear();
-        for li in 0..self.lines.len() {
-            let hl = self.lines[li];
-            let (c, s) = hl.line.normal();
-            let steps = (hl.t_max - hl.t_min).floor().max(0.0) as usize + 1;
-            self.lines[li].offset = self.support.len();
-            self.support.push(0);
-            let mut run = 0u16;
-            for k in 0..steps {
-                let p = hl.point_at(hl.t_min + k as f32);
-                let mut hit = false;
-                for off in [0.0f32, -1.0, 1.0] {
-                    let x = (p.x + off * c).round() as isize;
-                    let y = (p.y + off * s).round() as isize;
-                    if x < 1 || y < 1 || x >= w as isize - 1 || y >= work.height as isize - 1 {
-                        continue;
-                    }
-                    let i = y as usize * w + x as usize;
-                    if !self.edge[i] {
-                        continue;
-                    }
-                    let (gx, gy) = (f32::from(self.gx[i]), f32::from(self.gy[i]));
-                    if (gx * c + gy * s).abs() >= cos_tol * f32::from(self.mag[i]) {
-                        hit = true;
-                        break;
-                    }
-                }
-                run += u16::from(hit);
-                self.support.push(run);
+        // An edge pixel at (x, y) whose gradient is within the tolerance of the normal (c, s).
+        let hit = |x: isize, y: isize, c: f32, s: f32, tol: f32| -> bool {
+            if x < 1 || y < 1 || x >= w - 1 || y >= h - 1 {
+                return false;
             }
-        }
-        // Rank the lines by their longest stretch of steady, strictly straight support
-        // (the pixel right on the line, gaps of up to two pixels bridged): a document's side
-        // is one such stretch, while texture, noise and wavy wood grain pile up Hough votes
-        // scattered along a line or within a band around it.
+            let i = y as usize * w as usize + x as usize;
+            self.edge[i] && {
+                let (gx, gy) = (f32::from(self.gx[i]), f32::from(self.gy[i]));
+                (gx * c + gy * s).abs() >= tol * f32::from(self.mag[i])
+            }
+        };
+        // The longest stretch with the pixel right on the line an edge (gaps of up to two
+        // pixels bridged): a document's side is one such stretch, while texture, noise and
+        // wavy wood grain pile up Hough votes scattered along a line or within a band.
         for li in 0..self.lines.len() {
             let hl = self.lines[li];
             let (c, s) = hl.line.normal();
+            let (dx, dy) = hl.line.direction();
             let steps = (hl.t_max - hl.t_min).floor().max(0.0) as usize + 1;
+            let p0 = hl.point_at(hl.t_min);
             let (mut best, mut start, mut last_hit, mut in_run) = (0usize, 0usize, 0usize, false);
             for k in 0..steps {
-                let p = hl.point_at(hl.t_min + k as f32);
-                let (x, y) = (p.x.round() as isize, p.y.round() as isize);
-                if x < 1 || y < 1 || x >= w as isize - 1 || y >= work.height as isize - 1 {
-                    continue;
-                }
-                let i = y as usize * w + x as usize;
-                let hit = self.edge[i] && {
-                    let (gx, gy) = (f32::from(self.gx[i]), f32::from(self.gy[i]));
-                    (gx * c + gy * s).abs() >= strict_tol * f32::from(self.mag[i])
-                };
-                if hit {
+                let (x, y) = (p0.x + dx * k as f32, p0.y + dy * k as f32);
+                if hit(round_to_int(x), round_to_int(y), c, s, strict_tol) {
                     if !in_run || k - last_hit > 3 {
                         start = k;
                         in_run = true;
@@ -455,6 +464,25 @@ impl OutlineFinder {
             kept += 1;
         }
         self.lines.truncate(kept);
+        self.support.clear();
+        for li in 0..self.lines.len() {
+            let hl = self.lines[li];
+            let (c, s) = hl.line.normal();
+            let (dx, dy) = hl.line.direction();
+            let steps = (hl.t_max - hl.t_min).floor().max(0.0) as usize + 1;
+            let p0 = hl.point_at(hl.t_min);
+            self.lines[li].offset = self.support.len();
+            self.support.push(0);
+            let mut run = 0u16;
+            for k in 0..steps {
+                let (x, y) = (p0.x + dx * k as f32, p0.y + dy * k as f32);
+                let on = [0.0f32, -1.0, 1.0]
+                    .iter()
+                    .any(|&off| hit(round_to_int(x + off * c), round_to_int(y + off * s), c, s, cos_tol));
+                run += u16::from(on);
+                self.support.push(run);
+            }
+        }
     }
 
     /// Supported working pixels on line `li` between parameters `a` and `b` (clipped to the
@@ -468,8 +496,8 @@ impl OutlineFinder {
             return (0.0, 0.0);
         }
         let steps = (hl.t_max - hl.t_min).floor() as usize + 1;
-        let i0 = ((lo - hl.t_min).round() as usize).min(steps);
-        let i1 = ((hi - hl.t_min).round() as usize).min(steps);
+        let i0 = (round_to_int(lo - hl.t_min).max(0) as usize).min(steps);
+        let i1 = (round_to_int(hi - hl.t_min).max(0) as usize).min(steps);
         let s = f32::from(self.support[hl.offset + i1]) - f32::from(self.support[hl.offset + i0]);
         (s.max(0.0), hi - lo)
     }
@@ -491,6 +519,7 @@ impl OutlineFinder {
     /// three corners are seen (a thumb may hide the fourth; a corner outside the frame counts
     /// as seen), and the three-sided ones whose fourth side lies beyond the frame; returns the
     /// best, or `None` when none is convincing.
+    #[inline(never)]
     fn best_candidate(&mut self, work: &WorkImage) -> Option<Candidate> {
         let (w, h) = (work.width as f32, work.height as f32);
         let n = self.lines.len();
@@ -692,17 +721,17 @@ impl OutlineFinder {
     /// sides leaving them that run out of the frame. The fourth side lies beyond the frame;
     /// it is placed parallel to the seen one at the distance a known document's aspect ratio
     /// gives, the least that puts it outside the frame.
+    #[inline(never)]
     fn open_candidates(&mut self, w: f32, h: f32) {
         let n = self.lines.len();
         let closed = self.candidates.len();
         let in_frame = |p: Point| p.x >= 0.0 && p.y >= 0.0 && p.x <= w - 1.0 && p.y <= h - 1.0;
         for pi in 0..self.pairs.len() {
             let (a, c, ta) = self.pairs[pi];
-            for b in 0..n {
-                if b == a
-                    || b == c
-                    || angle_between(self.lines[b].line.theta, ta) < 50.0_f32.to_radians()
-                {
+            // b makes a seen corner with a (and, checked below, with c).
+            for bi in self.adjacency_start[a]..self.adjacency_start[a + 1] {
+                let b = self.adjacency[bi];
+                if b == c || angle_between(self.lines[b].line.theta, ta) < 50.0_f32.to_radians() {
                     continue;
                 }
                 let (Some((p1, true)), Some((p2, true))) =
@@ -740,13 +769,13 @@ impl OutlineFinder {
                     continue;
                 }
                 let reach = ea.max(ec) + 2.0;
-                let Some(len) = [1.0 / 1.586, 1.0 / 1.42, 1.42, 1.586]
+                // A document longer than any known shape (a receipt) is taken to end just
+                // past the frame's edge.
+                let len = [1.0 / 1.586, 1.0 / 1.42, 1.42, 1.586]
                     .iter()
                     .map(|r| r * base)
                     .find(|&l| l > reach)
-                else {
-                    continue;
-                };
+                    .unwrap_or(reach + 1.0);
                 let q3 = Point::new(p1.x + ua.0 * len, p1.y + ua.1 * len);
                 let q2 = Point::new(p2.x + uc.0 * len, p2.y + uc.1 * len);
                 let quad = [p1, p2, q2, q3];
@@ -903,6 +932,7 @@ impl OutlineFinder {
 
     /// Re-fits each side at full resolution to the sub-pixel position of the strongest colour
     /// step across it, then measures how close to each corner the sides' evidence reaches.
+    #[inline(never)]
     fn refine(&mut self, work: &WorkImage, frame: &Frame<'_>, c: &Candidate) -> Outline {
         let sx = frame.width as f32 / work.width as f32;
         let sy = frame.height as f32 / work.height as f32;
@@ -1231,33 +1261,54 @@ fn strongest_step(frame: &Frame<'_>, m: Point, nx: f32, ny: f32, r: isize) -> Op
     Some((best as f32 - r as f32 + 0.5 + delta, v))
 }
 
-/// Two passes of a 1-2-1 binomial filter each way, in place (values keep their scale).
-fn smooth_plane(p: &mut [u16], tmp: &mut Vec<u16>, w: usize, h: usize) {
+/// A 1-4-6-4-1 binomial filter each way (edges repeated); the output holds 16× values
+/// (0–4080).
+fn smooth_plane(src: &[u8], out: &mut Vec<u16>, tmp: &mut Vec<u16>, w: usize, h: usize) {
     tmp.clear();
-    tmp.resize(p.len(), 0);
-    for _ in 0..2 {
-        for y in 0..h {
-            let row = &p[y * w..(y + 1) * w];
-            for x in 0..w {
-                let l = row[x.saturating_sub(1)];
-                let r = row[(x + 1).min(w - 1)];
-                tmp[y * w + x] = (l + 2 * row[x] + r + 2) >> 2;
+    tmp.resize(src.len(), 0);
+    out.clear();
+    out.resize(src.len(), 0);
+    for (row, t) in src.chunks_exact(w).zip(tmp.chunks_exact_mut(w)) {
+        let at = |x: isize| u16::from(row[x.clamp(0, w as isize - 1) as usize]);
+        let tap = |x: isize| at(x - 2) + 4 * at(x - 1) + 6 * at(x) + 4 * at(x + 1) + at(x + 2);
+        if w < 5 {
+            for (x, v) in t.iter_mut().enumerate() {
+                *v = tap(x as isize);
             }
+            continue;
         }
-        for y in 0..h {
-            let up = y.saturating_sub(1) * w;
-            let down = (y + 1).min(h - 1) * w;
-            for x in 0..w {
-                p[y * w + x] = (tmp[up + x] + 2 * tmp[y * w + x] + tmp[down + x] + 2) >> 2;
-            }
+        for x in [0, 1, w - 2, w - 1] {
+            t[x] = tap(x as isize);
+        }
+        for (x, win) in row.windows(5).enumerate() {
+            let [a, b, c, d, e] = [win[0], win[1], win[2], win[3], win[4]].map(u16::from);
+            t[x + 2] = a + 4 * b + 6 * c + 4 * d + e;
+        }
+    }
+    for y in 0..h {
+        let r = |dy: isize| (y as isize + dy).clamp(0, h as isize - 1) as usize * w;
+        let (a, b, c, d, e) = (r(-2), r(-1), r(0), r(1), r(2));
+        let (ra, rb, rc, rd, re) = (&tmp[a..a + w], &tmp[b..b + w], &tmp[c..c + w], &tmp[d..d + w], &tmp[e..e + w]);
+        for (x, o) in out[c..c + w].iter_mut().enumerate() {
+            let s = u32::from(ra[x]) + 4 * u32::from(rb[x]) + 6 * u32::from(rc[x]) + 4 * u32::from(rd[x]) + u32::from(re[x]);
+            *o = (s >> 4) as u16;
         }
     }
 }
 
 /// Smallest angle between two line normals, radians (0–π/2).
 fn angle_between(a: f32, b: f32) -> f32 {
-    let d = (a - b).rem_euclid(PI);
+    let mut d = (a - b).abs();
+    if d >= PI {
+        d = d.rem_euclid(PI);
+    }
     d.min(PI - d)
+}
+
+/// Nearest integer for the working image's coordinates (|v| < 16384), without a libm call.
+#[inline]
+fn round_to_int(v: f32) -> isize {
+    (v + 16384.5) as isize - 16384
 }
 
 /// Mean of two line angles that are close modulo π.
