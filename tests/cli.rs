@@ -1,0 +1,443 @@
+//! The `doccheck check` command on files a person may really hand it: good photos, broken
+//! ones, things that are not photos, decompression bombs and rotated camera JPEGs. Every file
+//! gets one JSON line, in order; a bad file never stops the others from being checked; the
+//! exit status says whether any file failed.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use doccheck::geometry::{quad_iou, Point};
+use doccheck::synth::Scene;
+use serde_json::Value;
+
+/// A fresh, empty folder for one test's files.
+fn scratch(test: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("cli")
+        .join(test);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// A clean card scene, 960×540: the engine calls it ready.
+fn good_scene() -> Scene {
+    Scene::centred(960, 540, 0.55, 4.0)
+}
+
+fn rgb_of(rgba: &[u8]) -> Vec<u8> {
+    rgba.chunks_exact(4)
+        .flat_map(|p| [p[0], p[1], p[2]])
+        .collect()
+}
+
+fn png_of(scene: &Scene) -> Vec<u8> {
+    let img = image::RgbaImage::from_raw(scene.width as u32, scene.height as u32, scene.render())
+        .unwrap();
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+fn jpeg_of(scene: &Scene) -> Vec<u8> {
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 92)
+        .encode(
+            &rgb_of(&scene.render()),
+            scene.width as u32,
+            scene.height as u32,
+            image::ExtendedColorType::Rgb8,
+        )
+        .unwrap();
+    out
+}
+
+/// A tiny valid PNG (1×1).
+fn tiny_png() -> Vec<u8> {
+    let img = image::RgbaImage::from_pixel(1, 1, image::Rgba([9, 9, 9, 255]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+/// A tiny valid JPEG (16×16).
+fn tiny_jpeg() -> Vec<u8> {
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
+        .encode(&[128; 16 * 16 * 3], 16, 16, image::ExtendedColorType::Rgb8)
+        .unwrap();
+    out
+}
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = 0xffff_ffffu32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// A well-formed PNG whose header claims `width × height` pixels, with almost no data: a
+/// decompression bomb's header.
+fn png_claiming(width: u32, height: u32) -> Vec<u8> {
+    let mut bytes = tiny_png();
+    // IHDR's width and height are at bytes 16..24, its CRC (over type and data) at 29..33.
+    bytes[16..20].copy_from_slice(&width.to_be_bytes());
+    bytes[20..24].copy_from_slice(&height.to_be_bytes());
+    let crc = crc32(&bytes[12..29]);
+    bytes[29..33].copy_from_slice(&crc.to_be_bytes());
+    bytes
+}
+
+/// A JPEG whose frame header claims `width × height` pixels.
+fn jpeg_claiming(width: u16, height: u16) -> Vec<u8> {
+    let mut bytes = tiny_jpeg();
+    // Baseline frame header: FF C0, length (2), precision (1), height (2), width (2).
+    let sof = bytes.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+    bytes[sof + 5..sof + 7].copy_from_slice(&height.to_be_bytes());
+    bytes[sof + 7..sof + 9].copy_from_slice(&width.to_be_bytes());
+    bytes
+}
+
+/// `jpeg` with an EXIF APP1 segment holding only an orientation tag (1–8), placed right
+/// after the start-of-image marker as cameras write it.
+fn with_exif_orientation(jpeg: &[u8], orientation: u16) -> Vec<u8> {
+    let mut tiff = Vec::new();
+    tiff.extend_from_slice(b"MM\0\x2A"); // big-endian TIFF header
+    tiff.extend_from_slice(&8u32.to_be_bytes()); // IFD0 right after it
+    tiff.extend_from_slice(&1u16.to_be_bytes()); // one entry:
+    tiff.extend_from_slice(&0x0112u16.to_be_bytes()); // Orientation,
+    tiff.extend_from_slice(&3u16.to_be_bytes()); // SHORT,
+    tiff.extend_from_slice(&1u32.to_be_bytes()); // one value,
+    tiff.extend_from_slice(&orientation.to_be_bytes()); // left-aligned
+    tiff.extend_from_slice(&[0, 0]);
+    tiff.extend_from_slice(&0u32.to_be_bytes()); // no next IFD
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend_from_slice(&tiff);
+    let mut out = jpeg[..2].to_vec();
+    out.extend_from_slice(&[0xFF, 0xE1]);
+    out.extend_from_slice(&(app1.len() as u16 + 2).to_be_bytes());
+    out.extend_from_slice(&app1);
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
+fn doccheck(args: &[&Path]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_doccheck"))
+        .arg("check")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// The output's lines as JSON objects; panics with the output when a line is not JSON.
+fn lines(out: &Output) -> Vec<serde_json::Map<String, Value>> {
+    let stdout = String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8");
+    stdout
+        .lines()
+        .map(|l| match serde_json::from_str(l) {
+            Ok(Value::Object(m)) => m,
+            _ => panic!("not a JSON object line: {l:?}\nstderr: {}", stderr(out)),
+        })
+        .collect()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+const REPORT_KEYS: [&str; 8] = [
+    "file", "width", "height", "ready", "problems", "quad", "message", "metrics",
+];
+
+/// Checks a good file's line: every report key, the file's name and size, a quad on the
+/// drawn card, and ready.
+fn assert_good_line(line: &serde_json::Map<String, Value>, path: &Path, scene: &Scene) {
+    for key in REPORT_KEYS {
+        assert!(line.contains_key(key), "{key} missing from {line:?}");
+    }
+    assert!(!line.contains_key("error"), "{line:?}");
+    assert_eq!(line["file"], path.display().to_string());
+    assert_eq!(line["width"], scene.width);
+    assert_eq!(line["height"], scene.height);
+    assert_eq!(line["ready"], true, "{line:?}");
+    assert_eq!(line["problems"], Value::Array(vec![]));
+    assert!(line["message"].as_str().is_some_and(|m| !m.is_empty()));
+    let iou = quad_iou(&scene.quad.unwrap(), &quad_of(line));
+    assert!(iou >= 0.9, "quad IoU {iou:.3}: {line:?}");
+}
+
+fn quad_of(line: &serde_json::Map<String, Value>) -> [Point; 4] {
+    let q = line["quad"].as_array().expect("quad");
+    let at = |k: usize, c: usize| q[k][c].as_f64().unwrap() as f32;
+    [0, 1, 2, 3].map(|k| Point::new(at(k, 0), at(k, 1)))
+}
+
+/// Checks an error line: exactly `file` and `error`, the message naming what is wrong.
+fn assert_error_line(line: &serde_json::Map<String, Value>, path: &Path, fragments: &[&str]) {
+    assert_eq!(
+        line.keys().map(String::as_str).collect::<Vec<_>>(),
+        ["error", "file"],
+        "{line:?}"
+    );
+    assert_eq!(line["file"], path.display().to_string());
+    let message = line["error"].as_str().unwrap();
+    for f in fragments {
+        assert!(
+            message.to_lowercase().contains(&f.to_lowercase()),
+            "{}: message {message:?} lacks {f:?}",
+            path.display()
+        );
+    }
+    assert!(!message.ends_with('\n'), "{message:?}");
+}
+
+#[test]
+fn good_photos_give_full_reports_and_exit_zero() {
+    let dir = scratch("good");
+    let scene = good_scene();
+    let png = write(&dir, "card.png", &png_of(&scene));
+    let jpg = write(&dir, "card.jpg", &jpeg_of(&scene));
+    // A PNG under a JPEG's name: the content decides, not the name.
+    let misnamed = write(&dir, "really-a-png.jpg", &png_of(&scene));
+    let out = doccheck(&[&png, &jpg, &misnamed]);
+    assert!(out.status.success(), "{:?} {}", out.status, stderr(&out));
+    let lines = lines(&out);
+    assert_eq!(lines.len(), 3);
+    for (line, path) in lines.iter().zip([&png, &jpg, &misnamed]) {
+        assert_good_line(line, path, &scene);
+    }
+}
+
+/// Each kind of bad file, between two good ones: its own error line with a message naming
+/// the trouble, the good ones still reported in order, and a failing exit status.
+#[test]
+fn each_bad_file_gives_an_error_line_and_the_others_are_still_checked() {
+    let dir = scratch("bad");
+    let scene = good_scene();
+    let png = png_of(&scene);
+    let jpg = jpeg_of(&scene);
+    let mut corrupt_png = png.clone();
+    // Damage the middle of the compressed pixels: the chunk's CRC no longer matches.
+    let mid = corrupt_png.len() / 2;
+    corrupt_png[mid..mid + 64]
+        .iter_mut()
+        .for_each(|b| *b ^= 0x5A);
+    let mut corrupt_jpeg = jpg.clone();
+    // Damage the frame header's length: the segments no longer chain.
+    let sof = corrupt_jpeg
+        .windows(2)
+        .position(|w| w == [0xFF, 0xC0])
+        .unwrap();
+    corrupt_jpeg[sof + 2..sof + 4].copy_from_slice(&[0, 1]);
+    std::fs::create_dir(dir.join("a-folder.jpg")).unwrap();
+    let cases: Vec<(PathBuf, &[&str])> = vec![
+        (
+            write(&dir, "truncated.jpg", &jpg[..jpg.len() / 2]),
+            &["truncated"],
+        ),
+        (
+            write(&dir, "truncated.png", &png[..png.len() / 2]),
+            &["truncated"],
+        ),
+        (write(&dir, "header-only.jpg", &jpg[..200]), &["truncated"]),
+        (write(&dir, "corrupt.png", &corrupt_png), &["CRC"]),
+        (write(&dir, "corrupt.jpg", &corrupt_jpeg), &["corrupt"]),
+        (
+            write(&dir, "notes.txt", b"not a photo\n"),
+            &["not a JPEG or PNG"],
+        ),
+        (
+            write(
+                &dir,
+                "animation.gif",
+                b"GIF89a\x01\x00\x01\x00\x00\x00\x00;",
+            ),
+            &["not a JPEG or PNG", "gif"],
+        ),
+        (write(&dir, "empty.jpg", b""), &["empty"]),
+        (dir.join("a-folder.jpg"), &["directory"]),
+        (dir.join("missing.png"), &["cannot read", "no such file"]),
+        (
+            dir.join("card.png").join("below-a-file.png"),
+            &["cannot read", "not a directory"],
+        ),
+    ];
+    let good_png = write(&dir, "card.png", &png);
+    let good_jpg = write(&dir, "card.jpg", &jpg);
+    for (bad, fragments) in &cases {
+        let out = doccheck(&[&good_png, bad, &good_jpg]);
+        assert!(
+            !out.status.success() && out.status.code().is_some(),
+            "{}: exit {:?}, stderr {}",
+            bad.display(),
+            out.status,
+            stderr(&out)
+        );
+        let lines = lines(&out);
+        assert_eq!(lines.len(), 3, "{}: {lines:?}", bad.display());
+        assert_good_line(&lines[0], &good_png, &scene);
+        assert_error_line(&lines[1], bad, fragments);
+        assert_good_line(&lines[2], &good_jpg, &scene);
+    }
+}
+
+#[test]
+fn all_bad_files_in_one_run_give_one_error_line_each() {
+    let dir = scratch("all-bad");
+    let files = [
+        write(&dir, "a.txt", b"hello"),
+        write(&dir, "b.jpg", b""),
+        dir.join("c.png"),
+    ];
+    let args: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+    let out = doccheck(&args);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let lines = lines(&out);
+    assert_eq!(lines.len(), 3);
+    for (line, path) in lines.iter().zip(&files) {
+        assert_eq!(line["file"], path.display().to_string());
+        assert!(line["error"].is_string(), "{line:?}");
+    }
+}
+
+#[test]
+fn unreadable_file_gives_an_error_line() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch("unreadable");
+    let path = write(&dir, "locked.jpg", &tiny_jpeg());
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read(&path).is_ok() {
+        // Root reads any file whatever its mode; the other unreadable paths (a missing file,
+        // a path through a file) are covered above.
+        println!("SKIPPED: running as a user who can read a mode-000 file");
+        return;
+    }
+    let out = doccheck(&[&path]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_error_line(
+        &lines(&out)[0],
+        &path,
+        &["cannot read", "permission denied"],
+    );
+}
+
+/// Headers claiming far more pixels than `doccheck::MAX_PIXELS`: refused from the header,
+/// naming the size and the limit. The process runs under a 1 GiB address-space limit, so
+/// allocating the claimed pixels (3.6 GB for the PNG, 14 GB for the JPEG) would fail it.
+#[test]
+fn decompression_bombs_are_refused_before_decoding() {
+    let dir = scratch("bombs");
+    let scene = good_scene();
+    let good = write(&dir, "card.png", &png_of(&scene));
+    let bombs = [
+        (
+            write(&dir, "bomb.png", &png_claiming(30_000, 30_000)),
+            "30000×30000",
+        ),
+        (
+            write(&dir, "bomb.jpg", &jpeg_claiming(60_000, 60_000)),
+            "60000×60000",
+        ),
+        // Each side within the limit, the product far above it.
+        (
+            write(&dir, "wide.png", &png_claiming(20_000, 20_000)),
+            "20000×20000",
+        ),
+    ];
+    let limit = doccheck::MAX_PIXELS.to_string();
+    for (bomb, size) in &bombs {
+        // `sh` sets the limit, then becomes doccheck ("$0") with the three files.
+        let script = "ulimit -v 1048576 && exec \"$0\" check \"$1\" \"$2\" \"$3\"";
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(script)
+            .arg(env!("CARGO_BIN_EXE_doccheck"))
+            .args([&good, bomb, &good])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}: {}",
+            bomb.display(),
+            stderr(&out)
+        );
+        let lines = lines(&out);
+        assert_eq!(lines.len(), 3, "{lines:?}");
+        assert_good_line(&lines[0], &good, &scene);
+        assert_error_line(&lines[1], bomb, &[size, &limit, "refused"]);
+        assert_good_line(&lines[2], &good, &scene);
+    }
+}
+
+/// Where the stored pixel `(x, y)` of a `w × h` image is displayed under each EXIF
+/// orientation (1–8), in continuous coordinates (pixel edges at integers).
+fn displayed(orientation: u16, x: f32, y: f32, w: f32, h: f32) -> (f32, f32) {
+    match orientation {
+        1 => (x, y),
+        2 => (w - x, y),
+        3 => (w - x, h - y),
+        4 => (x, h - y),
+        5 => (y, x),
+        6 => (h - y, x),
+        7 => (h - y, w - x),
+        8 => (y, w - x),
+        _ => unreachable!(),
+    }
+}
+
+/// A camera JPEG stored sideways with an EXIF orientation: the report is in displayed
+/// coordinates, so the sides swap for 5–8 and the quad lies on the card as displayed.
+#[test]
+fn exif_orientation_is_applied_before_analysis() {
+    let dir = scratch("exif");
+    let scene = good_scene();
+    let jpg = jpeg_of(&scene);
+    let (w, h) = (scene.width as f32, scene.height as f32);
+    for orientation in 1..=8u16 {
+        let path = write(
+            &dir,
+            &format!("orientation-{orientation}.jpg"),
+            &with_exif_orientation(&jpg, orientation),
+        );
+        let out = doccheck(&[&path]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let line = &lines(&out)[0];
+        let swapped = orientation >= 5;
+        let (dw, dh) = if swapped { (h, w) } else { (w, h) };
+        assert_eq!(line["width"], dw as u64, "orientation {orientation}");
+        assert_eq!(line["height"], dh as u64, "orientation {orientation}");
+        let want = scene.quad.unwrap().map(|p| {
+            let (x, y) = displayed(orientation, p.x, p.y, w, h);
+            Point::new(x, y)
+        });
+        let iou = quad_iou(&want, &quad_of(line));
+        assert!(
+            iou >= 0.9,
+            "orientation {orientation}: IoU {iou:.3}, quad {:?}",
+            line["quad"]
+        );
+    }
+}
+
+#[test]
+fn no_file_argument_is_a_usage_error() {
+    let out = doccheck(&[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(stderr(&out).contains("Usage"), "{}", stderr(&out));
+}
