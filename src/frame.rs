@@ -93,7 +93,11 @@ fn add_row(acc: &mut [u16], row: &[u8]) {
             a[k] += u16::from(v[k]);
         }
     }
-    for (a, &v) in acc_blocks.into_remainder().iter_mut().zip(row_blocks.remainder()) {
+    for (a, &v) in acc_blocks
+        .into_remainder()
+        .iter_mut()
+        .zip(row_blocks.remainder())
+    {
         *a += u16::from(v);
     }
 }
@@ -128,6 +132,10 @@ pub struct WorkImage {
     acc: Vec<u16>,
     /// `2^32 / count + 1` for each pixel count seen: rounding division by multiplication.
     recip: Vec<u64>,
+    /// Output column of each source column.
+    col_of: Vec<u16>,
+    /// Per output column R, G, B sums of one output row.
+    sums: Vec<u32>,
     xs: Vec<usize>,
 }
 
@@ -161,6 +169,13 @@ impl WorkImage {
         // Column boundaries: output column i averages source columns xs[i]..xs[i+1].
         self.xs.clear();
         self.xs.extend((0..=w).map(|i| i * frame.width / w));
+        self.col_of.clear();
+        for ox in 0..w {
+            self.col_of.extend(std::iter::repeat_n(
+                ox as u16,
+                self.xs[ox + 1] - self.xs[ox],
+            ));
+        }
         // Sum the source rows of each output row first (a plain element-wise add that
         // vectorises), then the columns of each output pixel.
         self.acc.clear();
@@ -178,24 +193,31 @@ impl WorkImage {
                 add_row(&mut self.acc, row);
             }
             let rows = y1 - y0;
+            self.sums.clear();
+            self.sums.resize(w * 3, 0);
+            for (px, &c) in self.acc.chunks_exact(4).zip(&self.col_of) {
+                let c = c as usize * 3;
+                self.sums[c] += u32::from(px[0]);
+                self.sums[c + 1] += u32::from(px[1]);
+                self.sums[c + 2] += u32::from(px[2]);
+            }
             for ox in 0..w {
-                let (x0, x1) = (self.xs[ox], self.xs[ox + 1]);
-                let (mut sr, mut sg, mut sb) = (0u32, 0u32, 0u32);
-                for px in self.acc[x0 * 4..x1 * 4].chunks_exact(4) {
-                    sr += u32::from(px[0]);
-                    sg += u32::from(px[1]);
-                    sb += u32::from(px[2]);
-                }
                 // Divide by the pixel count with a fixed-point reciprocal (no division per
-                // pixel): exact rounding for sums below 2^24 / count × count.
-                let count = rows * (x1 - x0);
+                // pixel).
+                let count = rows * (self.xs[ox + 1] - self.xs[ox]);
                 if self.recip.len() <= count {
-                    self.recip.extend((self.recip.len()..=count).map(|c| ((1u64 << 32) / c.max(1) as u64) + 1));
+                    self.recip.extend(
+                        (self.recip.len()..=count).map(|c| ((1u64 << 32) / c.max(1) as u64) + 1),
+                    );
                 }
                 let recip = self.recip[count];
                 let div = |s: u32| ((u64::from(s) * 2 + count as u64) * recip >> 33) as u8;
                 let i = oy * w + ox;
-                let (r, g, b) = (div(sr), div(sg), div(sb));
+                let (r, g, b) = (
+                    div(self.sums[ox * 3]),
+                    div(self.sums[ox * 3 + 1]),
+                    div(self.sums[ox * 3 + 2]),
+                );
                 self.r[i] = r;
                 self.g[i] = g;
                 self.b[i] = b;

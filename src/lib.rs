@@ -278,7 +278,12 @@ impl Analyzer {
         }
         let quad = q.map(|p| [round(p.x, 1), round(p.y, 1)]);
         if std::env::var_os("DOCCHECK_TIME").is_some() {
-            eprintln!("fill {:?} find {:?} rest {:?}", t_fill, t_find - t_fill, t0.elapsed() - t_find);
+            eprintln!(
+                "fill {:?} find {:?} rest {:?}",
+                t_fill,
+                t_find - t_fill,
+                t0.elapsed() - t_find
+            );
         }
         Ok(finish(problems, Some(quad), m))
     }

@@ -148,7 +148,14 @@ impl OutlineFinder {
         let t4 = t0.elapsed();
         let out = best.map(|b| self.refine(work, frame, &b));
         if std::env::var_os("DOCCHECK_TIME").is_some() {
-            eprintln!("grad {:?} hough {:?} prof {:?} cand {:?} refine {:?}", t1, t2 - t1, t3 - t2, t4 - t3, t0.elapsed() - t4);
+            eprintln!(
+                "grad {:?} hough {:?} prof {:?} cand {:?} refine {:?}",
+                t1,
+                t2 - t1,
+                t3 - t2,
+                t4 - t3,
+                t0.elapsed() - t4
+            );
         }
         out
     }
@@ -189,7 +196,11 @@ impl OutlineFinder {
             let (rowdiff, _) = rest.split_at_mut(w);
             best_m.iter_mut().for_each(|v| *v = -1);
             for plane in &self.smooth {
-                let (u, m, d) = (&plane[up..up + w], &plane[mid..mid + w], &plane[down..down + w]);
+                let (u, m, d) = (
+                    &plane[up..up + w],
+                    &plane[mid..mid + w],
+                    &plane[down..down + w],
+                );
                 for x in 0..w {
                     colsum[x] = (u[x] + 2 * m[x] + d[x]) as i16;
                     rowdiff[x] = d[x] as i16 - u[x] as i16;
@@ -287,18 +298,20 @@ impl OutlineFinder {
                     _ => [wi + 1, 1, wi],
                 };
                 let (gx, gy) = (f32::from(self.gx[i]), f32::from(self.gy[i]));
-                let m = f32::from(self.mag[i]).max(1.0);
+                let m2 = gx * gx + gy * gy;
+                let tol2 = cos_tol * cos_tol;
+                // Same orientation within the tolerance: cos² of the angle, from exact
+                // components (the stored magnitude is an approximation).
                 let agrees = |j: usize| {
                     self.edge[j] && {
                         let (hx, hy) = (f32::from(self.gx[j]), f32::from(self.gy[j]));
-                        let mj = f32::from(self.mag[j]).max(1.0);
-                        // Magnitudes are approximations: compare with some slack.
-                        (gx * hx + gy * hy) >= cos_tol * 0.9 * m * mj
+                        let dot = gx * hx + gy * hy;
+                        dot > 0.0 && dot * dot >= tol2 * m2 * (hx * hx + hy * hy)
                     }
                 };
-                self.straight[i] = along
-                    .iter()
-                    .any(|&d| agrees((i as isize + d) as usize) || agrees((i as isize - d) as usize));
+                self.straight[i] = along.iter().any(|&d| {
+                    agrees((i as isize + d) as usize) || agrees((i as isize - d) as usize)
+                });
             }
         }
     }
@@ -357,7 +370,9 @@ impl OutlineFinder {
                         if dt == 0 && dr == 0 {
                             continue;
                         }
-                        let u = u32::from(self.acc[tt as usize * rho_bins + (r as isize + dr) as usize]);
+                        let u = u32::from(
+                            self.acc[tt as usize * rho_bins + (r as isize + dr) as usize],
+                        );
                         // Ties go to the earlier cell so a plateau yields one peak.
                         if u > v || (u == v && (dt, dr) < (0, 0)) {
                             is_peak = false;
@@ -418,7 +433,8 @@ impl OutlineFinder {
             let i = y as usize * w as usize + x as usize;
             self.edge[i] && {
                 let (gx, gy) = (f32::from(self.gx[i]), f32::from(self.gy[i]));
-                (gx * c + gy * s).abs() >= tol * f32::from(self.mag[i])
+                let dot = gx * c + gy * s;
+                dot * dot >= tol * tol * (gx * gx + gy * gy)
             }
         };
         // The longest stretch with the pixel right on the line an edge (gaps of up to two
@@ -476,9 +492,15 @@ impl OutlineFinder {
             let mut run = 0u16;
             for k in 0..steps {
                 let (x, y) = (p0.x + dx * k as f32, p0.y + dy * k as f32);
-                let on = [0.0f32, -1.0, 1.0]
-                    .iter()
-                    .any(|&off| hit(round_to_int(x + off * c), round_to_int(y + off * s), c, s, cos_tol));
+                let on = [0.0f32, -1.0, 1.0].iter().any(|&off| {
+                    hit(
+                        round_to_int(x + off * c),
+                        round_to_int(y + off * s),
+                        c,
+                        s,
+                        cos_tol,
+                    )
+                });
                 run += u16::from(on);
                 self.support.push(run);
             }
@@ -1288,9 +1310,19 @@ fn smooth_plane(src: &[u8], out: &mut Vec<u16>, tmp: &mut Vec<u16>, w: usize, h:
     for y in 0..h {
         let r = |dy: isize| (y as isize + dy).clamp(0, h as isize - 1) as usize * w;
         let (a, b, c, d, e) = (r(-2), r(-1), r(0), r(1), r(2));
-        let (ra, rb, rc, rd, re) = (&tmp[a..a + w], &tmp[b..b + w], &tmp[c..c + w], &tmp[d..d + w], &tmp[e..e + w]);
+        let (ra, rb, rc, rd, re) = (
+            &tmp[a..a + w],
+            &tmp[b..b + w],
+            &tmp[c..c + w],
+            &tmp[d..d + w],
+            &tmp[e..e + w],
+        );
         for (x, o) in out[c..c + w].iter_mut().enumerate() {
-            let s = u32::from(ra[x]) + 4 * u32::from(rb[x]) + 6 * u32::from(rc[x]) + 4 * u32::from(rd[x]) + u32::from(re[x]);
+            let s = u32::from(ra[x])
+                + 4 * u32::from(rb[x])
+                + 6 * u32::from(rc[x])
+                + 4 * u32::from(rd[x])
+                + u32::from(re[x]);
             *o = (s >> 4) as u16;
         }
     }
