@@ -48,8 +48,9 @@ const asked = params.get('lang');
 const lang = (asked ?? navigator.language ?? 'en').toLowerCase().startsWith('zh') ? 'zh' : 'en';
 const doc = params.get('doc') === 'passport' ? 'passport' : 'id';
 const text = TEXT[lang];
+const scroll = {behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth'};
 
-/** @type {HTMLElement & {retake(side: string): void, restart(): void}} */
+/** @type {HTMLElement & {retake(side: string): void, restart(): void, captures: object[]}} */
 const capture = /** @type {any} */ (document.getElementById('capture'));
 const results = /** @type {HTMLElement} */ (document.getElementById('results'));
 const photos = /** @type {HTMLElement} */ (document.getElementById('photos'));
@@ -69,6 +70,8 @@ for (const a of document.querySelectorAll('nav a')) {
   if (a.dataset.doc === doc || a.dataset.lang === (asked ? lang : '')) a.setAttribute('aria-current', 'true');
 }
 if (asked) capture.setAttribute('lang', lang);
+// ?auto=off: only the shutter takes photos (for trying the feedback, and for the soak test).
+if (params.get('auto') === 'off') capture.setAttribute('auto-capture', 'off');
 capture.setAttribute('sides', doc === 'passport' ? 'front' : 'front back');
 // Defined after its attributes are set, so that the camera opens once, for the right sides.
 await import('./doc-capture.js');
@@ -77,7 +80,7 @@ capture.addEventListener('capture', (event) => show(/** @type {CustomEvent} */ (
 capture.addEventListener('retake', (event) => forget(/** @type {CustomEvent} */ (event).detail.side));
 document.getElementById('again')?.addEventListener('click', () => {
   capture.restart();
-  capture.scrollIntoView({behavior: 'smooth'});
+  capture.scrollIntoView(scroll);
 });
 
 /** @param {{side: string, blob: Blob, width: number, height: number, report: any, source: string}} photo */
@@ -106,7 +109,7 @@ function show(photo) {
   retake.textContent = text.retake;
   retake.addEventListener('click', () => {
     capture.retake(photo.side);
-    capture.scrollIntoView({behavior: 'smooth'});
+    capture.scrollIntoView(scroll);
   });
   node.querySelector('summary').textContent = text.report;
   node.querySelector('pre').textContent = JSON.stringify(photo.report, null, 2);
@@ -115,6 +118,10 @@ function show(photo) {
   photos.insertBefore(node, after ?? null);
   shown.set(photo.side, {url, node});
   results.hidden = false;
+  // Every side taken: bring the photos into view.
+  if (capture.captures.length === capture.getAttribute('sides').split(/\s+/).filter(Boolean).length) {
+    results.scrollIntoView(scroll);
+  }
 }
 
 function forget(side) {

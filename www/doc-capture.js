@@ -852,8 +852,8 @@ export class DocCapture extends HTMLElement {
     if (navigator.userActivation?.hasBeenActive) navigator.vibrate?.(60);
     this.#flash();
     this.dispatchEvent(new CustomEvent('capture', {detail}));
-    this.#review = null;
     this.#hideStill();
+    this.#review = null;
     const next = this.#currentSide;
     if (!next) {
       this.#stopCamera();
@@ -925,7 +925,6 @@ export class DocCapture extends HTMLElement {
     still.src = url;
     still.hidden = false;
     this.#last = {report: result.report, width: result.width, height: result.height};
-    this.#draw();
     const actions = [
       {label: this.#t('choose_another'), run: () => this.#pickFile(), primary: true},
       {label: this.#t('use_anyway'), run: () => this.#accept(side, result, 'file')},
@@ -936,6 +935,7 @@ export class DocCapture extends HTMLElement {
       problems: result.report.problems.map((p) => this.#t(p)),
       actions,
     });
+    this.#draw();
     this.#say(this.#t(result.report.problems[0]), 'problem', true);
   }
 
@@ -1095,15 +1095,24 @@ export class DocCapture extends HTMLElement {
    * How a `width × height` picture maps onto the stage: full-bleed (cover) unless that would
    * hide more than a quarter of it (a landscape camera on a portrait screen), then contain.
    */
-  #fit(width, height, mode = '') {
-    const stage = this.#ui.stage;
-    const cw = stage.clientWidth;
-    const ch = stage.clientHeight;
-    const cover = Math.max(cw / width, ch / height);
-    const shown = Math.min(cw / (width * cover), ch / (height * cover));
+  #fit(width, height, mode = '', area = {x: 0, y: 0, w: this.#ui.stage.clientWidth, h: this.#ui.stage.clientHeight}) {
+    const {x, y, w, h} = area;
+    const cover = Math.max(w / width, h / height);
+    const shown = Math.min(w / (width * cover), h / (height * cover));
     mode ||= shown >= 0.75 ? 'cover' : 'contain';
-    const scale = mode === 'cover' ? cover : Math.min(cw / width, ch / height);
-    return {mode, scale, ox: (cw - width * scale) / 2, oy: (ch - height * scale) / 2, cw, ch};
+    const scale = mode === 'cover' ? cover : Math.min(w / width, h / height);
+    return {mode, scale, ox: x + (w - width * scale) / 2, oy: y + (h - height * scale) / 2, cw: x + w, ch: y + h};
+  }
+
+  /** Where a photo under review is shown: between the sides bar and the panel. */
+  #reviewArea() {
+    const {stage, panel, sides, still} = this.#ui;
+    const top = sides.getBoundingClientRect().bottom - stage.getBoundingClientRect().top + 12;
+    const bottom = panel.getBoundingClientRect().top - stage.getBoundingClientRect().top - 12;
+    const area = {x: 12, y: top, w: stage.clientWidth - 24, h: Math.max(80, bottom - top)};
+    // CSSOM, not a style attribute: allowed by a strict CSP.
+    Object.assign(still.style, {left: `${area.x}px`, top: `${area.y}px`, width: `${area.w}px`, height: `${area.h}px`});
+    return area;
   }
 
   #draw() {
@@ -1123,7 +1132,7 @@ export class DocCapture extends HTMLElement {
     const width = reviewing ? this.#last?.width : video.videoWidth;
     const height = reviewing ? this.#last?.height : video.videoHeight;
     if (!width || !height || !cw || !ch) return;
-    const f = this.#fit(width, height, reviewing ? 'contain' : '');
+    const f = reviewing ? this.#fit(width, height, 'contain', this.#reviewArea()) : this.#fit(width, height);
     if (!reviewing) video.dataset.fit = f.mode;
     const map = ([x, y]) => [f.ox + x * f.scale, f.oy + y * f.scale];
     const report = this.#state === 'live' || reviewing ? this.#last?.report : null;
@@ -1269,21 +1278,22 @@ const STYLE = `
 :host([hidden]) { display: none; }
 [hidden] { display: none !important; }
 .stage { position: absolute; inset: 0; overflow: hidden; }
-video, .still, .overlay { position: absolute; inset: 0; width: 100%; height: 100%; }
+video, .overlay { position: absolute; inset: 0; width: 100%; height: 100%; }
+.still { position: absolute; }
 video { object-fit: cover; background: #000; }
 video[data-fit="contain"], .still { object-fit: contain; }
-.still { background: #000; }
+.still { background: transparent; }
 .stage[data-state="review"] video { visibility: hidden; }
 .overlay { pointer-events: none; }
 .bar { position: absolute; top: max(12px, env(safe-area-inset-top)); left: 12px; right: 12px; display: flex; justify-content: center; }
 .sides { display: flex; gap: 8px; margin: 0; padding: 0; list-style: none; flex-wrap: wrap; justify-content: center; }
-.side { display: flex; align-items: center; gap: 8px; min-height: 40px; padding: 4px 14px; border-radius: 999px;
+.side { display: flex; align-items: center; gap: 6px; min-height: 40px; padding: 4px 12px; border-radius: 999px;
   background: rgba(0,0,0,.62); border: 2px solid transparent; font-weight: 600; font-size: 15px; }
 .side[aria-current="step"] { border-color: #fff; }
 .side.taken { background: rgba(21,128,61,.85); padding-left: 4px; }
-.thumb { width: 44px; height: 30px; object-fit: cover; border-radius: 6px; }
+.thumb { width: 40px; height: 28px; object-fit: cover; border-radius: 6px; }
 .retake { font: inherit; font-size: 14px; color: #fff; background: rgba(0,0,0,.35); border: 1px solid rgba(255,255,255,.7);
-  border-radius: 999px; padding: 6px 12px; min-height: 32px; cursor: pointer; }
+  border-radius: 999px; padding: 6px 10px; min-height: 32px; cursor: pointer; }
 .message { position: absolute; left: 50%; transform: translateX(-50%); bottom: calc(128px + env(safe-area-inset-bottom));
   width: max-content; max-width: min(92%, 30rem); margin: 0; padding: 12px 20px; border-radius: 16px; box-sizing: border-box;
   background: rgba(10,10,10,.86); color: #fff; font-size: 20px; font-weight: 700; text-align: center; text-wrap: balance;
@@ -1319,8 +1329,11 @@ video[data-fit="contain"], .still { object-fit: contain; }
 .panel-actions button { font: inherit; font-weight: 700; min-height: 48px; border-radius: 12px; padding: 10px 16px; cursor: pointer; }
 .primary { background: #fff; color: #111; border: 2px solid #fff; }
 .secondary { background: transparent; color: #fff; border: 2px solid rgba(255,255,255,.7); }
-.stage[data-state="review"] .message, .stage[data-state="blocked"] .message, .stage[data-state="done"] .message { display: none; }
-.stage[data-state="review"] .panel { top: auto; bottom: calc(112px + env(safe-area-inset-bottom)); transform: translateX(-50%); }
+/* The panel says it on screen; the live region still announces it to screen readers. */
+.stage[data-state="review"] .message, .stage[data-state="blocked"] .message, .stage[data-state="done"] .message {
+  left: 0; bottom: 0; width: 1px; height: 1px; padding: 0; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+.stage[data-state="review"] .panel { top: auto; bottom: calc(16px + env(safe-area-inset-bottom)); transform: translateX(-50%); }
+.stage:is([data-state="review"], [data-state="blocked"], [data-state="done"]) .controls { display: none; }
 button:focus-visible { outline: 3px solid #facc15; outline-offset: 3px; }
 .flash { position: absolute; inset: 0; background: #fff; opacity: 0; pointer-events: none; }
 .flash.on { animation: flash 280ms ease-out; }
