@@ -169,7 +169,7 @@ test('bad input throws a clear Error and the same Analyzer keeps working', async
     assert.match(r.message, pattern, name);
     assert.equal(r.after, true, `the analyzer stopped working after ${name}`);
   }
-  assert.deepEqual(outcome.valid, {minSharpness: 0.2, minLuma: 45});
+  assert.deepEqual(outcome.valid, {minSharpness: Math.fround(0.2), minLuma: 45});
 });
 
 test('the module loads under the strict CSP and fetches only its own files', () => {
