@@ -11,7 +11,8 @@
 //
 // Options: --rounds N (timed passes over the frames, default 3), --memory-frames N (10000),
 // --live-seconds N (15), --no-live, --no-devset, --serve (only serve, print the URL),
-// --live-only (print the live figures, write nothing), --out-dir DIR (default bench). Env: DOCCHECK_SHARED (default ../shared), CHROMIUM.
+// --live-only (print the live figures, write nothing), --render (rewrite RESULTS.md from
+// results.json), --out-dir DIR (default bench). Env: DOCCHECK_SHARED (default ../shared), CHROMIUM.
 import http from 'node:http';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -58,6 +59,7 @@ function parseArgs(argv) {
     else if (a === '--no-devset') o.devset = false;
     else if (a === '--serve') o.serve = true;
     else if (a === '--live-only') o.liveOnly = true;
+    else if (a === '--render') o.render = true;
     else if (a === '--out-dir') o.outDir = argv[++i];
     else throw new Error(`unknown option ${a} (see the top of bench/run.mjs)`);
   }
@@ -457,12 +459,28 @@ function renderMarkdown(r) {
       else L.push(`| ${k} | ${v.no_document_frames} | outline reported on ${v.doccheck_found_something} | on ${v.jscanify_found_something} |`);
     }
   }
-  if (r.native) {
-    L.push('');
-    L.push('Native (same engine, `doccheck bench`, generated frames, single thread): ' +
-      r.native.map((n) => `${n.width}×${n.height} median ${n.median_ms.toFixed(2)} ms, p90 ${n.p90_ms.toFixed(2)} ms`).join('; ') + '.');
+  L.push('');
+  L.push('IoU per labelled photo (1280×720 / 1920×1080):');
+  L.push('');
+  L.push('| photo | doccheck | jscanify |');
+  L.push('|---|---|---|');
+  const bySize = r.browser.sizes.map((s) => new Map(s.iou.per_photo.map((p) => [p.name, p])));
+  for (const p of r.browser.sizes[0].iou.per_photo) {
+    const cell = (k) => bySize.map((m) => m.get(p.name)?.[k]?.toFixed(2) ?? '–').join(' / ');
+    L.push(`| \`${p.name}\` | ${cell('doccheck')} | ${cell('jscanify')} |`);
   }
   L.push('');
+  for (const s of r.browser.sizes) {
+    const slow = [...s.per_frame].sort((a, b) => b.doccheck_median_ms - a.doccheck_median_ms).slice(0, 5);
+    L.push(`Slowest frames for doccheck at ${s.width}×${s.height} (median ms, doccheck / jscanify): ` +
+      slow.map((f) => `\`${f.name}\` ${f.doccheck_median_ms.toFixed(1)} / ${f.jscanify_median_ms.toFixed(1)}`).join(', ') + '.');
+    L.push('');
+  }
+  if (r.native) {
+    L.push('Native (same engine, `doccheck bench`, generated frames, single thread): ' +
+      r.native.map((n) => `${n.width}×${n.height} median ${n.median_ms.toFixed(2)} ms, p90 ${n.p90_ms.toFixed(2)} ms`).join('; ') + '.');
+    L.push('');
+  }
   L.push('## Download size (what a page fetches before analysing)');
   L.push('');
   L.push('| | raw | gzip -9 |');
@@ -547,6 +565,13 @@ function targets(r) {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
+  if (opts.render) {
+    const dir = path.resolve(ROOT, opts.outDir);
+    const results = JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8'));
+    fs.writeFileSync(path.join(dir, 'RESULTS.md'), renderMarkdown(results));
+    console.log(`rewrote ${path.relative(ROOT, path.join(dir, 'RESULTS.md'))}`);
+    return;
+  }
   for (const f of ['pkg/doccheck_bg.wasm', 'pkg-simd/doccheck_bg.wasm']) {
     if (!fs.existsSync(path.join(PKG_ROOT, f))) throw new Error(`${path.join(PKG_ROOT, f)} is missing: run \`make wasm\``);
   }
