@@ -286,14 +286,24 @@ async function runBench(config = {}) {
   log(`OpenCV.js ${result.opencv_build} ready`);
 
   result.sizes = [];
+  // Wall-clock seconds per phase, to see where a run's minutes go.
+  result.phase_seconds = {};
+  let phaseStart = performance.now();
+  const phase = (name) => {
+    const now = performance.now();
+    result.phase_seconds[name] = Math.round((now - phaseStart) / 100) / 10;
+    phaseStart = now;
+  };
   for (const [w, h] of cfg.sizes) {
     log(`${w}×${h}: preparing frames`);
     const { frames, orientationMismatches } = await prepareFrames(manifest, w, h);
+    phase(`${w}x${h} frames`);
     const analyzer = new used.Analyzer();
     log(`${w}×${h}: ${frames.length} frames, ${cfg.rounds} rounds, doccheck vs jscanify`);
     await pause();
     const t = timeDocVsJscanify(frames, w, h, analyzer, scanner, cfg.rounds);
     analyzer.free();
+    phase(`${w}x${h} doccheck vs jscanify`);
     const doc = stats(t.ta);
     const jsc = stats(t.tb);
     log(`  doccheck median ${doc.median_ms} p90 ${doc.p90_ms} | jscanify median ${jsc.median_ms} p90 ${jsc.p90_ms} ms`);
@@ -322,6 +332,7 @@ async function runBench(config = {}) {
     log(`${w}×${h}: baseline vs SIMD build`);
     await pause();
     const sv = timeBaselineVsSimd(frames, w, h, base, simd, cfg.rounds);
+    phase(`${w}x${h} baseline vs simd`);
     log(`  baseline median ${sv.baseline.median_ms} | simd median ${sv.simd.median_ms} ms | ${sv.mismatches} of ${sv.compared} reports differ`);
 
     const entry = {
@@ -347,6 +358,7 @@ async function runBench(config = {}) {
     if (w === cfg.memorySize[0] && h === cfg.memorySize[1] && cfg.memoryFrames > 0) {
       log(`${w}×${h}: wasm memory over ${cfg.memoryFrames} frames`);
       result.memory = await measureMemory(used, frames, w, h, cfg.memoryFrames, cfg.memoryEvery);
+      phase('memory');
     }
     result.sizes.push(entry);
     await pause();
@@ -354,6 +366,7 @@ async function runBench(config = {}) {
   if (cfg.devset && manifest.devset.length) {
     log(`devset: IoU on ${manifest.devset.length} generated ID photos`);
     result.devset = await devsetAccuracy(manifest, used, scanner);
+    phase('devset');
     log(`  mean IoU: doccheck ${result.devset.doccheck}, jscanify ${result.devset.jscanify}`);
   }
   result.wasm_memory_at_end_bytes = used.memory.buffer.byteLength;

@@ -536,6 +536,11 @@ function renderMarkdown(r) {
   L.push('|---|---|---|');
   for (const t of r.targets) L.push(`| ${t.target} | ${t.measured} | ${t.met === null ? 'not measured' : yes(t.met)} |`);
   L.push('');
+  if (r.run_seconds) {
+    const ph = r.browser.phase_seconds;
+    L.push(`Run time ${r.run_seconds} s` + (ph ? ` (in the page: ${Object.entries(ph).map(([k, v]) => `${k} ${v} s`).join(', ')})` : '') + '.');
+    L.push('');
+  }
   return L.join('\n');
 }
 
