@@ -324,6 +324,8 @@ async function measureLive(origin, tmp, seconds) {
       camera_fps_seen_by_page: s1.videoFrames > s0.videoFrames ? Math.round(((s1.videoFrames - s0.videoFrames) / dt) * 10) / 10 : null,
       dropped_frames_in_window: s1.stats.droppedFrames - s0.stats.droppedFrames,
       last_analysis_ms: s1.stats.lastAnalysisMs,
+      widget_state_at_end: s1.stats.state ?? null,
+      widget_simd: s1.stats.simd ?? null,
       long_tasks_in_window: inWindow.length,
       longest_task_in_window_ms: maxOf(inWindow),
       long_tasks_since_load: longTasks.length,
