@@ -43,7 +43,7 @@ pub use verdict::Problem;
 use colour::{measure_colourfulness, ColourScratch};
 use frame::WorkImage;
 use geometry::{area_in_frame, corner_angle_deg, Point};
-use glare::{measure_glare, GlareScratch};
+use glare::{measure_glare, measure_sheen, GlareScratch};
 use lighting::{measure_exposure, LightingScratch};
 use outline::OutlineFinder;
 use region::Region;
@@ -229,13 +229,22 @@ impl Analyzer {
         if too_bright {
             problems.push(Problem::TooBright);
         }
-        if !too_dark && !too_bright && e.light_ratio > o.max_light_ratio {
+        let uneven = !too_dark && !too_bright && e.light_ratio > o.max_light_ratio;
+        if uneven {
             problems.push(Problem::UnevenLighting);
         }
         let g = measure_glare(&self.work, &self.region, &mut self.glare);
+        let (sheen, sheen_box) = measure_sheen(&self.work, &self.region, &mut self.glare);
+        m.sheen_fraction = round(sheen, 4);
         m.glare_fraction = round(g.fraction, 4);
         m.glare_total_fraction = round(g.total_fraction, 4);
-        m.glare_box = g.working_box.map(|b| {
+        // Report the box of whichever form of glare is the larger.
+        let glare_box = if sheen >= o.min_sheen_fraction && sheen > g.fraction {
+            sheen_box
+        } else {
+            g.working_box
+        };
+        m.glare_box = glare_box.map(|b| {
             [
                 round(b[0] as f32 / sx, 1),
                 round(b[1] as f32 / sy, 1),
@@ -243,7 +252,10 @@ impl Analyzer {
                 round((b[3] as f32 / sy).min(fh), 1),
             ]
         });
-        if !too_bright && g.fraction >= o.min_glare_fraction {
+        // Under a hard shadow the lit part looks like sheen against the shadowed rest: there
+        // only the clipped form counts.
+        let sheen_glare = !uneven && sheen >= o.min_sheen_fraction && sheen <= 0.5;
+        if !too_bright && (g.fraction >= o.min_glare_fraction || sheen_glare) {
             problems.push(Problem::Glare);
         }
         m.colourfulness = round(

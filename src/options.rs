@@ -96,6 +96,9 @@ pub struct Options {
     /// `glare` at or above this share of the document covered by one compact clipped,
     /// colourless blob (0–1). Devset glare cores cover 3–15%.
     pub min_glare_fraction: f32,
+    /// `glare` also at or above this share of the document (0–1, grid cells of 1/48) in one
+    /// washed-out bright patch (sheen), up to half the document.
+    pub min_sheen_fraction: f32,
     /// `blurry` below this sharpness score (0–1, see `sharpness.rs`).
     pub min_sharpness: f32,
     /// `grayscale` below this colourfulness of the document (spread of chroma around its
@@ -131,6 +134,7 @@ impl Options {
             max_mean_luma: s.exposure.pick(235.0, 225.0, 215.0),
             max_light_ratio: s.exposure.pick(2.3, 1.85, 1.6),
             min_glare_fraction: s.glare.pick(0.02, 0.008, 0.003),
+            min_sheen_fraction: s.glare.pick(0.06, 0.02, 0.02),
             min_sharpness: s.sharpness.pick(0.25, 0.35, 0.45),
             min_colourfulness: s.colour.pick(2.5, 4.0, 6.0),
             max_motion: s.sharpness.pick(0.04, 0.025, 0.015),
@@ -155,7 +159,7 @@ impl Options {
     /// # Errors
     /// [`FrameError::InvalidOption`] naming the first field that is out of range.
     pub fn validate(&self) -> Result<(), FrameError> {
-        let checks: [(&'static str, f32, f32, f32); 15] = [
+        let checks: [(&'static str, f32, f32, f32); 16] = [
             ("min_area_fraction", self.min_area_fraction, 0.0, 1.0),
             ("max_area_fraction", self.max_area_fraction, 0.0, 1.0),
             ("min_document_px", self.min_document_px, 0.0, 100_000.0),
@@ -178,6 +182,7 @@ impl Options {
             ("max_mean_luma", self.max_mean_luma, 0.0, 255.0),
             ("max_light_ratio", self.max_light_ratio, 1.0, 1000.0),
             ("min_glare_fraction", self.min_glare_fraction, 0.0, 1.0),
+            ("min_sheen_fraction", self.min_sheen_fraction, 0.0, 1.0),
             ("min_sharpness", self.min_sharpness, 0.0, 1.0),
             ("min_colourfulness", self.min_colourfulness, 0.0, 255.0),
             ("max_motion", self.max_motion, 0.0, 10.0),

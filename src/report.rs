@@ -57,6 +57,8 @@ pub struct Metrics {
     pub light_ratio: f32,
     /// Largest glare blob's share of the document.
     pub glare_fraction: f32,
+    /// Share of the document in the largest washed-out bright patch (sheen), grid cells.
+    pub sheen_fraction: f32,
     /// All glare pixels' share of the document.
     pub glare_total_fraction: f32,
     /// Largest glare blob's box `[x0, y0, x1, y1]`, image pixels; `None` when no glare pixel.
