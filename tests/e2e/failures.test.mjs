@@ -18,6 +18,8 @@ before(async () => {
   browser = await launch({video: renderVideo(['glare'], {frames: 10, fps: 15})});
   log = await record(browser.context, browser.page);
   await browser.page.goto(`${server.origin}/`);
+  // The demo defines the element after setting its attributes, possibly after `load`.
+  await browser.page.evaluate(() => customElements.whenDefined('doc-capture'));
 });
 
 after(async () => {

@@ -21,6 +21,7 @@ await cdp.send('Performance.enable');
 const heap = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'JSHeapUsedSize').value;
 
 await page.goto(`${server.origin}/?auto=off`);
+await page.evaluate(() => customElements.whenDefined('doc-capture'));
 const stats = () => page.evaluate(() => document.querySelector('doc-capture').stats);
 const t0 = Date.now();
 let warm = null;
