@@ -367,6 +367,8 @@ export class DocCapture extends HTMLElement {
     clearInterval(this.#watchdog);
     this.#watchdog = setInterval(this.#checkCamera, 1000);
     this.#hidePanel();
+    // "Starting the camera…" needs no reading time: the first report replaces it at once.
+    this.#shownAt = 0;
     this.#beginSide();
     this.#requestFrame();
   }
