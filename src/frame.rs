@@ -152,7 +152,6 @@ impl WorkImage {
     }
 
     /// Reduces `frame` so that its long side is at most `long_side` (never enlarges).
-    #[inline(never)]
     pub fn fill(&mut self, frame: &Frame<'_>, long_side: usize) {
         let long = frame.width.max(frame.height);
         let factor = (long as f32 / long_side as f32).max(1.0);
@@ -211,7 +210,7 @@ impl WorkImage {
                     );
                 }
                 let recip = self.recip[count];
-                let div = |s: u32| ((u64::from(s) * 2 + count as u64) * recip >> 33) as u8;
+                let div = |s: u32| (((u64::from(s) * 2 + count as u64) * recip) >> 33) as u8;
                 let i = oy * w + ox;
                 let (r, g, b) = (
                     div(self.sums[ox * 3]),

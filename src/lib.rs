@@ -140,11 +140,8 @@ impl Analyzer {
     ) -> Result<Report, FrameError> {
         let frame = Frame::new(rgba, width, height)?;
         let o = &self.options;
-        let t0 = std::time::Instant::now();
         self.work.fill(&frame, o.work_size as usize);
-        let t_fill = t0.elapsed();
         let outline = self.finder.find(&self.work, &frame);
-        let t_find = t0.elapsed();
         let mut m = Metrics::default();
         let mut problems = Vec::new();
         let (fw, fh) = (frame.width as f32, frame.height as f32);
@@ -178,8 +175,8 @@ impl Analyzer {
         let in_frame =
             q.map(|p| p.x >= -tol && p.y >= -tol && p.x <= fw - 1.0 + tol && p.y <= fh - 1.0 + tol);
         m.corners_in_frame = in_frame;
-        for k in 0..4 {
-            m.corners_visible[k] = in_frame[k]
+        for (k, &inside) in in_frame.iter().enumerate() {
+            m.corners_visible[k] = inside
                 && outline.corner_gap[k] <= o.max_corner_gap
                 && outline.corner_oddness[k] <= o.max_corner_oddness;
         }
@@ -289,14 +286,6 @@ impl Analyzer {
             self.previous = Some((frame.width, frame.height, q));
         }
         let quad = q.map(|p| [round(p.x, 1), round(p.y, 1)]);
-        if std::env::var_os("DOCCHECK_TIME").is_some() {
-            eprintln!(
-                "fill {:?} find {:?} rest {:?}",
-                t_fill,
-                t_find - t_fill,
-                t0.elapsed() - t_find
-            );
-        }
         Ok(finish(problems, Some(quad), m))
     }
 }

@@ -24,6 +24,8 @@ const VOTE_SPREAD: isize = 2;
 const MAX_LINES: usize = 120;
 /// Hough peaks examined before keeping the [`MAX_LINES`] with the longest steady support.
 const MAX_PEAKS: usize = 240;
+/// Least final hypothesis score (supported working pixels, weighted) of a document.
+const MIN_OUTLINE_SCORE: f32 = 40.0;
 /// Marks the unseen side of a three-sided hypothesis.
 const OPEN_SIDE: usize = usize::MAX;
 /// Candidates that get the full (contrast, extension) scoring.
@@ -124,46 +126,16 @@ impl OutlineFinder {
         if work.width < 8 || work.height < 8 {
             return None;
         }
-        let t0 = std::time::Instant::now();
         self.gradients(work);
-        let t1 = t0.elapsed();
-        if let Some(path) = std::env::var_os("DOCCHECK_EDGES") {
-            let mut pgm = format!("P5 {} {} 255\n", work.width, work.height).into_bytes();
-            for i in 0..self.edge.len() {
-                pgm.push(if self.straight[i] {
-                    255
-                } else if self.edge[i] {
-                    100
-                } else {
-                    0
-                });
-            }
-            let _ = std::fs::write(path, pgm);
-        }
         self.hough(work);
-        let t2 = t0.elapsed();
         self.profiles(work);
-        let t3 = t0.elapsed();
-        let best = self.best_candidate(work);
-        let t4 = t0.elapsed();
-        let out = best.map(|b| self.refine(work, frame, &b));
-        if std::env::var_os("DOCCHECK_TIME").is_some() {
-            eprintln!(
-                "grad {:?} hough {:?} prof {:?} cand {:?} refine {:?}",
-                t1,
-                t2 - t1,
-                t3 - t2,
-                t4 - t3,
-                t0.elapsed() - t4
-            );
-        }
-        out
+        let best = self.best_candidate(work)?;
+        Some(self.refine(work, frame, &best))
     }
 
     /// Sobel gradients on R, G and B; each pixel keeps the channel with the strongest one,
     /// then non-maximum suppression along the gradient leaves one-pixel-wide edges, and the
     /// edge pixels that continue straight are marked for the Hough transform.
-    #[inline(never)]
     fn gradients(&mut self, work: &WorkImage) {
         let (w, h) = (work.width, work.height);
         let n = w * h;
@@ -246,9 +218,6 @@ impl OutlineFinder {
         }
         let typical = crate::lighting::percentile(&mag_hist, n as u32, 0.5);
         let threshold = by_range.max(typical).min(40.0) as u16;
-        if std::env::var_os("DOCCHECK_DEBUG").is_some() {
-            eprintln!("edge threshold {threshold} (range {range}, typical gradient {typical})");
-        }
         // Non-maximum suppression along the gradient, direction quantised to 45°; the step
         // to the neighbours across the edge is kept per pixel for the straightness test.
         self.dir.clear();
@@ -318,7 +287,6 @@ impl OutlineFinder {
 
     /// Orientation-constrained Hough transform: each edge pixel votes only for lines nearly
     /// perpendicular to its gradient, which keeps texture from piling up false peaks.
-    #[inline(never)]
     fn hough(&mut self, work: &WorkImage) {
         let (w, h) = (work.width, work.height);
         if self.cos_t.len() != ANGLE_BINS {
@@ -385,7 +353,7 @@ impl OutlineFinder {
                 }
             }
         }
-        self.peaks.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+        self.peaks.sort_unstable_by_key(|p| std::cmp::Reverse(p.0));
         self.lines.clear();
         for &(votes, t, r) in &self.peaks {
             if self.lines.len() >= MAX_PEAKS {
@@ -420,7 +388,6 @@ impl OutlineFinder {
     /// and keeps the best; then gives every kept line a prefix sum of "there is an edge
     /// pixel within 1 px whose gradient is perpendicular to the line" along it, one step per
     /// working pixel, so that any stretch of it is scored in O(1).
-    #[inline(never)]
     fn profiles(&mut self, work: &WorkImage) {
         let (w, h) = (work.width as isize, work.height as isize);
         let cos_tol = 15.0_f32.to_radians().cos();
@@ -460,7 +427,7 @@ impl OutlineFinder {
             }
             self.lines[li].votes = best as u32;
         }
-        self.lines.sort_by(|a, b| b.votes.cmp(&a.votes));
+        self.lines.sort_by_key(|l| std::cmp::Reverse(l.votes));
         // Keep the best, but no more than a share of them from any one direction, so that a
         // family of parallel texture lines cannot crowd out a small document's sides.
         let mut kept = 0;
@@ -541,7 +508,6 @@ impl OutlineFinder {
     /// three corners are seen (a thumb may hide the fourth; a corner outside the frame counts
     /// as seen), and the three-sided ones whose fourth side lies beyond the frame; returns the
     /// best, or `None` when none is convincing.
-    #[inline(never)]
     fn best_candidate(&mut self, work: &WorkImage) -> Option<Candidate> {
         let (w, h) = (work.width as f32, work.height as f32);
         let n = self.lines.len();
@@ -636,31 +602,6 @@ impl OutlineFinder {
             }
         }
         self.open_candidates(w, h);
-        if std::env::var_os("DOCCHECK_DEBUG").is_some() {
-            let seen = self
-                .corners
-                .iter()
-                .filter(|c| matches!(c, Some((_, true))))
-                .count()
-                / 2;
-            eprintln!(
-                "lines {} pairs {} seen-corners {} candidates {}",
-                n,
-                self.pairs.len(),
-                seen,
-                self.candidates.len()
-            );
-            for l in &self.lines {
-                eprintln!(
-                    "  line theta {:.1} rho {:.1} votes {} t {:.0}..{:.0}",
-                    l.line.theta.to_degrees(),
-                    l.line.rho,
-                    l.votes,
-                    l.t_min,
-                    l.t_max
-                );
-            }
-        }
         if self.candidates.is_empty() {
             return None;
         }
@@ -673,35 +614,15 @@ impl OutlineFinder {
             let contrast = self.side_contrast(work, &c.quad);
             let extension = self.extension(&c);
             c.score *= (contrast / 40.0).clamp(0.1, 1.0) * (1.0 - 0.6 * extension);
-            if std::env::var_os("DOCCHECK_DEBUG").is_some() {
-                let q: Vec<(i32, i32)> = c.quad.iter().map(|p| (p.x as i32, p.y as i32)).collect();
-                eprintln!(
-                    "  cand {:?} base {:.1} contrast {contrast:.0} ext {extension:.2} -> {:.1} open {} cover {:?}",
-                    q,
-                    self.candidates[ci].score,
-                    c.score,
-                    c.lines.contains(&OPEN_SIDE),
-                    c.cover.map(|v| (v * 100.0) as i32)
-                );
-            }
             if best.as_ref().is_none_or(|(s, _)| c.score > *s) {
                 best = Some((c.score, c));
             }
         }
         let (score, c) = best?;
-        let contrast = self.side_contrast(work, &c.quad);
-        let perimeter: f32 = (0..4)
-            .map(|k| c.quad[k].distance(c.quad[(k + 1) % 4]))
-            .sum();
-        if std::env::var_os("DOCCHECK_DEBUG").is_some() {
-            eprintln!(
-                "best: score {score:.1} perimeter {perimeter:.1} cover {:?} contrast {contrast:.1} lines {} cands {}",
-                c.cover,
-                self.lines.len(),
-                self.candidates.len()
-            );
-        }
-        if score < 40.0 {
+        // Below this, the best outline is a few weak or low-contrast edges that happen to
+        // meet: no document (devset background-only frames stay below it, the smallest
+        // too-far cards above).
+        if score < MIN_OUTLINE_SCORE {
             return None;
         }
         Some(c)
@@ -743,7 +664,6 @@ impl OutlineFinder {
     /// sides leaving them that run out of the frame. The fourth side lies beyond the frame;
     /// it is placed parallel to the seen one at the distance a known document's aspect ratio
     /// gives, the least that puts it outside the frame.
-    #[inline(never)]
     fn open_candidates(&mut self, w: f32, h: f32) {
         let n = self.lines.len();
         let closed = self.candidates.len();
@@ -954,7 +874,6 @@ impl OutlineFinder {
 
     /// Re-fits each side at full resolution to the sub-pixel position of the strongest colour
     /// step across it, then measures how close to each corner the sides' evidence reaches.
-    #[inline(never)]
     fn refine(&mut self, work: &WorkImage, frame: &Frame<'_>, c: &Candidate) -> Outline {
         let sx = frame.width as f32 / work.width as f32;
         let sy = frame.height as f32 / work.height as f32;

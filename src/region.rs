@@ -116,7 +116,10 @@ impl Region {
             .map(|p| p.y)
             .fold(f32::MIN, f32::max)
             .min(height as f32 - 1.0);
-        if !(y_min <= y_max) {
+        if y_min
+            .partial_cmp(&y_max)
+            .is_none_or(|o| o == std::cmp::Ordering::Greater)
+        {
             return;
         }
         for y in y_min.ceil() as usize..=y_max.floor() as usize {

@@ -136,7 +136,7 @@ mod tests {
     /// Vertical and horizontal bars, optionally box-blurred by `blur` pixels.
     fn bars(w: usize, h: usize, blur: usize) -> Vec<u8> {
         let base = |x: usize, y: usize| -> i32 {
-            if (x / 9 + y / 9) % 2 == 0 {
+            if (x / 9 + y / 9).is_multiple_of(2) {
                 40
             } else {
                 210
