@@ -157,6 +157,12 @@ impl Analyzer {
             m.dark_fraction = round(e.dark_fraction, 4);
             m.light_ratio = round(e.light_ratio, 3);
             problems.push(Problem::NoDocument);
+            // A frame washed out to white hides any document: say why, too.
+            if e.clipped_fraction > 2.0 * o.max_clipped_fraction.max(0.25)
+                && e.mean_luma > o.max_mean_luma
+            {
+                problems.push(Problem::TooBright);
+            }
             return Ok(finish(problems, None, m));
         };
         let q = outline.quad;

@@ -99,7 +99,9 @@ pub struct Options {
     /// `glare` also at or above this share of the document (0–1, grid cells of 1/48) in one
     /// washed-out bright patch (sheen), up to half the document.
     pub min_sheen_fraction: f32,
-    /// `blurry` below this sharpness score (0–1, see `sharpness.rs`).
+    /// `blurry` below this sharpness score (0–1, see `sharpness.rs`). Devset: blurred
+    /// frames (defocus σ ≥ 3 px or motion ≥ 15 px at 1280 px) score 0.10–0.54, sharp ones
+    /// 0.52–1 (the lowest are dark, noisy frames).
     pub min_sharpness: f32,
     /// `grayscale` below this colourfulness of the document (spread of chroma around its
     /// white balance, 0–255 scale).
@@ -135,7 +137,7 @@ impl Options {
             max_light_ratio: s.exposure.pick(2.3, 1.85, 1.6),
             min_glare_fraction: s.glare.pick(0.02, 0.008, 0.003),
             min_sheen_fraction: s.glare.pick(0.06, 0.02, 0.02),
-            min_sharpness: s.sharpness.pick(0.25, 0.35, 0.45),
+            min_sharpness: s.sharpness.pick(0.35, 0.47, 0.55),
             min_colourfulness: s.colour.pick(2.5, 4.0, 6.0),
             max_motion: s.sharpness.pick(0.04, 0.025, 0.015),
             work_size: 384,
