@@ -884,7 +884,20 @@ impl OutlineFinder {
         let mut strength = [0.0f32; 4];
         for (k, slot) in lines.iter_mut().enumerate() {
             let (p, q) = (coarse[k], coarse[(k + 1) % 4]);
-            if let Some((line, median)) = self.fit_side(frame, p, q, radius) {
+            // The coarse line's angle is only good to a degree: fit the middle of the side
+            // first, where that matters least, then the whole side close to that fit.
+            let first = self.fit_side(frame, p, q, radius, (0.25, 0.75));
+            let second = first.and_then(|(l, _)| {
+                let (a, b) = (project(l, p), project(l, q));
+                self.fit_side(
+                    frame,
+                    a,
+                    b,
+                    (0.4 * sx.max(sy)).max(3.0).ceil(),
+                    (0.08, 0.92),
+                )
+            });
+            if let Some((line, median)) = second.or(first) {
                 // Keep the refined side only when it agrees with the coarse one.
                 let moved = line
                     .signed_distance(p)
@@ -959,6 +972,7 @@ impl OutlineFinder {
         p: Point,
         q: Point,
         radius: f32,
+        span: (f32, f32),
     ) -> Option<(Line, f32)> {
         let line = Line::through(p, q)?;
         let (nx, ny) = line.normal();
@@ -969,7 +983,7 @@ impl OutlineFinder {
         self.strengths.clear();
         let (fw, fh) = (frame.width as f32, frame.height as f32);
         for s in 0..count {
-            let f = 0.1 + 0.8 * (s as f32 + 0.5) / count as f32;
+            let f = span.0 + (span.1 - span.0) * (s as f32 + 0.5) / count as f32;
             let m = Point::new(p.x + (q.x - p.x) * f, p.y + (q.y - p.y) * f);
             if m.x < 1.0 || m.y < 1.0 || m.x > fw - 2.0 || m.y > fh - 2.0 {
                 continue;
@@ -1165,6 +1179,13 @@ fn measure_corner_oddness(frame: &Frame<'_>, quad: &[Point; 4], k: usize, refere
     } else {
         least / reference
     }
+}
+
+/// The foot of the perpendicular from `p` on `l`.
+fn project(l: Line, p: Point) -> Point {
+    let (c, s) = l.normal();
+    let d = l.signed_distance(p);
+    Point::new(p.x - d * c, p.y - d * s)
 }
 
 /// Offset along the normal (pixels, sub-pixel) and strength (sum over R, G, B of the step
