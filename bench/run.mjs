@@ -566,7 +566,13 @@ function targets(r) {
   t.push({ target: 'wasm memory flat over 10,000 frames', measured: mem ? `+${mem.growth_after_warmup_bytes} bytes over ${mem.frames}` : 'n/a', met: mem ? mem.flat && mem.frames >= 10000 : null });
   const lv = r.live;
   t.push({ target: 'live analysed fps ≥ 25 (1920×1080 30 fps camera)', measured: lv.measured ? `${lv.analysed_fps}` : 'n/a', met: lv.measured ? lv.analysed_fps >= 25 : null });
-  t.push({ target: 'no main-thread task > 50 ms (live)', measured: lv.measured ? `${lv.long_tasks_in_window} (longest ${lv.longest_task_in_window_ms} ms)` : 'n/a', met: lv.measured ? lv.long_tasks_in_window === 0 : null });
+  t.push({
+    target: 'no main-thread task > 50 ms (live, after the 3 s warm-up)',
+    measured: lv.measured
+      ? `${lv.long_tasks_in_window} (longest ${lv.longest_task_in_window_ms} ms); since page load ${lv.long_tasks_since_load} (longest ${lv.longest_task_since_load_ms} ms)`
+      : 'n/a',
+    met: lv.measured ? lv.long_tasks_in_window === 0 : null,
+  });
   return t;
 }
 
@@ -575,6 +581,8 @@ async function main() {
   if (opts.render) {
     const dir = path.resolve(ROOT, opts.outDir);
     const results = JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8'));
+    results.targets = targets(results);
+    fs.writeFileSync(path.join(dir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
     fs.writeFileSync(path.join(dir, 'RESULTS.md'), renderMarkdown(results));
     console.log(`rewrote ${path.relative(ROOT, path.join(dir, 'RESULTS.md'))}`);
     return;
