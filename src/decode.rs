@@ -125,6 +125,14 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<Photo, DecodeError> {
     if u64::from(width) * u64::from(height) > MAX_PIXELS || width > MAX_SIDE || height > MAX_SIDE {
         return Err(DecodeError::TooLarge { width, height });
     }
+    // The header's sample depth can double the buffer (16-bit PNGs), and `from_decoder`
+    // allocates it whole without consulting the limits.
+    if decoder.total_bytes() > MAX_DECODER_ALLOC {
+        return Err(DecodeError::Format(format!(
+            "a {width}×{height} image of this sample depth needs {} bytes to decode, above the limit of {MAX_DECODER_ALLOC}",
+            decoder.total_bytes()
+        )));
+    }
     let orientation = decoder.orientation().map_err(format_error)?;
     let mut image = DynamicImage::from_decoder(decoder).map_err(format_error)?;
     image.apply_orientation(orientation);
@@ -296,6 +304,21 @@ mod tests {
             gif.contains("not a JPEG or PNG") && gif.contains("Gif"),
             "{gif}"
         );
+    }
+
+    #[test]
+    fn sixteen_bit_png_whose_buffer_exceeds_the_decoder_limit_is_refused() {
+        // 10000×10000 is within the pixel limit, but at 8 bytes a pixel its buffer is not.
+        let img = image::DynamicImage::ImageRgba16(image::ImageBuffer::new(2, 2));
+        let mut out = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+        let mut bytes = out.into_inner();
+        bytes[16..20].copy_from_slice(&10_000u32.to_be_bytes());
+        bytes[20..24].copy_from_slice(&10_000u32.to_be_bytes());
+        let crc = crc32(&bytes[12..29]);
+        bytes[29..33].copy_from_slice(&crc.to_be_bytes());
+        let err = decode_bytes(&bytes).unwrap_err().to_string();
+        assert!(err.contains("800000000 bytes"), "{err}");
     }
 
     fn png(width: u32, height: u32) -> Vec<u8> {

@@ -43,8 +43,14 @@ pub fn check_report(r: &Report, video: bool) -> Result<(), String> {
     }
     match &r.quad {
         None => {
-            if r.problems != [Problem::NoDocument] || m.document_found {
-                return fail("no quad, yet not exactly no_document".into());
+            // Without a document only the frame's light can be judged besides: a frame
+            // washed out (or black) may say so too.
+            let frame_wide = |p: &Problem| matches!(p, Problem::TooDark | Problem::TooBright);
+            if r.problems.first() != Some(&Problem::NoDocument)
+                || !r.problems[1..].iter().all(frame_wide)
+                || m.document_found
+            {
+                return fail("no quad, yet not no_document (plus frame-wide light)".into());
             }
         }
         Some(q) => {
