@@ -420,12 +420,12 @@ fn fuzz_frames_of_any_size_and_content() {
 
 /// The same cases, with the engine's largest single allocation held to 64 MiB for frames of
 /// a megabyte or so.
-// ENGINE BUG (working tree of 2026-11-23 19:30, after 4e46f5b): striped and checkered frames
-// (e.g. case 106: 323×541, 176 MiB in one allocation; case 298: 556×516, 88 MiB) make the
-// outline finder's corner-graph enumeration (`outline.rs`, `candidates.push` in the
-// a→b→c→d loop) collect millions of candidates: memory grows without bound with the number
-// of lines, and such a frame takes about 2 s instead of ~20 ms. Cap the candidates (or the
-// lines per direction) before enumerating.
+// ENGINE BUG (engines of 4e46f5b and 5132236): striped and checkered frames (e.g. case 106:
+// 323×541, 176 MiB in one allocation; case 298: 556×516, 88 MiB) make the outline finder's
+// corner-graph enumeration (`outline.rs`, `candidates.push` in the a→b→c→d loop) collect
+// millions of candidates: memory grows without bound with the number of lines, and such a frame
+// takes about 2 s instead of ~20 ms. Cap the candidates (or the lines per direction) before
+// enumerating.
 #[test]
 #[ignore = "ENGINE BUG: outline candidates unbounded on striped frames"]
 fn fuzz_frames_engine_allocations_stay_bounded() {

@@ -222,9 +222,9 @@ proptest! {
     #![proptest_config(config())]
 
     /// Each side's support is a share of its visible length, so at most 1.
-    // ENGINE BUG (engine of 85f7f37): `side_support` reaches 1.013–1.05 on small generated
-    // scenes (e.g. a 284×152 frame with a cut-off, over-exposed card; the seeds are in
-    // `properties.proptest-regressions`): the support counted along a side can exceed the
+    // ENGINE BUG (engines of 85f7f37 and 5132236): `side_support` reaches 1.013–1.05 on small
+    // generated scenes (e.g. a 284×152 frame with a cut-off, over-exposed card; the seeds are
+    // in `properties.proptest-regressions`): the support counted along a side can exceed the
     // side's visible length as `outline.rs` measures it.
     #[test]
     #[ignore = "ENGINE BUG: side_support above 1"]
@@ -538,12 +538,12 @@ fn moderate_blur_lowers_sharpness_step_by_step() {
 }
 
 /// Blurring a card more and more never makes it look sharper, and strong blur is flagged.
-// ENGINE BUG (engine of 85f7f37): past radius 4 the score rises again (0.036 at radius 4 →
-// 0.041 at 6 → 0.057 at 9 on wood; 0.035 → 0.061 on the desk) and then becomes `None` (radius
-// 9 on the textured desk, 12 on all three), so a badly defocused card is no longer reported
-// `blurry` at all. Likely cause: once the print is smeared below the 24-level rise over four
-// pixels, too few "strong edges" are left, and those left are the card's border and the
-// background.
+// ENGINE BUG (engines of 85f7f37 and 5132236): past radius 4 the score rises again (0.036 at
+// radius 4 → 0.041 at 6 → 0.057 at 9 on wood; 0.035 → 0.061 on the desk) and then becomes
+// `None` (radius 9 on the textured desk, 12 on all three), so a badly defocused card is no
+// longer reported `blurry` at all. Likely cause: once the print is smeared below the 24-level
+// rise over four pixels, too few "strong edges" are left, and those left are the card's border
+// and the background.
 #[test]
 #[ignore = "ENGINE BUG: sharpness rises / is None under strong blur"]
 fn blurring_never_raises_sharpness() {
