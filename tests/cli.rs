@@ -3,6 +3,7 @@
 //! gets one JSON line, in order; a bad file never stops the others from being checked; the
 //! exit status says whether any file failed.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -323,7 +324,10 @@ fn unreadable_file_gives_an_error_line() {
     if std::fs::read(&path).is_ok() {
         // Root reads any file whatever its mode; the other unreadable paths (a missing file,
         // a path through a file) are covered above.
-        println!("SKIPPED: running as a user who can read a mode-000 file");
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED unreadable_file_gives_an_error_line: this user reads mode-000 files"
+        );
         return;
     }
     let out = doccheck(&[&path]);
