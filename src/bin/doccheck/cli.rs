@@ -64,9 +64,13 @@ enum Command {
         /// Frames per second (Y4M only).
         #[arg(long, default_value_t = 30)]
         fps: u32,
-        /// Output file: `.png` (first kind only) or `.y4m`.
+        /// Output file: `.png` or `.jpg` (first kind only) or `.y4m`.
         #[arg(long)]
         out: PathBuf,
+        /// JPEG only: store the pixels as a camera would for this EXIF orientation (1, 3, 6
+        /// or 8) and tag the file with it, so a viewer that honours EXIF shows the scene.
+        #[arg(long, default_value_t = 1)]
+        orientation: u16,
     },
     /// Time the full analysis of generated 1280×720 and 1920×1080 frames (single thread).
     Bench {
@@ -122,7 +126,8 @@ pub fn main() -> ExitCode {
             frames,
             fps,
             out,
-        } => match render_scenes(&kinds, width, height, frames, fps, &out) {
+            orientation,
+        } => match render_scenes(&kinds, (width, height), frames, fps, &out, orientation) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("doccheck scene: {e}");
@@ -262,11 +267,11 @@ fn scene_of(kind: &str, width: usize, height: usize) -> Result<Scene, String> {
 
 fn render_scenes(
     kinds: &[String],
-    width: usize,
-    height: usize,
+    (width, height): (usize, usize),
     frames: usize,
     fps: u32,
     out: &std::path::Path,
+    orientation: u16,
 ) -> Result<(), String> {
     if width < 16 || height < 16 || width % 2 == 1 || height % 2 == 1 {
         return Err("width and height must be even and at least 16".into());
@@ -285,8 +290,16 @@ fn render_scenes(
         let img = image::RgbaImage::from_raw(width as u32, height as u32, px).ok_or("bad size")?;
         return img.save(out).map_err(|e| e.to_string());
     }
+    if ext == "jpg" || ext == "jpeg" {
+        let px = scenes.first().ok_or("no kind given")?.render();
+        let img = image::RgbaImage::from_raw(width as u32, height as u32, px).ok_or("bad size")?;
+        return write_jpeg(&img, orientation, out);
+    }
+    if orientation != 1 {
+        return Err("--orientation applies to JPEG output only".into());
+    }
     if ext != "y4m" {
-        return Err("output must end in .png or .y4m".into());
+        return Err("output must end in .png, .jpg or .y4m".into());
     }
     let file = std::fs::File::create(out).map_err(|e| format!("{}: {e}", out.display()))?;
     let mut w = std::io::BufWriter::new(file);
@@ -302,6 +315,43 @@ fn render_scenes(
         }
     }
     w.flush().map_err(io)
+}
+
+/// Writes `img` (as displayed) as a JPEG whose stored pixels are turned the way a camera held
+/// in that orientation stores them, with an EXIF APP1 segment naming the orientation.
+fn write_jpeg(
+    img: &image::RgbaImage,
+    orientation: u16,
+    out: &std::path::Path,
+) -> Result<(), String> {
+    use image::imageops;
+    // Stored = displayed turned back: orientation 6 means "rotate 90° clockwise to display".
+    let stored = match orientation {
+        1 => img.clone(),
+        3 => imageops::rotate180(img),
+        6 => imageops::rotate270(img),
+        8 => imageops::rotate90(img),
+        _ => {
+            return Err(format!(
+                "orientation {orientation} is not one of 1, 3, 6, 8"
+            ))
+        }
+    };
+    let rgb = image::DynamicImage::ImageRgba8(stored).into_rgb8();
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 92)
+        .encode_image(&rgb)
+        .map_err(|e| e.to_string())?;
+    // A big-endian TIFF header with one IFD entry: 0x0112 Orientation, SHORT, count 1.
+    let mut tiff = b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01".to_vec();
+    tiff.extend_from_slice(&orientation.to_be_bytes());
+    tiff.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
+    let mut file = jpeg[..2].to_vec();
+    file.extend_from_slice(&[0xFF, 0xE1]);
+    file.extend_from_slice(&((tiff.len() + 2) as u16).to_be_bytes());
+    file.extend_from_slice(&tiff);
+    file.extend_from_slice(&jpeg[2..]);
+    std::fs::write(out, file).map_err(|e| format!("{}: {e}", out.display()))
 }
 
 /// RGBA to limited-range BT.601 Y′CbCr 4:2:0 planes (Chromium's fake camera maps luma 16–235
