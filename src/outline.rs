@@ -30,6 +30,15 @@ const MIN_OUTLINE_SCORE: f32 = 40.0;
 const OPEN_SIDE: usize = usize::MAX;
 /// Candidates that get the full (contrast, extension) scoring.
 const MAX_FINALISTS: usize = 32;
+/// Seen-corner partners kept per line (the strongest ones): bounds the quad enumeration on
+/// striped or checkered frames, where every line meets dozens of others.
+const MAX_CORNER_PARTNERS: usize = 40;
+/// Closed quads scored at most per frame; the enumeration starts from the strongest lines.
+const MAX_QUAD_TESTS: usize = 250_000;
+/// The candidate list is cut back to its best [`MAX_KEPT_CANDIDATES`] when it reaches this.
+const CANDIDATE_HIGH_WATER: usize = 2048;
+/// Candidates kept when the list is cut back.
+const MAX_KEPT_CANDIDATES: usize = 256;
 /// Least Sobel magnitude (on 0–255 channels, Sobel gain 4) that counts as an edge, in a
 /// frame of full contrast; dim, flat frames get down to half of it (see `gradients`).
 const MIN_EDGE_MAGNITUDE: u16 = 24;
@@ -115,6 +124,9 @@ pub struct OutlineFinder {
     adjacency: Vec<usize>,
     adjacency_start: Vec<usize>,
     candidates: Vec<Candidate>,
+    /// Bit set over (middle line, lesser end line, greater end line): three consecutive sides
+    /// of some closed candidate that scored, kept apart from the pruned candidate list.
+    closed_triples: Vec<u64>,
     samples: Vec<(Point, f32)>,
     strengths: Vec<f32>,
 }
@@ -555,18 +567,19 @@ impl OutlineFinder {
         self.adjacency_start.clear();
         for i in 0..n {
             self.adjacency_start.push(self.adjacency.len());
-            for j in 0..n {
-                if matches!(self.corners[i * n + j], Some((_, true))) {
-                    self.adjacency.push(j);
-                }
-            }
+            // Lines are sorted strongest first, so these are the strongest partners.
+            let partners = (0..n).filter(|&j| matches!(self.corners[i * n + j], Some((_, true))));
+            self.adjacency.extend(partners.take(MAX_CORNER_PARTNERS));
         }
         self.adjacency_start.push(self.adjacency.len());
         // Quads a-b-c-d with seen corners (a,b), (b,c), (c,d); corner (d,a) may be hidden.
         // Each quad is met several times; the canonical visit is kept.
         self.candidates.clear();
+        self.closed_triples.clear();
+        self.closed_triples.resize((n * n * n).div_ceil(64), 0);
         let adj = |i: usize| self.adjacency_start[i]..self.adjacency_start[i + 1];
-        for a in 0..n {
+        let mut tests = 0usize;
+        'enumerate: for a in 0..n {
             for bi in adj(a) {
                 let b = self.adjacency[bi];
                 for ci in adj(b) {
@@ -595,12 +608,26 @@ impl OutlineFinder {
                         };
                         let quad = [p_da, corner(a, b), corner(b, c), corner(c, d)];
                         if let Some(cand) = self.score_quad([a, b, c, d], quad, w, h) {
+                            let l = cand.lines;
+                            for k in 0..4 {
+                                let (x, y, z) = (l[k], l[(k + 1) % 4], l[(k + 2) % 4]);
+                                let bit = triple_index(n, x, y, z);
+                                self.closed_triples[bit / 64] |= 1 << (bit % 64);
+                            }
                             self.candidates.push(cand);
+                            if self.candidates.len() >= CANDIDATE_HIGH_WATER {
+                                keep_best(&mut self.candidates, MAX_KEPT_CANDIDATES);
+                            }
+                        }
+                        tests += 1;
+                        if tests >= MAX_QUAD_TESTS {
+                            break 'enumerate;
                         }
                     }
                 }
             }
         }
+        keep_best(&mut self.candidates, MAX_KEPT_CANDIDATES);
         self.open_candidates(w, h);
         if self.candidates.is_empty() {
             return None;
@@ -645,7 +672,7 @@ impl OutlineFinder {
             if vis < 5.0 || vis < 0.3 * len {
                 return None;
             }
-            cover[k] = s / vis;
+            cover[k] = (s / vis).min(1.0);
             if cover[k] < 0.3 {
                 return None;
             }
@@ -667,9 +694,13 @@ impl OutlineFinder {
     fn open_candidates(&mut self, w: f32, h: f32) {
         let n = self.lines.len();
         let closed = self.candidates.len();
+        let triples = std::mem::take(&mut self.closed_triples);
         let in_frame = |p: Point| p.x >= 0.0 && p.y >= 0.0 && p.x <= w - 1.0 && p.y <= h - 1.0;
         for pi in 0..self.pairs.len() {
             let (a, c, ta) = self.pairs[pi];
+            if self.candidates.len() - closed >= CANDIDATE_HIGH_WATER {
+                break;
+            }
             // b makes a seen corner with a (and, checked below, with c).
             for bi in self.adjacency_start[a]..self.adjacency_start[a + 1] {
                 let b = self.adjacency[bi];
@@ -747,7 +778,7 @@ impl OutlineFinder {
                         cover[k] = 0.0;
                         continue;
                     }
-                    cover[k] = s / vis;
+                    cover[k] = (s / vis).min(1.0);
                     supported += s;
                 }
                 cover[2] = cover[1];
@@ -756,14 +787,8 @@ impl OutlineFinder {
                 }
                 // A closed outline through the same three sides (a fourth side seen inside the
                 // frame) explains the evidence better than one assumed beyond it.
-                let closed_exists = self.candidates[..closed].iter().any(|cand| {
-                    (0..4).any(|k| {
-                        let l = cand.lines;
-                        let (x, y, z) = (l[k], l[(k + 1) % 4], l[(k + 2) % 4]);
-                        y == b && ((x == a && z == c) || (x == c && z == a))
-                    })
-                });
-                if closed_exists {
+                let bit = triple_index(n, a, b, c);
+                if triples[bit / 64] & (1 << (bit % 64)) != 0 {
                     continue;
                 }
                 let min_cover = cover.iter().copied().fold(1.0f32, f32::min);
@@ -775,6 +800,7 @@ impl OutlineFinder {
                 });
             }
         }
+        self.closed_triples = triples;
     }
 
     /// Least, over the four sides, of the median colour difference between points 3 px inside
@@ -1182,6 +1208,20 @@ fn measure_corner_oddness(frame: &Frame<'_>, quad: &[Point; 4], k: usize, refere
 }
 
 /// The foot of the perpendicular from `p` on `l`.
+/// Index of three consecutive sides `x`, `y`, `z` (of `n` lines) in the closed-triples set;
+/// the same for `z`, `y`, `x`.
+fn triple_index(n: usize, x: usize, y: usize, z: usize) -> usize {
+    (y * n + x.min(z)) * n + x.max(z)
+}
+
+/// Cuts `candidates` back to its `keep` best by score (in no particular order).
+fn keep_best(candidates: &mut Vec<Candidate>, keep: usize) {
+    if candidates.len() > keep {
+        candidates.select_nth_unstable_by(keep - 1, |a, b| b.score.total_cmp(&a.score));
+        candidates.truncate(keep);
+    }
+}
+
 fn project(l: Line, p: Point) -> Point {
     let (c, s) = l.normal();
     let d = l.signed_distance(p);

@@ -10,6 +10,12 @@
 //! document, not of the camera's resolution. Motion blur flattens edges across the motion
 //! only, so the score is the lesser of the two directions. Score: `(ratio − 1) / 1.5`,
 //! clamped to 0–1.
+//!
+//! Defocus strong enough to smear the print below the four-sample rise leaves few edges to
+//! measure, and those left (the photo's border, a bold line) are not typical. So the edges are
+//! also counted at a wider scale (a rise over 24 samples): a direction with structure at
+//! the wide scale but no sharp edge scores 0 rather than "cannot judge", and so does a direction
+//! with no edge at all while the other has plenty (everything smeared one way).
 
 use crate::frame::Frame;
 use crate::geometry::Point;
@@ -21,6 +27,10 @@ pub const TARGET_DOC_PX: f32 = 640.0;
 const MIN_RISE: i32 = 24;
 /// Rows (and columns) sampled across the document.
 const LINES: usize = 96;
+/// Half-width, in samples, of the wide-scale edge detector.
+const WIDE: usize = 12;
+/// Edges (at either scale) needed to judge.
+const MIN_EDGES: u32 = 12;
 
 /// Sharpness figures.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -30,6 +40,8 @@ pub struct Sharpness {
     pub score: Option<f32>,
     /// Strong edges measured.
     pub edges: u32,
+    /// Edges found at the wide scale.
+    pub wide_edges: u32,
 }
 
 /// Reusable signal buffer.
@@ -55,7 +67,7 @@ pub fn measure_sharpness(
     if spans.len() < 8 {
         return Sharpness::default();
     }
-    let mut totals = [(0.0f64, 0u32); 2];
+    let mut totals = [Totals::default(); 2];
     // Horizontal pass: rows of the region.
     let row_stride = (spans.len() / LINES).max(step);
     for &(y, x0, x1) in spans.iter().step_by(row_stride) {
@@ -96,21 +108,56 @@ pub fn measure_sharpness(
         accumulate(&scratch.line, &mut totals[1]);
         x += col_stride;
     }
-    let edges = totals[0].1 + totals[1].1;
-    let score = |(sum, n): (f64, u32)| (n >= 12).then(|| ((sum / f64::from(n)) as f32 - 1.0) / 1.5);
-    let score = match (score(totals[0]), score(totals[1])) {
+    let score = match (totals[0].score(), totals[1].score()) {
         (Some(a), Some(b)) => Some(a.min(b)),
+        // Plenty of structure one way and none the other: smeared that way (motion blur, or
+        // defocus that has flattened the finer of the two).
+        (Some(_), None) if totals[0].edges >= 4 * MIN_EDGES => Some(0.0),
+        (None, Some(_)) if totals[1].edges >= 4 * MIN_EDGES => Some(0.0),
         (a, b) => a.or(b),
     };
     Sharpness {
-        score: score.map(|s| s.clamp(0.0, 1.0)),
-        edges,
+        score,
+        edges: totals[0].edges + totals[1].edges,
+        wide_edges: totals[0].wide + totals[1].wide,
     }
 }
 
-/// Adds the steepness ratio of each strong edge of a 1-D signal to `(sum, count)`. Only the
-/// position where the four-sample rise peaks is used, so each edge counts once.
-fn accumulate(s: &[i32], total: &mut (f64, u32)) {
+/// Edge figures of one direction.
+#[derive(Debug, Clone, Copy, Default)]
+struct Totals {
+    /// Sum of the steepness ratios of the sharp-scale edges.
+    ratio_sum: f64,
+    /// Sharp-scale edges.
+    edges: u32,
+    /// Wide-scale edges.
+    wide: u32,
+}
+
+impl Totals {
+    /// The direction's score, 0–1, or `None` with too few edges at both scales.
+    fn score(&self) -> Option<f32> {
+        if self.edges < MIN_EDGES {
+            return (self.wide >= MIN_EDGES).then_some(0.0);
+        }
+        let ratio = (self.ratio_sum / f64::from(self.edges)) as f32;
+        Some(((ratio - 1.0) / 1.5).clamp(0.0, 1.0))
+    }
+}
+
+/// Adds the steepness ratio of each strong edge of a 1-D signal to `total`, and counts the
+/// edges at the wide scale. Only the position where a rise peaks is used, so each edge counts
+/// once at each scale.
+fn accumulate(s: &[i32], total: &mut Totals) {
+    if s.len() >= 2 * WIDE + 3 {
+        let wide = |k: usize| (s[k + WIDE] - s[k - WIDE]).abs();
+        for k in WIDE + 1..s.len() - WIDE - 1 {
+            let r = wide(k);
+            if r >= MIN_RISE && r >= wide(k - 1) && r > wide(k + 1) {
+                total.wide += 1;
+            }
+        }
+    }
     if s.len() < 7 {
         return;
     }
@@ -124,8 +171,8 @@ fn accumulate(s: &[i32], total: &mut (f64, u32)) {
             .map(|j| (s[j + 1] - s[j]).abs())
             .max()
             .unwrap_or(0);
-        total.0 += f64::from(steepest) * 4.0 / f64::from(r);
-        total.1 += 1;
+        total.ratio_sum += f64::from(steepest) * 4.0 / f64::from(r);
+        total.edges += 1;
     }
 }
 

@@ -222,12 +222,8 @@ proptest! {
     #![proptest_config(config())]
 
     /// Each side's support is a share of its visible length, so at most 1.
-    // ENGINE BUG (engines of 85f7f37 and 5132236): `side_support` reaches 1.013–1.05 on small
-    // generated scenes (e.g. a 284×152 frame with a cut-off, over-exposed card; the seeds are
-    // in `properties.proptest-regressions`): the support counted along a side can exceed the
-    // side's visible length as `outline.rs` measures it.
+    // (Seeds in `properties.proptest-regressions` once gave 1.013–1.05 on small frames.)
     #[test]
-    #[ignore = "ENGINE BUG: side_support above 1"]
     fn side_support_is_a_share(scene in any_scene()) {
         let rgba = scene.render();
         let report = analyze(&rgba, scene.width as u32, scene.height as u32, &Options::default())
@@ -538,14 +534,9 @@ fn moderate_blur_lowers_sharpness_step_by_step() {
 }
 
 /// Blurring a card more and more never makes it look sharper, and strong blur is flagged.
-// ENGINE BUG (engines of 85f7f37 and 5132236): past radius 4 the score rises again (0.036 at
-// radius 4 → 0.041 at 6 → 0.057 at 9 on wood; 0.035 → 0.061 on the desk) and then becomes
-// `None` (radius 9 on the textured desk, 12 on all three), so a badly defocused card is no
-// longer reported `blurry` at all. Likely cause: once the print is smeared below the 24-level
-// rise over four pixels, too few "strong edges" are left, and those left are the card's border
-// and the background.
+// (Before the wide-scale edge count in `sharpness.rs`, the score rose again past radius 4 and
+// became `None` at 9–12, so a badly defocused card was not reported blurry.)
 #[test]
-#[ignore = "ENGINE BUG: sharpness rises / is None under strong blur"]
 fn blurring_never_raises_sharpness() {
     let mut failures = Vec::new();
     for scene in BLUR_SCENES {

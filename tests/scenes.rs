@@ -138,11 +138,9 @@ fn card_is_found_where_it_was_drawn() {
 }
 
 /// A smaller frame on the coarse texture.
-// ENGINE BUG (engine of 85f7f37): on the textured desk at 640×360 the outline's top side was
-// put on the boundary between the card's blue header and its pale body (IoU 0.82). Passes with
-// the engine of 5132236: to be un-ignored once confirmed.
+// (The engine of 85f7f37 put the top side on the boundary between the card's blue header and
+// its pale body here, IoU 0.82.)
 #[test]
-#[ignore = "ENGINE BUG: header missed on a textured desk at 640×360"]
 fn card_on_texture_in_a_small_frame_is_found() {
     let misses = missed(&[(640, 360, 0.6, 8.0, Background::Texture)]);
     assert!(misses.is_empty(), "cards missed:\n{}", misses.join("\n"));
