@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: all setup wasm serve test test-rust test-wasm test-e2e lint bench eval fuzz fuzz-long audit clean
+.PHONY: all setup wasm serve test test-rust test-wasm test-e2e lint bench eval soak fuzz-long audit clean
 
 all: wasm
 
@@ -46,6 +46,22 @@ bench: wasm
 	$(CARGO) run --release --quiet -- bench --json bench/native.json
 	scripts/setup.sh browser
 	scripts/bench.sh
+
+# 10,000 frames through the worker from the fake camera: wasm memory, closed frames, live feedback.
+soak: wasm
+	scripts/setup.sh browser
+	scripts/soak.sh
+
+# The long fuzz run (the short one is part of `make test`): SECONDS per target, 240 by default.
+fuzz-long:
+	scripts/fuzz.sh $(SECONDS)
+
+# Dependency policy (licenses, bans, sources) and, where the advisory database can be fetched,
+# known vulnerabilities.
+audit:
+	command -v cargo-deny >/dev/null || $(CARGO) install cargo-deny --locked
+	$(CARGO) deny check licenses bans sources
+	$(CARGO) deny check advisories
 
 clean:
 	$(CARGO) clean
