@@ -197,7 +197,11 @@ impl Analyzer {
         if in_frame.iter().any(|&v| !v) {
             problems.push(Problem::CornersCutOff);
         }
-        if (0..4).any(|k| in_frame[k] && !m.corners_visible[k]) {
+        // A corner is judged hidden only on a document big enough to show its corners: on a
+        // distant or low-resolution card the sides' last few pixels are noise, and the person
+        // is asked to move closer first.
+        let judge_corners = m.area_fraction >= o.min_area_fraction && long >= o.min_document_px;
+        if judge_corners && (0..4).any(|k| in_frame[k] && !m.corners_visible[k]) {
             problems.push(Problem::CornerCovered);
         }
         if m.area_fraction < o.min_area_fraction {

@@ -17,7 +17,8 @@ pub enum Problem {
     TooFar,
     /// `too_close`: no margin is left around the document.
     TooClose,
-    /// `corner_covered`: a corner is in the frame but hidden (a thumb).
+    /// `corner_covered`: a corner is in the frame but hidden (a thumb). Judged only when the
+    /// document is neither too far nor of too low a resolution to show its corners.
     CornerCovered,
     /// `tilted`: strong perspective foreshortens the document.
     Tilted,

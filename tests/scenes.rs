@@ -371,6 +371,27 @@ fn small_distant_card_is_too_far() {
     }
 }
 
+/// A thumb over a corner of a distant card: the person is asked to move closer; the corner is
+/// not judged until the card is big enough to show it (its raw flags stay in the metrics).
+#[test]
+fn thumb_on_a_distant_card_says_too_far_not_corner_covered() {
+    let mut raw_hidden = 0;
+    for corner in 0..4 {
+        let mut s = Scene::centred(960, 540, 0.15, 4.0);
+        s.thumb = Some(corner);
+        let report = report_of(&s);
+        assert!(
+            report.problems.contains(&Problem::TooFar)
+                && !report.problems.contains(&Problem::CornerCovered),
+            "thumb on corner {corner}: {:?}",
+            codes(&report)
+        );
+        raw_hidden += usize::from(!report.metrics.corners_visible[corner]);
+    }
+    // The measurement itself still sees the thumb: only the verdict waits.
+    assert!(raw_hidden >= 1, "thumb seen at {raw_hidden} of 4 corners");
+}
+
 #[test]
 fn strong_perspective_is_tilted() {
     // A card seen from low down: its far side much shorter than its near side, corner angles
