@@ -37,6 +37,9 @@ const MAX_CORNER_PARTNERS: usize = 40;
 const MAX_QUAD_TESTS: usize = 250_000;
 /// The candidate list is cut back to its best [`MAX_KEPT_CANDIDATES`] when it reaches this.
 const CANDIDATE_HIGH_WATER: usize = 2048;
+/// Least edge cover of every side of a three-sided hypothesis that competes with a closed one
+/// through the same three lines.
+const OPEN_COVER_OVER_CLOSED: f32 = 0.8;
 /// Candidates kept when the list is cut back.
 const MAX_KEPT_CANDIDATES: usize = 256;
 /// Least Sobel magnitude (on 0–255 channels, Sobel gain 4) that counts as an edge, in a
@@ -786,12 +789,15 @@ impl OutlineFinder {
                     continue;
                 }
                 // A closed outline through the same three sides (a fourth side seen inside the
-                // frame) explains the evidence better than one assumed beyond it.
+                // frame, such as a card's MRZ band or a fold) explains the evidence better than
+                // one assumed beyond it, unless both running sides keep their edge all the way
+                // out of the frame: then the two compete on their scores.
                 let bit = triple_index(n, a, b, c);
-                if triples[bit / 64] & (1 << (bit % 64)) != 0 {
+                let min_cover = cover.iter().copied().fold(1.0f32, f32::min);
+                if triples[bit / 64] & (1 << (bit % 64)) != 0 && min_cover < OPEN_COVER_OVER_CLOSED
+                {
                     continue;
                 }
-                let min_cover = cover.iter().copied().fold(1.0f32, f32::min);
                 self.candidates.push(Candidate {
                     lines: [b, c, OPEN_SIDE, a],
                     quad,
