@@ -1,7 +1,11 @@
 //! Glare on the document, in its two forms:
-//! - specular highlights: connected blobs of clipped (luma ≥ 245), colourless (channel
-//!   spread ≤ 40) pixels; a document's own white print is neither clipped nor a compact blob
-//!   unless the whole photo is over-exposed, which `too_bright` covers;
+//! - specular highlights: connected blobs of colourless (channel spread ≤ 40) pixels brighter
+//!   than anything the document's own paper reflects: clipped (luma ≥ 245), or at least 25
+//!   luma above the document's own white (and ≥ 200) when that white is dimmer. Diffuse
+//!   reflection from the same paper under the same light cannot exceed its white, so only a
+//!   mirror-like reflection of the light source can; a document's own white print is neither
+//!   brighter than its white nor clipped unless the whole photo is over-exposed, which
+//!   `too_bright` covers;
 //! - sheen (veiling glare off a laminate, a glossy page or a screen): a compact part of the
 //!   document brighter than its own paper elsewhere whose dark print is washed out. On a grid
 //!   over the document, a cell is sheen when its paper level (90th percentile) is well above
@@ -14,10 +18,20 @@
 use crate::frame::WorkImage;
 use crate::region::Region;
 
-/// Luma at or above which a pixel may be glare.
+/// Luma at or above which a colourless pixel is a highlight whatever the document's white
+/// (clipped).
 const GLARE_LUMA: u8 = 245;
 /// Largest channel spread (max − min, 0–255) of a glare pixel: highlights are colourless.
 const GLARE_MAX_SPREAD: u8 = 40;
+/// A highlight is at least this much (luma) brighter than the document's own white. Diffuse
+/// paper does not rise above its white by more than JPEG noise and mild vignetting: on the
+/// real documents without glare (`realdata` scanic, midv500) and the generated non-glare
+/// frames no colourless blob over 0.03% of the document reaches 25 above it; the specular
+/// cores on glossy pages and laminate in `realdata/glare-photos` reach 40 or more above it.
+const HIGHLIGHT_RISE: f32 = 25.0;
+/// … and at least this bright (luma): glare is near white, however dim the document. Keeps
+/// a dark frame's merely grey patches from counting.
+const HIGHLIGHT_MIN_LUMA: f32 = 200.0;
 
 /// The glare found on a region.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -28,6 +42,19 @@ pub struct Glare {
     pub total_fraction: f32,
     /// Largest blob's box on the working image: x0, y0, x1, y1 (x1, y1 exclusive).
     pub working_box: Option<[usize; 4]>,
+}
+
+/// Sheen on a region and the document's own white.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Sheen {
+    /// Share of the document in the largest washed-out bright patch, 0–1 (grid cells).
+    pub fraction: f32,
+    /// That patch's box on the working image: x0, y0, x1, y1 (x1, y1 exclusive).
+    pub working_box: Option<[usize; 4]>,
+    /// The document's own white (luma 0–255): the 90th percentile over the grid cells of
+    /// each cell's paper level (90th-percentile luma). The brightest tenth of the cells is
+    /// left out because a highlight may cover it. `None` without a usable grid.
+    pub paper_white: Option<f32>,
 }
 
 /// Reusable mask, flood-fill stack and cell histograms.
@@ -47,15 +74,10 @@ const SHEEN_MIN_PAPER: f32 = 190.0;
 /// … and its ink level exceeds the typical ink level by this much (luma).
 const SHEEN_INK_RISE: f32 = 70.0;
 
-/// Finds washed-out bright patches (sheen) inside `region`: their share of the document and
-/// the box (working image, x0, y0, x1, y1 exclusive) of the largest connected group of cells.
-pub fn measure_sheen(
-    work: &WorkImage,
-    region: &Region,
-    scratch: &mut GlareScratch,
-) -> (f32, Option<[usize; 4]>) {
+/// Finds washed-out bright patches (sheen) inside `region` and the document's own white.
+pub fn measure_sheen(work: &WorkImage, region: &Region, scratch: &mut GlareScratch) -> Sheen {
     let Some(h) = &region.to_document else {
-        return (0.0, None);
+        return Sheen::default();
     };
     let (gw, gh) = SHEEN_GRID;
     // 64-bin histograms (4 luma levels a bin) per cell, and each cell's pixel box.
@@ -85,16 +107,23 @@ pub fn measure_sheen(
             ink[c] = 4.0 * crate::lighting::percentile(hist, count, 0.1);
         }
     }
-    let median = |vals: &[f32; 48]| {
-        let mut v: Vec<f32> = (0..gw * gh)
-            .filter(|&c| valid[c])
-            .map(|c| vals[c])
-            .collect();
-        v.sort_unstable_by(f32::total_cmp);
-        v.get(v.len() / 2).copied()
+    // Quantile over the valid cells, sorted in a fixed buffer (no allocation per frame).
+    let quantile = |vals: &[f32; 48], q: f32| {
+        let mut v = [0f32; 48];
+        let mut n = 0;
+        for c in (0..gw * gh).filter(|&c| valid[c]) {
+            v[n] = vals[c];
+            n += 1;
+        }
+        v[..n].sort_unstable_by(f32::total_cmp);
+        (n > 0).then(|| v[((q * n as f32) as usize).min(n - 1)])
     };
-    let (Some(paper_typ), Some(ink_typ)) = (median(&paper), median(&ink)) else {
-        return (0.0, None);
+    let (Some(paper_typ), Some(ink_typ), Some(paper_white)) = (
+        quantile(&paper, 0.5),
+        quantile(&ink, 0.5),
+        quantile(&paper, 0.9),
+    ) else {
+        return Sheen::default();
     };
     let mut sheen = [false; 48];
     for c in 0..gw * gh {
@@ -110,10 +139,14 @@ pub fn measure_sheen(
         if !sheen[start] || seen[start] {
             continue;
         }
-        let mut stack = vec![start];
+        let mut stack = [0usize; 48];
+        stack[0] = start;
+        let mut len = 1;
         seen[start] = true;
         let (mut cells, mut bbox) = (0usize, [usize::MAX, usize::MAX, 0usize, 0usize]);
-        while let Some(c) = stack.pop() {
+        while len > 0 {
+            len -= 1;
+            let c = stack[len];
             cells += 1;
             let b = boxes[c];
             bbox = [
@@ -126,7 +159,8 @@ pub fn measure_sheen(
             let mut push = |n: usize| {
                 if sheen[n] && !seen[n] {
                     seen[n] = true;
-                    stack.push(n);
+                    stack[len] = n;
+                    len += 1;
                 }
             };
             if cx > 0 {
@@ -147,11 +181,32 @@ pub fn measure_sheen(
         }
     }
     let valid_cells = valid.iter().filter(|&&v| v).count().max(1);
-    (best.0 as f32 / valid_cells as f32, best.1)
+    Sheen {
+        fraction: best.0 as f32 / valid_cells as f32,
+        working_box: best.1,
+        paper_white: Some(paper_white),
+    }
 }
 
-/// Finds glare blobs inside `region` of the working image.
-pub fn measure_glare(work: &WorkImage, region: &Region, scratch: &mut GlareScratch) -> Glare {
+/// The luma at or above which a colourless pixel on a document whose own white is
+/// `paper_white` is a highlight: [`HIGHLIGHT_RISE`] above that white, at least
+/// [`HIGHLIGHT_MIN_LUMA`], and never above clipping ([`GLARE_LUMA`]) so that a clipped blob
+/// always counts.
+#[must_use]
+pub fn highlight_luma(paper_white: Option<f32>) -> u8 {
+    paper_white.map_or(GLARE_LUMA, |w| {
+        (w + HIGHLIGHT_RISE).clamp(HIGHLIGHT_MIN_LUMA, f32::from(GLARE_LUMA)) as u8
+    })
+}
+
+/// Finds highlight blobs inside `region` of the working image: colourless pixels at or above
+/// `min_luma` (see [`highlight_luma`]).
+pub fn measure_glare(
+    work: &WorkImage,
+    region: &Region,
+    min_luma: u8,
+    scratch: &mut GlareScratch,
+) -> Glare {
     let w = work.width;
     scratch.mask.clear();
     scratch.mask.resize(w * work.height, 0);
@@ -159,9 +214,7 @@ pub fn measure_glare(work: &WorkImage, region: &Region, scratch: &mut GlareScrat
     for &(y, x0, x1) in &region.spans {
         for x in x0..x1 {
             let i = y * w + x;
-            let (r, g, b) = (work.r[i], work.g[i], work.b[i]);
-            let spread = r.max(g).max(b) - r.min(g).min(b);
-            if work.luma[i] >= GLARE_LUMA && spread <= GLARE_MAX_SPREAD {
+            if is_highlight(work, i, min_luma) {
                 scratch.mask[i] = 1;
                 total += 1;
             }
@@ -173,45 +226,11 @@ pub fn measure_glare(work: &WorkImage, region: &Region, scratch: &mut GlareScrat
     let mut best = (0usize, [0usize; 4]);
     for &(y, x0, x1) in &region.spans {
         for x in x0..x1 {
-            let start = y * w + x;
-            if scratch.mask[start] != 1 {
-                continue;
-            }
-            scratch.mask[start] = 2;
-            scratch.stack.clear();
-            scratch.stack.push(start);
-            let mut area = 0;
-            let mut bbox = [x, y, x + 1, y + 1];
-            while let Some(i) = scratch.stack.pop() {
-                area += 1;
-                let (px, py) = (i % w, i / w);
-                bbox = [
-                    bbox[0].min(px),
-                    bbox[1].min(py),
-                    bbox[2].max(px + 1),
-                    bbox[3].max(py + 1),
-                ];
-                let mut visit = |j: usize| {
-                    if scratch.mask[j] == 1 {
-                        scratch.mask[j] = 2;
-                        scratch.stack.push(j);
-                    }
-                };
-                if px > 0 {
-                    visit(i - 1);
+            if scratch.mask[y * w + x] == 1 {
+                let (area, bbox) = fill_blob(work, x, y, scratch);
+                if area > best.0 {
+                    best = (area, bbox);
                 }
-                if px + 1 < w {
-                    visit(i + 1);
-                }
-                if py > 0 {
-                    visit(i - w);
-                }
-                if py + 1 < work.height {
-                    visit(i + w);
-                }
-            }
-            if area > best.0 {
-                best = (area, bbox);
             }
         }
     }
@@ -220,6 +239,59 @@ pub fn measure_glare(work: &WorkImage, region: &Region, scratch: &mut GlareScrat
         total_fraction: total as f32 / region.pixels as f32,
         working_box: Some(best.1),
     }
+}
+
+/// Whether working pixel `i` is colourless and at least `min_luma` bright.
+fn is_highlight(work: &WorkImage, i: usize, min_luma: u8) -> bool {
+    let (r, g, b) = (work.r[i], work.g[i], work.b[i]);
+    let spread = r.max(g).max(b) - r.min(g).min(b);
+    work.luma[i] >= min_luma && spread <= GLARE_MAX_SPREAD
+}
+
+/// Flood-fills the 4-connected blob of mask value 1 at (`x`, `y`), marking it 2: its area
+/// (pixels) and box (x0, y0, x1, y1 exclusive).
+fn fill_blob(
+    work: &WorkImage,
+    x: usize,
+    y: usize,
+    scratch: &mut GlareScratch,
+) -> (usize, [usize; 4]) {
+    let w = work.width;
+    let start = y * w + x;
+    scratch.mask[start] = 2;
+    scratch.stack.clear();
+    scratch.stack.push(start);
+    let mut area = 0;
+    let mut bbox = [x, y, x + 1, y + 1];
+    while let Some(i) = scratch.stack.pop() {
+        area += 1;
+        let (px, py) = (i % w, i / w);
+        bbox = [
+            bbox[0].min(px),
+            bbox[1].min(py),
+            bbox[2].max(px + 1),
+            bbox[3].max(py + 1),
+        ];
+        let mut visit = |j: usize| {
+            if scratch.mask[j] == 1 {
+                scratch.mask[j] = 2;
+                scratch.stack.push(j);
+            }
+        };
+        if px > 0 {
+            visit(i - 1);
+        }
+        if px + 1 < w {
+            visit(i + 1);
+        }
+        if py > 0 {
+            visit(i - w);
+        }
+        if py + 1 < work.height {
+            visit(i + w);
+        }
+    }
+    (area, bbox)
 }
 
 #[cfg(test)]
@@ -247,8 +319,90 @@ mod tests {
         }
         let mut region = Region::default();
         region.fill_all(w, h);
-        let g = measure_glare(&img, &region, &mut GlareScratch::default());
+        let g = measure_glare(&img, &region, GLARE_LUMA, &mut GlareScratch::default());
         assert_eq!(g.working_box, Some([2, 2, 6, 5]));
         assert!((g.fraction - 12.0 / 200.0).abs() < 1e-6);
+    }
+
+    /// A `w × h` grey document: paper at `paper` luma with a dark ink dot in every 4 × 4
+    /// block, and neutral pixels at `spot` luma inside `spot_box` (x0, y0, x1, y1).
+    fn document(w: usize, h: usize, paper: u8, spot: u8, spot_box: [usize; 4]) -> WorkImage {
+        let mut img = WorkImage::empty(w, h);
+        for y in 0..h {
+            for x in 0..w {
+                let in_spot = (spot_box[0]..spot_box[2]).contains(&x)
+                    && (spot_box[1]..spot_box[3]).contains(&y);
+                let v = if in_spot {
+                    spot
+                } else if x % 4 == 0 && y % 4 == 0 {
+                    40
+                } else {
+                    paper
+                };
+                img.r.push(v);
+                img.g.push(v);
+                img.b.push(v);
+                img.luma.push(crate::frame::luma(v, v, v));
+            }
+        }
+        img
+    }
+
+    #[test]
+    fn highlight_luma_is_above_the_documents_white_and_never_above_clipping() {
+        assert_eq!(highlight_luma(None), GLARE_LUMA);
+        assert_eq!(highlight_luma(Some(190.0)), 215);
+        // A dim document: a highlight must still be near white.
+        assert_eq!(highlight_luma(Some(120.0)), 200);
+        // A bright document: a clipped blob always counts.
+        assert_eq!(highlight_luma(Some(236.0)), GLARE_LUMA);
+    }
+
+    #[test]
+    fn paper_white_ignores_a_highlight_on_few_cells() {
+        let (w, h) = (96, 72);
+        // The spot covers 2 of the 48 cells (12 × 12 pixels each).
+        let img = document(w, h, 180, 250, [12, 12, 36, 24]);
+        let mut region = Region::default();
+        region.fill_all(w, h);
+        let sheen = measure_sheen(&img, &region, &mut GlareScratch::default());
+        let white = sheen.paper_white.expect("a grid");
+        assert!((176.0..=180.0).contains(&white), "paper white {white}");
+    }
+
+    #[test]
+    fn an_unclipped_spot_brighter_than_the_paper_is_glare() {
+        let (w, h) = (96, 72);
+        let img = document(w, h, 180, 232, [40, 30, 52, 40]);
+        let mut region = Region::default();
+        region.fill_all(w, h);
+        let mut scratch = GlareScratch::default();
+        let sheen = measure_sheen(&img, &region, &mut scratch);
+        let min_luma = highlight_luma(sheen.paper_white);
+        let g = measure_glare(&img, &region, min_luma, &mut scratch);
+        assert_eq!(g.working_box, Some([40, 30, 52, 40]));
+        assert!((g.fraction - 120.0 / (96.0 * 72.0)).abs() < 1e-6);
+        // Not clipped: the clipped criterion alone misses it.
+        let clipped = measure_glare(&img, &region, GLARE_LUMA, &mut scratch);
+        assert_eq!(clipped.fraction, 0.0);
+    }
+
+    #[test]
+    fn white_print_at_the_papers_own_level_is_not_glare() {
+        let (w, h) = (96, 72);
+        // A patch of the paper's own white (no ink dots) on a bright page.
+        let img = document(w, h, 215, 218, [40, 30, 52, 40]);
+        let mut region = Region::default();
+        region.fill_all(w, h);
+        let mut scratch = GlareScratch::default();
+        let sheen = measure_sheen(&img, &region, &mut scratch);
+        let g = measure_glare(
+            &img,
+            &region,
+            highlight_luma(sheen.paper_white),
+            &mut scratch,
+        );
+        assert_eq!(g.fraction, 0.0);
+        assert_eq!(g.working_box, None);
     }
 }

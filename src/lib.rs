@@ -43,7 +43,7 @@ pub use verdict::Problem;
 use colour::{measure_colourfulness, ColourScratch};
 use frame::WorkImage;
 use geometry::{area_in_frame, corner_angle_deg, Point};
-use glare::{measure_glare, measure_sheen, GlareScratch};
+use glare::{highlight_luma, measure_glare, measure_sheen, GlareScratch};
 use lighting::{measure_exposure, LightingScratch};
 use outline::OutlineFinder;
 use region::Region;
@@ -240,14 +240,20 @@ impl Analyzer {
         if uneven {
             problems.push(Problem::UnevenLighting);
         }
-        let g = measure_glare(&self.work, &self.region, &mut self.glare);
-        let (sheen, sheen_box) = measure_sheen(&self.work, &self.region, &mut self.glare);
-        m.sheen_fraction = round(sheen, 4);
+        // The document's own white (from the sheen grid) sets how bright a highlight must be.
+        let sheen = measure_sheen(&self.work, &self.region, &mut self.glare);
+        let g = measure_glare(
+            &self.work,
+            &self.region,
+            highlight_luma(sheen.paper_white),
+            &mut self.glare,
+        );
+        m.sheen_fraction = round(sheen.fraction, 4);
         m.glare_fraction = round(g.fraction, 4);
         m.glare_total_fraction = round(g.total_fraction, 4);
         // Report the box of whichever form of glare is the larger.
-        let glare_box = if sheen >= o.min_sheen_fraction && sheen > g.fraction {
-            sheen_box
+        let glare_box = if sheen.fraction >= o.min_sheen_fraction && sheen.fraction > g.fraction {
+            sheen.working_box
         } else {
             g.working_box
         };
@@ -261,7 +267,8 @@ impl Analyzer {
         });
         // Under a hard shadow the lit part looks like sheen against the shadowed rest: there
         // only the clipped form counts.
-        let sheen_glare = !uneven && sheen >= o.min_sheen_fraction && sheen <= 0.5;
+        let sheen_glare =
+            !uneven && sheen.fraction >= o.min_sheen_fraction && sheen.fraction <= 0.5;
         if !too_bright && (g.fraction >= o.min_glare_fraction || sheen_glare) {
             problems.push(Problem::Glare);
         }

@@ -93,8 +93,12 @@ pub struct Options {
     /// document's paper (bright percentile per cell of a grid over the document). A hard
     /// shadow of factor 0.4 gives 2.5; vignetting in good frames about 1.3.
     pub max_light_ratio: f32,
-    /// `glare` at or above this share of the document covered by one compact clipped,
-    /// colourless blob (0–1). Devset glare cores cover 3–15%.
+    /// `glare` at or above this share of the document covered by one compact colourless
+    /// highlight blob (clipped, or brighter than the document's own white, see `glare.rs`;
+    /// 0–1). Devset glare cores cover 3–15%; on real photos of glossy documents
+    /// (`realdata/glare-photos`) highlight cores cover 0.5–2%, while documents without glare
+    /// have no highlight blob above 0.03%. 0.5% of an ID-1 card is a spot of about 5 mm, enough
+    /// to hide a character.
     pub min_glare_fraction: f32,
     /// `glare` also at or above this share of the document (0–1, grid cells of 1/48) in one
     /// washed-out bright patch (sheen), up to half the document.
@@ -135,7 +139,7 @@ impl Options {
             max_clipped_fraction: s.exposure.pick(0.4, 0.25, 0.15),
             max_mean_luma: s.exposure.pick(235.0, 225.0, 215.0),
             max_light_ratio: s.exposure.pick(2.3, 1.85, 1.6),
-            min_glare_fraction: s.glare.pick(0.02, 0.008, 0.003),
+            min_glare_fraction: s.glare.pick(0.02, 0.005, 0.003),
             min_sheen_fraction: s.glare.pick(0.06, 0.02, 0.02),
             min_sharpness: s.sharpness.pick(0.35, 0.47, 0.55),
             min_colourfulness: s.colour.pick(2.5, 4.0, 6.0),
