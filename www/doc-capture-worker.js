@@ -2,8 +2,11 @@
 // thread sends camera frames (VideoFrame or ImageBitmap, transferred) and photos (Blob); this
 // worker turns each into RGBA, analyses it and answers with the report. It handles one job at
 // a time, so the main thread's "drop frames while busy" sees an honest busy signal.
+// Where a worker cannot draw (no OffscreenCanvas 2D: Safari before 16.4) the main thread sends
+// RGBA instead ({width, height, rgba}, transferred) and encodes the photo itself; `ready` says
+// which the worker can do.
 //
-// Messages in:  {type: 'init', options}          → {type: 'ready', simd, wasmMemoryBytes}
+// Messages in:  {type: 'init', options}          → {type: 'ready', simd, canvas, videoFrame, wasmMemoryBytes}
 //               {type: 'frame', id, frame}        → {type: 'report', id, report, ms, …}
 //               {type: 'still', id, source, maxBytes} → {type: 'still', id, report, blob, …}
 //               {type: 'options', options}, {type: 'reset'}
@@ -27,8 +30,12 @@ const JPEG_QUALITIES = [0.95, 0.9, 0.85, 0.8, 0.7, 0.6];
 let engine = null;
 /** @type {any} */
 let analyzer = null;
-/** `VideoFrame.copyTo` straight into wasm memory; switched off the first time it fails. */
-let copyToWorks = typeof VideoFrame === 'function';
+/**
+ * `VideoFrame.copyTo` straight into wasm memory: needs its `format` option (Chrome 127+), which
+ * older engines ignore, copying YUV or BGRA. Checked on the first frame; off the first time it fails.
+ * @type {boolean | null}
+ */
+let copyToWorks = typeof VideoFrame === 'function' ? null : false;
 /** @type {OffscreenCanvas | null} */
 let canvas = null;
 /** @type {OffscreenCanvasRenderingContext2D | null} */
@@ -47,7 +54,7 @@ async function handle(msg) {
     case 'init': {
       await loadEngine();
       analyzer = new engine.Analyzer(msg.options ?? undefined);
-      post({type: 'ready', simd: engine.simd, wasmMemoryBytes: memoryBytes()});
+      post({type: 'ready', simd: engine.simd, canvas: canDraw(), videoFrame: typeof VideoFrame === 'function', wasmMemoryBytes: memoryBytes()});
       break;
     }
     case 'options': {
@@ -74,13 +81,36 @@ async function handle(msg) {
 async function loadEngine() {
   if (engine) return;
   const simd = WebAssembly.validate(SIMD_PROBE);
-  const dir = simd ? './pkg-simd/' : './pkg/';
-  const module = await import(new URL(`${dir}doccheck.js`, import.meta.url).href);
-  const exports = await module.default({module_or_path: new URL(`${dir}doccheck_bg.wasm`, import.meta.url)});
-  engine = {Analyzer: module.Analyzer, memory: exports.memory, simd};
+  if (simd) {
+    try {
+      engine = await instantiate('./pkg-simd/', true);
+      return;
+    } catch {
+      // An engine that validates simd128 but cannot compile this build: the baseline one will do.
+    }
+  }
+  engine = await instantiate('./pkg/', false);
 }
 
-/** @param {{id: number, frame: VideoFrame | ImageBitmap}} msg */
+/** @param {string} dir @param {boolean} simd */
+async function instantiate(dir, simd) {
+  const module = await import(new URL(`${dir}doccheck.js`, import.meta.url).href);
+  const exports = await module.default({module_or_path: new URL(`${dir}doccheck_bg.wasm`, import.meta.url)});
+  return {Analyzer: module.Analyzer, memory: exports.memory, simd};
+}
+
+/** A 2D OffscreenCanvas that can also encode (Safari 16.4+, Chrome 69+, Firefox 105+). */
+function canDraw() {
+  try {
+    return typeof OffscreenCanvas === 'function' && 'convertToBlob' in OffscreenCanvas.prototype && !!new OffscreenCanvas(1, 1).getContext('2d');
+  } catch {
+    return false;
+  }
+}
+
+/** @typedef {{width: number, height: number, rgba: Uint8ClampedArray}} Pixels RGBA drawn by the main thread */
+
+/** @param {{id: number, frame: VideoFrame | ImageBitmap | Pixels}} msg */
 async function analyseFrame({id, frame}) {
   const t0 = performance.now();
   let report;
@@ -88,6 +118,7 @@ async function analyseFrame({id, frame}) {
   let height = 0;
   try {
     ({width, height} = sizeOf(frame));
+    if (copyToWorks === null && 'copyTo' in frame) copyToWorks = convertsInCopyTo(frame);
     if (copyToWorks && canCopyDirectly(frame)) {
       try {
         const view = analyzer.inputBuffer(width, height);
@@ -105,7 +136,7 @@ async function analyseFrame({id, frame}) {
     }
     if (!report) report = analyzer.analyze(pixelsOf(frame, width, height), width, height);
   } finally {
-    frame.close();
+    close(frame);
   }
   post({
     type: 'report',
@@ -121,26 +152,21 @@ async function analyseFrame({id, frame}) {
 /**
  * Checks one photo: a Blob (takePhoto, a file) or a frame grabbed from the stream. Answers
  * with the report and a JPEG of at most `maxBytes`: the original bytes when they already are
- * such a JPEG, else the same pixels encoded (no crop, no filter).
- * @param {{id: number, source: Blob | VideoFrame | ImageBitmap, maxBytes: number}} msg
+ * such a JPEG, else the same pixels encoded (no crop, no filter). RGBA from the main thread
+ * gets the report only (`blob: null`): that thread encodes.
+ * @param {{id: number, source: Blob | VideoFrame | ImageBitmap | Pixels, maxBytes: number}} msg
  */
 async function analyseStill({id, source, maxBytes}) {
   const t0 = performance.now();
-  let image = source;
-  if (source instanceof Blob) {
-    try {
-      image = await createImageBitmap(source, {imageOrientation: 'from-image'});
-    } catch {
-      throw named('DecodeError', 'this file is not an image the browser can open');
-    }
-  }
-  const frame = /** @type {VideoFrame | ImageBitmap} */ (image);
+  const frame = source instanceof Blob ? await decodeImage(source) : source;
   let {width, height} = sizeOf(frame);
   let report;
-  let blob;
+  let blob = null;
   try {
     report = analyzer.analyzeStill(pixelsOf(frame, width, height), width, height);
-    if (source instanceof Blob && source.type === 'image/jpeg' && source.size <= maxBytes) {
+    if ('rgba' in frame) {
+      // Drawn and encoded by the main thread.
+    } else if (source instanceof Blob && source.type === 'image/jpeg' && source.size <= maxBytes) {
       blob = source;
     } else {
       blob = await encodeJpeg(maxBytes);
@@ -155,7 +181,7 @@ async function analyseStill({id, source, maxBytes}) {
       }
     }
   } finally {
-    frame.close();
+    close(frame);
     releaseCanvas();
   }
   post({type: 'still', id, report, blob, width, height, ms: performance.now() - t0, wasmMemoryBytes: memoryBytes()});
@@ -170,7 +196,51 @@ async function encodeJpeg(maxBytes) {
   return null;
 }
 
-/** @param {VideoFrame | ImageBitmap} frame */
+/**
+ * A photo file as pixels the right way up. `imageOrientation: 'from-image'` is the 2023 name
+ * (it was `'none'`); engines from before refuse it with a TypeError, and their default already
+ * follows the EXIF orientation.
+ * @param {Blob} blob
+ */
+async function decodeImage(blob) {
+  try {
+    try {
+      return await createImageBitmap(blob, {imageOrientation: 'from-image'});
+    } catch (error) {
+      if (error?.name !== 'TypeError') throw error;
+      return await createImageBitmap(blob);
+    }
+  } catch {
+    throw named('DecodeError', 'this file is not an image the browser can open');
+  }
+}
+
+/**
+ * Whether this engine's `copyTo` reads the `format` option (WebIDL reads every member it
+ * knows): one that does not would hand back YUV or BGRA bytes as if they were RGBA.
+ * @param {VideoFrame} frame
+ */
+function convertsInCopyTo(frame) {
+  let read = false;
+  try {
+    frame.allocationSize({
+      get format() {
+        read = true;
+        return 'RGBA';
+      },
+    });
+  } catch {
+    return false;
+  }
+  return read;
+}
+
+/** @param {VideoFrame | ImageBitmap | Pixels} frame */
+function close(frame) {
+  /** @type {any} */ (frame).close?.();
+}
+
+/** @param {VideoFrame | ImageBitmap | Pixels} frame */
 function sizeOf(frame) {
   if ('displayWidth' in frame) {
     // A camera frame may carry a rotation (phones): drawing applies it, so does the size.
@@ -195,6 +265,7 @@ function canCopyDirectly(frame) {
 
 /** RGBA of `frame` drawn at `width × height` through a reused 2D canvas. */
 function pixelsOf(frame, width, height) {
+  if ('rgba' in frame) return frame.rgba;
   if (!canvas) {
     canvas = new OffscreenCanvas(width, height);
     ctx = canvas.getContext('2d', {willReadFrequently: true, alpha: false});

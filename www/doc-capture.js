@@ -40,6 +40,8 @@ const WORKER_TIMEOUT_MS = {frame: 5000, still: 30000, init: 20000};
 const MAX_RESTARTS_PER_MINUTE = 3;
 const PHOTO_TIMEOUT_MS = 5000;
 const DEFAULT_MAX_BYTES = 10_000_000;
+/** JPEG qualities tried in turn until the photo fits (as in the worker). */
+const JPEG_QUALITIES = [0.95, 0.9, 0.85, 0.8, 0.7, 0.6];
 /** The guide's aspect: ID-1 card (85.60 × 53.98 mm) or passport page (125 × 88 mm). */
 const CARD_ASPECT = 85.6 / 53.98;
 const PASSPORT_ASPECT = 125 / 88;
@@ -69,6 +71,8 @@ export class DocCapture extends HTMLElement {
   #lastFrameAt = 0;
   #lastVideoTime = -1;
   #frameRequest = 0;
+  /** Whether #frameRequest came from requestVideoFrameCallback (else requestAnimationFrame). */
+  #frameRequestIsVideo = false;
   #watchdog = 0;
   #cameraAttempt = 0;
 
@@ -76,6 +80,12 @@ export class DocCapture extends HTMLElement {
   /** @type {Worker | null} */
   #worker = null;
   #workerReady = false;
+  /** @type {Promise<any>} settles when the worker's engine is up (or failed to start) */
+  #workerStarted = Promise.resolve();
+  /** The worker can draw and encode (OffscreenCanvas 2D); else this thread sends it RGBA. */
+  #workerDraws = true;
+  /** VideoFrame exists in the worker too (and transferring one has not failed). */
+  #sendVideoFrames = true;
   #nextId = 1;
   /** @type {{id: number, timer: number, posted: boolean} | null} */
   #inflight = null;
@@ -489,12 +499,14 @@ export class DocCapture extends HTMLElement {
   #requestFrame() {
     const video = this.#ui.video;
     if (this.#frameRequest) {
-      if (video.cancelVideoFrameCallback) video.cancelVideoFrameCallback(this.#frameRequest);
+      if (this.#frameRequestIsVideo) video.cancelVideoFrameCallback?.(this.#frameRequest);
       else cancelAnimationFrame(this.#frameRequest);
     }
     this.#frameRequest = 0;
     if (!this.#stream) return;
-    this.#frameRequest = video.requestVideoFrameCallback
+    // requestVideoFrameCallback: Chrome 83, Safari 15.4, Firefox 132; else every animation frame.
+    this.#frameRequestIsVideo = typeof video.requestVideoFrameCallback === 'function';
+    this.#frameRequest = this.#frameRequestIsVideo
       ? video.requestVideoFrameCallback(this.#onVideoFrame)
       : requestAnimationFrame(this.#onVideoFrame);
   }
@@ -503,7 +515,7 @@ export class DocCapture extends HTMLElement {
     this.#frameRequest = 0;
     if (!this.#stream) return;
     const video = this.#ui.video;
-    if (!video.requestVideoFrameCallback) {
+    if (!this.#frameRequestIsVideo) {
       // Without requestVideoFrameCallback: only when the picture has changed.
       if (video.currentTime === this.#lastVideoTime) return this.#requestFrame();
       this.#lastVideoTime = video.currentTime;
@@ -527,26 +539,39 @@ export class DocCapture extends HTMLElement {
     const timer = setTimeout(() => this.#workerFailed(worker, 'WorkerError', 'no answer from the analysis worker'), WORKER_TIMEOUT_MS.frame);
     const inflight = {id, timer, posted: false};
     this.#inflight = inflight;
-    this.#grab(video).then(
-      (frame) => {
+    // A worker that cannot draw gets RGBA drawn here (Safari before 16.4).
+    const grabbed = this.#workerDraws ? this.#grab(video) : Promise.resolve().then(() => drawHere(video, video.videoWidth, video.videoHeight));
+    grabbed
+      .then((frame) => {
         if (worker !== this.#worker || this.#inflight !== inflight) {
-          frame.close();
+          frame.close?.();
+          return;
+        }
+        try {
+          worker.postMessage({type: 'frame', id, frame}, transferOf(frame));
+        } catch (error) {
+          frame.close?.();
+          if (!(typeof VideoFrame === 'function' && frame instanceof VideoFrame)) throw error;
+          // A VideoFrame this engine cannot hand to a worker: send bitmaps from now on.
+          this.#sendVideoFrames = false;
+          this.#dropInflight();
           return;
         }
         this.#stats.framesSent++;
         inflight.posted = true;
-        worker.postMessage({type: 'frame', id, frame}, [frame]);
-      },
-      () => {
+      })
+      .catch(() => {
         clearTimeout(timer);
         if (this.#inflight?.id === id) this.#inflight = null;
-      },
-    );
+      });
   }
 
-  /** The video's current frame as a VideoFrame (no copy) or, where there is none, an ImageBitmap. */
+  /**
+   * The video's current frame as a VideoFrame (no copy) or, where there is none (Safari before
+   * 16.4, Firefox before 130) or the worker has none, an ImageBitmap.
+   */
   async #grab(video) {
-    if (typeof VideoFrame === 'function') {
+    if (typeof VideoFrame === 'function' && this.#sendVideoFrames && this.#workerDraws) {
       try {
         return new VideoFrame(video);
       } catch {
@@ -570,7 +595,8 @@ export class DocCapture extends HTMLElement {
     });
     worker.addEventListener('messageerror', () => this.#workerFailed(worker, 'WorkerError', 'a message to the analysis worker was lost'));
     const timer = setTimeout(() => this.#workerFailed(worker, 'WorkerError', 'the analysis engine did not start'), WORKER_TIMEOUT_MS.init);
-    this.#pending.set(0, {resolve: () => clearTimeout(timer), reject: () => clearTimeout(timer), timer});
+    this.#workerStarted = new Promise((resolve, reject) => this.#pending.set(0, {resolve, reject, timer}));
+    this.#workerStarted.catch(() => {});
     worker.postMessage({type: 'init', options: this.#engineOptions()});
   }
 
@@ -600,6 +626,8 @@ export class DocCapture extends HTMLElement {
     switch (msg.type) {
       case 'ready':
         this.#workerReady = true;
+        this.#workerDraws = msg.canvas !== false;
+        this.#sendVideoFrames = msg.videoFrame !== false;
         this.#stats.simd = msg.simd;
         this.#stats.wasmMemoryBytes = msg.wasmMemoryBytes;
         this.#settle(0, msg);
@@ -674,7 +702,50 @@ export class DocCapture extends HTMLElement {
    * @param {Blob | VideoFrame | ImageBitmap} source
    * @returns {Promise<{report: Report, blob: Blob, width: number, height: number}>}
    */
-  #checkStill(source) {
+  async #checkStill(source) {
+    if (!this.#workerReady) await this.#workerStarted.catch(() => {});
+    if (this.#worker && !this.#workerDraws) return this.#checkStillHere(source);
+    return this.#askWorker(source);
+  }
+
+  /**
+   * #checkStill for a worker that cannot draw: decode, draw and encode on this thread (the same
+   * steps the worker takes), analyse there.
+   * @param {Blob | VideoFrame | ImageBitmap} source
+   */
+  async #checkStillHere(source) {
+    const maxBytes = this.#maxBytes;
+    const image = source instanceof Blob ? await decodeImage(source) : source;
+    try {
+      let width = image.width;
+      let height = image.height;
+      let {report} = await this.#askWorker(drawHere(image, width, height));
+      let blob;
+      if (source instanceof Blob && source.type === 'image/jpeg' && source.size <= maxBytes) {
+        blob = source;
+      } else {
+        blob = await encodeHere(maxBytes);
+        if (!blob) {
+          const scale = Math.sqrt(maxBytes / (width * height * 0.6));
+          width = Math.max(1, Math.floor(width * Math.min(1, scale)));
+          height = Math.max(1, Math.floor(height * Math.min(1, scale)));
+          ({report} = await this.#askWorker(drawHere(image, width, height)));
+          blob = await encodeHere(maxBytes);
+          if (!blob) throw Object.assign(new Error(`cannot fit the photo in ${maxBytes} bytes`), {name: 'TooLargeError'});
+        }
+      }
+      return {report, blob, width, height};
+    } finally {
+      image.close?.();
+      releaseHere();
+    }
+  }
+
+  /**
+   * @param {Blob | VideoFrame | ImageBitmap | {width: number, height: number, rgba: Uint8ClampedArray}} source
+   * @returns {Promise<{report: Report, blob: Blob | null, width: number, height: number}>}
+   */
+  #askWorker(source) {
     const worker = this.#worker;
     if (!worker) {
       source.close?.();
@@ -684,8 +755,7 @@ export class DocCapture extends HTMLElement {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.#workerFailed(worker, 'WorkerError', 'no answer from the analysis worker'), WORKER_TIMEOUT_MS.still);
       this.#pending.set(id, {resolve, reject, timer});
-      const transfer = source instanceof Blob ? [] : [source];
-      worker.postMessage({type: 'still', id, source, maxBytes: this.#maxBytes}, transfer);
+      worker.postMessage({type: 'still', id, source, maxBytes: this.#maxBytes}, transferOf(source));
     });
   }
 
@@ -970,6 +1040,7 @@ export class DocCapture extends HTMLElement {
       sheet.replaceSync(STYLE);
       root.adoptedStyleSheets = [sheet];
     } else {
+      // Before Safari 16.4: a <style> element, which a strict style-src refuses (see docs/web.md).
       const style = document.createElement('style');
       style.textContent = STYLE;
       root.append(style);
@@ -980,7 +1051,9 @@ export class DocCapture extends HTMLElement {
     const still = el('img', {class: 'still', alt: '', hidden: ''});
     const overlay = el('canvas', {class: 'overlay', 'aria-hidden': 'true'});
     const sides = el('ol', {class: 'sides'});
-    const message = el('p', {class: 'message', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true', hidden: ''});
+    // Never `hidden`: a live region must be in the accessibility tree before its text changes, or
+    // VoiceOver (iOS) does not announce the first message. Empty, it takes no room (CSS).
+    const message = el('p', {class: 'message', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true'});
     const panel = el('div', {class: 'panel', hidden: '', role: 'group', 'aria-labelledby': 'panel-title'});
     const panelTitle = el('h2', {id: 'panel-title'});
     const panelText = el('p', {class: 'panel-text'});
@@ -1252,6 +1325,59 @@ function drawSun(g, x, y, r) {
   g.restore();
 }
 
+/** What to transfer with a frame or photo posted to the worker (a Blob is shared, not moved). */
+function transferOf(source) {
+  if (source instanceof Blob) return [];
+  if ('rgba' in source) return [source.rgba.buffer];
+  return [source];
+}
+
+/** A 2D canvas on this thread, for browsers whose workers have no OffscreenCanvas 2D. */
+let scratch = null;
+
+/** @param {CanvasImageSource} image @returns {{width: number, height: number, rgba: Uint8ClampedArray}} */
+function drawHere(image, width, height) {
+  scratch ??= document.createElement('canvas');
+  if (scratch.width !== width || scratch.height !== height) {
+    scratch.width = width;
+    scratch.height = height;
+  }
+  const g = scratch.getContext('2d', {willReadFrequently: true, alpha: false});
+  g.drawImage(image, 0, 0, width, height);
+  return {width, height, rgba: g.getImageData(0, 0, width, height).data};
+}
+
+/** @param {number} maxBytes @returns {Promise<Blob | null>} the scratch canvas as a JPEG that fits */
+async function encodeHere(maxBytes) {
+  for (const quality of JPEG_QUALITIES) {
+    const blob = await new Promise((resolve) => scratch.toBlob(resolve, 'image/jpeg', quality));
+    if (blob && blob.size <= maxBytes) return blob;
+  }
+  return null;
+}
+
+/** A photo's canvas can be 50 MB: give it back. */
+function releaseHere() {
+  if (scratch && scratch.width * scratch.height > 4_000_000) {
+    scratch.width = 1;
+    scratch.height = 1;
+  }
+}
+
+/** A photo file the right way up; see decodeImage in the worker for the TypeError. @param {Blob} blob */
+async function decodeImage(blob) {
+  try {
+    try {
+      return await createImageBitmap(blob, {imageOrientation: 'from-image'});
+    } catch (error) {
+      if (error?.name !== 'TypeError') throw error;
+      return await createImageBitmap(blob);
+    }
+  } catch {
+    throw Object.assign(new Error('this file is not an image the browser can open'), {name: 'DecodeError'});
+  }
+}
+
 function withTimeout(promise, ms) {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(Object.assign(new Error('timed out'), {name: 'TimeoutError'})), ms);
@@ -1300,6 +1426,7 @@ video[data-fit="contain"], .still { object-fit: contain; }
   width: max-content; max-width: min(92%, 30rem); margin: 0; padding: 12px 20px; border-radius: 16px; box-sizing: border-box;
   background: rgba(10,10,10,.86); color: #fff; font-size: 20px; font-weight: 700; text-align: center; text-wrap: balance;
   border-left: 6px solid #f59e0b; box-shadow: 0 4px 18px rgba(0,0,0,.35); }
+.message:empty { padding: 0; border: 0; box-shadow: none; background: none; }
 .message[data-tone="framing"] { border-left-color: #ef4444; }
 .message[data-tone="info"] { border-left-color: #60a5fa; }
 .message[data-tone="ready"] { background: #15803d; border-left-color: #bbf7d0; }
