@@ -189,9 +189,8 @@ pub fn measure_sheen(work: &WorkImage, region: &Region, scratch: &mut GlareScrat
 }
 
 /// The luma at or above which a colourless pixel on a document whose own white is
-/// `paper_white` is a highlight: [`HIGHLIGHT_RISE`] above that white, at least
-/// [`HIGHLIGHT_MIN_LUMA`], and never above clipping ([`GLARE_LUMA`]) so that a clipped blob
-/// always counts.
+/// `paper_white` is a highlight: 25 above that white, at least 200, and never above
+/// clipping (245), so that a clipped blob always counts.
 #[must_use]
 pub fn highlight_luma(paper_white: Option<f32>) -> u8 {
     paper_white.map_or(GLARE_LUMA, |w| {
