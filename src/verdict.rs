@@ -40,8 +40,23 @@ pub enum Problem {
     Grayscale,
 }
 
+/// Puts a frame-wide `too_dark` or `too_bright` before `no_document` in a sorted problem list:
+/// in a black or washed-out frame no outline can be seen, and the light is what the person
+/// must fix first. Every other order is that of [`Problem::ALL`].
+pub fn light_before_no_document(problems: &mut [Problem]) {
+    if problems.first() == Some(&Problem::NoDocument) {
+        if let Some(k) = problems
+            .iter()
+            .position(|p| matches!(p, Problem::TooDark | Problem::TooBright))
+        {
+            problems[..=k].rotate_right(1);
+        }
+    }
+}
+
 impl Problem {
-    /// Every problem, most important first.
+    /// Every problem, most important first (see [`light_before_no_document`] for the one
+    /// exception).
     pub const ALL: [Problem; 14] = [
         Problem::NoDocument,
         Problem::CornersCutOff,
@@ -121,6 +136,26 @@ impl Serialize for Problem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn frame_wide_light_goes_before_no_document_and_nothing_else_moves() {
+        use Problem::*;
+        let cases: [(&[Problem], &[Problem]); 5] = [
+            (&[NoDocument, TooBright], &[TooBright, NoDocument]),
+            (
+                &[NoDocument, TooDark, Blurry],
+                &[TooDark, NoDocument, Blurry],
+            ),
+            (&[NoDocument, Moving], &[NoDocument, Moving]),
+            (&[CornersCutOff, TooBright], &[CornersCutOff, TooBright]),
+            (&[], &[]),
+        ];
+        for (given, want) in cases {
+            let mut p = given.to_vec();
+            light_before_no_document(&mut p);
+            assert_eq!(p, want, "from {given:?}");
+        }
+    }
 
     #[test]
     fn codes_round_trip_and_priority_is_declaration_order() {

@@ -30,8 +30,22 @@ pub fn check_report(r: &Report, video: bool) -> Result<(), String> {
     }
     // Priority is the declaration order of `Problem::ALL`; strictly increasing also rules
     // out duplicates.
+    // The one exception: a frame-wide light problem goes before `no_document`.
+    let mut order = r.problems.clone();
+    order.sort_unstable();
+    doccheck::verdict::light_before_no_document(&mut order);
+    let in_order = order == r.problems;
     let rank = |p: &Problem| Problem::ALL.iter().position(|q| q == p);
-    if r.problems.windows(2).any(|w| rank(&w[0]) >= rank(&w[1])) {
+    let light_first = matches!(
+        r.problems.first(),
+        Some(Problem::TooDark | Problem::TooBright)
+    ) && r.problems.contains(&Problem::NoDocument);
+    let rest = if light_first {
+        &r.problems[1..]
+    } else {
+        &r.problems[..]
+    };
+    if !in_order || rest.windows(2).any(|w| rank(&w[0]) >= rank(&w[1])) {
         return fail(format!("problems not in priority order: {:?}", r.problems));
     }
     let expected_message = r.problems.first().map_or(READY_MESSAGE, |p| p.message());
@@ -46,8 +60,10 @@ pub fn check_report(r: &Report, video: bool) -> Result<(), String> {
             // Without a document only the frame's light can be judged besides: a frame
             // washed out (or black) may say so too.
             let frame_wide = |p: &Problem| matches!(p, Problem::TooDark | Problem::TooBright);
-            if r.problems.first() != Some(&Problem::NoDocument)
-                || !r.problems[1..].iter().all(frame_wide)
+            let others = r.problems.iter().filter(|p| **p != Problem::NoDocument);
+            if !r.problems.contains(&Problem::NoDocument)
+                || r.problems.len() > 2
+                || !others.into_iter().all(frame_wide)
                 || m.document_found
             {
                 return fail("no quad, yet not no_document (plus frame-wide light)".into());
