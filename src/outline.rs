@@ -1115,7 +1115,7 @@ impl OutlineFinder {
             near[..n_near].sort_unstable_by(f32::total_cmp);
             near[n_near / 2]
         };
-        let bar = (0.35 * reference).min((0.05 * reference).max(15.0));
+        let bar = (0.35 * reference).min((0.05 * reference).max(MIN_CORNER_STEP));
         let (mut consecutive, mut clipped, mut missing) = (0, 0, 0);
         for s in 0..50 {
             let f = 0.01 * s as f32;
@@ -1219,6 +1219,11 @@ fn measure_corner_oddness(frame: &Frame<'_>, quad: &[Point; 4], k: usize, refere
 fn triple_index(n: usize, x: usize, y: usize, z: usize) -> usize {
     (y * n + x.min(z)) * n + x.max(z)
 }
+
+/// Colour step (sum over R, G, B, across ±1% of the side) that counts as the side's edge going
+/// on towards a corner, unless 35% of the side's own contrast is less: a thumb's shading and
+/// outline reach 15–20, a document's edge more.
+const MIN_CORNER_STEP: f32 = 25.0;
 
 /// Cuts `candidates` back to its `keep` best by score (in no particular order).
 fn keep_best(candidates: &mut Vec<Candidate>, keep: usize) {
