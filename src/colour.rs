@@ -68,10 +68,7 @@ mod tests {
     fn image(pixels: &[(u8, u8, u8)], w: usize) -> WorkImage {
         let mut img = WorkImage::empty(w, pixels.len() / w);
         for &(r, g, b) in pixels {
-            img.r.push(r);
-            img.g.push(g);
-            img.b.push(b);
-            img.luma.push(crate::frame::luma(r, g, b));
+            img.push_rgb(r, g, b);
         }
         img
     }

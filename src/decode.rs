@@ -96,6 +96,29 @@ pub fn read_photo(path: &Path) -> Result<Photo, DecodeError> {
     decode_bytes(&bytes)
 }
 
+/// `jpeg` with an EXIF APP1 segment holding only an orientation tag (1–8), placed right after
+/// the start-of-image marker as cameras write it: how generated test photos are stored
+/// sideways (`doccheck scene --orientation`, the tests). `jpeg` must start with its SOI marker.
+#[must_use]
+pub fn with_exif_orientation(jpeg: &[u8], orientation: u16) -> Vec<u8> {
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend_from_slice(b"MM\0\x2A"); // big-endian TIFF header
+    app1.extend_from_slice(&8u32.to_be_bytes()); // IFD0 right after it
+    app1.extend_from_slice(&1u16.to_be_bytes()); // one entry:
+    app1.extend_from_slice(&0x0112u16.to_be_bytes()); // Orientation,
+    app1.extend_from_slice(&3u16.to_be_bytes()); // SHORT,
+    app1.extend_from_slice(&1u32.to_be_bytes()); // one value,
+    app1.extend_from_slice(&orientation.to_be_bytes()); // left-aligned
+    app1.extend_from_slice(&[0, 0]);
+    app1.extend_from_slice(&0u32.to_be_bytes()); // no next IFD
+    let mut out = jpeg[..2.min(jpeg.len())].to_vec();
+    out.extend_from_slice(&[0xFF, 0xE1]);
+    out.extend_from_slice(&(app1.len() as u16 + 2).to_be_bytes());
+    out.extend_from_slice(&app1);
+    out.extend_from_slice(&jpeg[2.min(jpeg.len())..]);
+    out
+}
+
 /// Decodes a photo from bytes in memory.
 ///
 /// # Errors

@@ -151,6 +151,15 @@ impl WorkImage {
         }
     }
 
+    /// Appends one pixel (and its luma), for tests that build images pixel by pixel.
+    #[cfg(test)]
+    pub(crate) fn push_rgb(&mut self, r: u8, g: u8, b: u8) {
+        self.r.push(r);
+        self.g.push(g);
+        self.b.push(b);
+        self.luma.push(luma(r, g, b));
+    }
+
     /// Reduces `frame` so that its long side is at most `long_side` (never enlarges).
     pub fn fill(&mut self, frame: &Frame<'_>, long_side: usize) {
         let long = frame.width.max(frame.height);

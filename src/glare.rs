@@ -125,28 +125,23 @@ pub fn measure_sheen(work: &WorkImage, region: &Region, scratch: &mut GlareScrat
     ) else {
         return Sheen::default();
     };
-    let mut sheen = [false; 48];
+    // Sheen cells marked 1, then the largest 4-connected group of them.
+    let mut sheen = [0u8; 48];
     for c in 0..gw * gh {
-        sheen[c] = valid[c]
-            && paper[c] >= SHEEN_MIN_PAPER
-            && paper[c] >= paper_typ + SHEEN_PAPER_RISE
-            && ink[c] >= ink_typ + SHEEN_INK_RISE;
+        sheen[c] = u8::from(
+            valid[c]
+                && paper[c] >= SHEEN_MIN_PAPER
+                && paper[c] >= paper_typ + SHEEN_PAPER_RISE
+                && ink[c] >= ink_typ + SHEEN_INK_RISE,
+        );
     }
-    // Largest 4-connected group of sheen cells.
-    let mut seen = [false; 48];
     let mut best = (0usize, None);
     for start in 0..gw * gh {
-        if !sheen[start] || seen[start] {
+        if sheen[start] != 1 {
             continue;
         }
-        let mut stack = [0usize; 48];
-        stack[0] = start;
-        let mut len = 1;
-        seen[start] = true;
         let (mut cells, mut bbox) = (0usize, [usize::MAX, usize::MAX, 0usize, 0usize]);
-        while len > 0 {
-            len -= 1;
-            let c = stack[len];
+        flood_fill(&mut sheen[..gw * gh], gw, start, &mut scratch.stack, |c| {
             cells += 1;
             let b = boxes[c];
             bbox = [
@@ -155,27 +150,7 @@ pub fn measure_sheen(work: &WorkImage, region: &Region, scratch: &mut GlareScrat
                 bbox[2].max(b[2]),
                 bbox[3].max(b[3]),
             ];
-            let (cx, cy) = (c % gw, c / gw);
-            let mut push = |n: usize| {
-                if sheen[n] && !seen[n] {
-                    seen[n] = true;
-                    stack[len] = n;
-                    len += 1;
-                }
-            };
-            if cx > 0 {
-                push(c - 1);
-            }
-            if cx + 1 < gw {
-                push(c + 1);
-            }
-            if cy > 0 {
-                push(c - gw);
-            }
-            if cy + 1 < gh {
-                push(c + gw);
-            }
-        }
+        });
         if cells > best.0 {
             best = (cells, Some(bbox));
         }
@@ -226,7 +201,17 @@ pub fn measure_glare(
     for &(y, x0, x1) in &region.spans {
         for x in x0..x1 {
             if scratch.mask[y * w + x] == 1 {
-                let (area, bbox) = fill_blob(work, x, y, scratch);
+                let (mut area, mut bbox) = (0usize, [x, y, x + 1, y + 1]);
+                flood_fill(&mut scratch.mask, w, y * w + x, &mut scratch.stack, |i| {
+                    area += 1;
+                    let (px, py) = (i % w, i / w);
+                    bbox = [
+                        bbox[0].min(px),
+                        bbox[1].min(py),
+                        bbox[2].max(px + 1),
+                        bbox[3].max(py + 1),
+                    ];
+                });
                 if area > best.0 {
                     best = (area, bbox);
                 }
@@ -247,50 +232,34 @@ fn is_highlight(work: &WorkImage, i: usize, min_luma: u8) -> bool {
     work.luma[i] >= min_luma && spread <= GLARE_MAX_SPREAD
 }
 
-/// Flood-fills the 4-connected blob of mask value 1 at (`x`, `y`), marking it 2: its area
-/// (pixels) and box (x0, y0, x1, y1 exclusive).
-fn fill_blob(
-    work: &WorkImage,
-    x: usize,
-    y: usize,
-    scratch: &mut GlareScratch,
-) -> (usize, [usize; 4]) {
-    let w = work.width;
-    let start = y * w + x;
-    scratch.mask[start] = 2;
-    scratch.stack.clear();
-    scratch.stack.push(start);
-    let mut area = 0;
-    let mut bbox = [x, y, x + 1, y + 1];
-    while let Some(i) = scratch.stack.pop() {
-        area += 1;
-        let (px, py) = (i % w, i / w);
-        bbox = [
-            bbox[0].min(px),
-            bbox[1].min(py),
-            bbox[2].max(px + 1),
-            bbox[3].max(py + 1),
-        ];
-        let mut visit = |j: usize| {
-            if scratch.mask[j] == 1 {
-                scratch.mask[j] = 2;
-                scratch.stack.push(j);
+/// Visits the 4-connected group of cells marked 1 in `mask` (a grid `w` cells wide) that holds
+/// `start`, marking each 2 and handing it to `visit`; `stack` is reused scratch space.
+fn flood_fill(
+    mask: &mut [u8],
+    w: usize,
+    start: usize,
+    stack: &mut Vec<usize>,
+    mut visit: impl FnMut(usize),
+) {
+    let h = mask.len() / w;
+    mask[start] = 2;
+    stack.clear();
+    stack.push(start);
+    while let Some(i) = stack.pop() {
+        visit(i);
+        let (x, y) = (i % w, i / w);
+        for (inside, j) in [
+            (x > 0, i.wrapping_sub(1)),
+            (x + 1 < w, i + 1),
+            (y > 0, i.wrapping_sub(w)),
+            (y + 1 < h, i + w),
+        ] {
+            if inside && mask[j] == 1 {
+                mask[j] = 2;
+                stack.push(j);
             }
-        };
-        if px > 0 {
-            visit(i - 1);
-        }
-        if px + 1 < w {
-            visit(i + 1);
-        }
-        if py > 0 {
-            visit(i - w);
-        }
-        if py + 1 < work.height {
-            visit(i + w);
         }
     }
-    (area, bbox)
 }
 
 #[cfg(test)]
@@ -310,10 +279,7 @@ mod tests {
                 } else {
                     (120, 120, 120)
                 };
-                img.r.push(r);
-                img.g.push(g);
-                img.b.push(b);
-                img.luma.push(crate::frame::luma(r, g, b));
+                img.push_rgb(r, g, b);
             }
         }
         let mut region = Region::default();
@@ -338,10 +304,7 @@ mod tests {
                 } else {
                     paper
                 };
-                img.r.push(v);
-                img.g.push(v);
-                img.b.push(v);
-                img.luma.push(crate::frame::luma(v, v, v));
+                img.push_rgb(v, v, v);
             }
         }
         img

@@ -113,29 +113,6 @@ fn jpeg_claiming(width: u16, height: u16) -> Vec<u8> {
     bytes
 }
 
-/// `jpeg` with an EXIF APP1 segment holding only an orientation tag (1–8), placed right
-/// after the start-of-image marker as cameras write it.
-fn with_exif_orientation(jpeg: &[u8], orientation: u16) -> Vec<u8> {
-    let mut tiff = Vec::new();
-    tiff.extend_from_slice(b"MM\0\x2A"); // big-endian TIFF header
-    tiff.extend_from_slice(&8u32.to_be_bytes()); // IFD0 right after it
-    tiff.extend_from_slice(&1u16.to_be_bytes()); // one entry:
-    tiff.extend_from_slice(&0x0112u16.to_be_bytes()); // Orientation,
-    tiff.extend_from_slice(&3u16.to_be_bytes()); // SHORT,
-    tiff.extend_from_slice(&1u32.to_be_bytes()); // one value,
-    tiff.extend_from_slice(&orientation.to_be_bytes()); // left-aligned
-    tiff.extend_from_slice(&[0, 0]);
-    tiff.extend_from_slice(&0u32.to_be_bytes()); // no next IFD
-    let mut app1 = b"Exif\0\0".to_vec();
-    app1.extend_from_slice(&tiff);
-    let mut out = jpeg[..2].to_vec();
-    out.extend_from_slice(&[0xFF, 0xE1]);
-    out.extend_from_slice(&(app1.len() as u16 + 2).to_be_bytes());
-    out.extend_from_slice(&app1);
-    out.extend_from_slice(&jpeg[2..]);
-    out
-}
-
 fn doccheck(args: &[&Path]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_doccheck"))
         .arg("check")
@@ -416,7 +393,7 @@ fn exif_orientation_is_applied_before_analysis() {
         let path = write(
             &dir,
             &format!("orientation-{orientation}.jpg"),
-            &with_exif_orientation(&jpg, orientation),
+            &doccheck::decode::with_exif_orientation(&jpg, orientation),
         );
         let out = doccheck(&[&path]);
         assert!(out.status.success(), "{}", stderr(&out));

@@ -449,19 +449,6 @@ fn png(img: image::DynamicImage) -> Vec<u8> {
     out.into_inner()
 }
 
-/// `jpeg` with an EXIF orientation segment after the start-of-image marker.
-fn with_exif_orientation(jpeg: &[u8], orientation: u16) -> Vec<u8> {
-    let mut app1 = b"Exif\0\0MM\0\x2A\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01".to_vec();
-    app1.extend_from_slice(&orientation.to_be_bytes());
-    app1.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
-    let mut out = jpeg[..2].to_vec();
-    out.extend_from_slice(&[0xFF, 0xE1]);
-    out.extend_from_slice(&(app1.len() as u16 + 2).to_be_bytes());
-    out.extend_from_slice(&app1);
-    out.extend_from_slice(&jpeg[2..]);
-    out
-}
-
 /// Small valid files of the kinds cameras and scanners produce, to mutate.
 fn corpus() -> Vec<Vec<u8>> {
     let scene = Scene::centred(64, 48, 0.6, 7.0).render();
@@ -476,7 +463,7 @@ fn corpus() -> Vec<Vec<u8>> {
     let camera = jpeg(&rgb, 64, 48, image::ExtendedColorType::Rgb8, 90);
     vec![
         camera.clone(),
-        with_exif_orientation(&camera, 6),
+        doccheck::decode::with_exif_orientation(&camera, 6),
         jpeg(&odd, 33, 17, image::ExtendedColorType::Rgb8, 60),
         jpeg(&luma, 64, 48, image::ExtendedColorType::L8, 80),
         png(dynamic.clone()),

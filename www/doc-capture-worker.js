@@ -15,6 +15,8 @@
 //               and the widget starts a fresh one; {type: 'fatal', name, message} when the
 //               engine cannot start at all.
 
+import {checkPhoto, decodeImage, jpegWithin} from './still.js';
+
 /** @typedef {{ready: boolean, problems: string[], quad: number[][] | null, message: string, metrics: Record<string, unknown>}} Report */
 
 // A module with one SIMD instruction (i8x16.popcnt): it validates only where simd128 works.
@@ -22,9 +24,6 @@ const SIMD_PROBE = new Uint8Array([
   0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253,
   15, 253, 98, 11,
 ]);
-
-/** JPEG qualities tried in turn until the photo fits `maxBytes`. */
-const JPEG_QUALITIES = [0.95, 0.9, 0.85, 0.8, 0.7, 0.6];
 
 /** @type {{Analyzer: any, memory: WebAssembly.Memory, simd: boolean} | null} */
 let engine = null;
@@ -163,22 +162,13 @@ async function analyseStill({id, source, maxBytes}) {
   let report;
   let blob = null;
   try {
-    report = analyzer.analyzeStill(pixelsOf(frame, width, height), width, height);
+    const analyse = async (w, h) => analyzer.analyzeStill(pixelsOf(frame, w, h), w, h);
     if ('rgba' in frame) {
-      // Drawn and encoded by the main thread.
-    } else if (source instanceof Blob && source.type === 'image/jpeg' && source.size <= maxBytes) {
-      blob = source;
+      // Drawn by the main thread, which also encodes.
+      report = await analyse(width, height);
     } else {
-      blob = await encodeJpeg(maxBytes);
-      if (!blob) {
-        // Even the lowest quality is too large: scale down just enough, and check that.
-        const scale = Math.sqrt(maxBytes / (width * height * 0.6));
-        width = Math.max(1, Math.floor(width * Math.min(1, scale)));
-        height = Math.max(1, Math.floor(height * Math.min(1, scale)));
-        report = analyzer.analyzeStill(pixelsOf(frame, width, height), width, height);
-        blob = await encodeJpeg(maxBytes);
-        if (!blob) throw named('TooLargeError', `cannot fit the photo in ${maxBytes} bytes`);
-      }
+      const original = source instanceof Blob ? source : null;
+      ({report, blob, width, height} = await checkPhoto(original, width, height, maxBytes, analyse, encodeJpeg));
     }
   } finally {
     close(frame);
@@ -188,31 +178,8 @@ async function analyseStill({id, source, maxBytes}) {
 }
 
 /** @param {number} maxBytes @returns {Promise<Blob | null>} the canvas as a JPEG that fits */
-async function encodeJpeg(maxBytes) {
-  for (const quality of JPEG_QUALITIES) {
-    const blob = await /** @type {OffscreenCanvas} */ (canvas).convertToBlob({type: 'image/jpeg', quality});
-    if (blob.size <= maxBytes) return blob;
-  }
-  return null;
-}
-
-/**
- * A photo file as pixels the right way up. `imageOrientation: 'from-image'` is the 2023 name
- * (it was `'none'`); engines from before refuse it with a TypeError, and their default already
- * follows the EXIF orientation.
- * @param {Blob} blob
- */
-async function decodeImage(blob) {
-  try {
-    try {
-      return await createImageBitmap(blob, {imageOrientation: 'from-image'});
-    } catch (error) {
-      if (error?.name !== 'TypeError') throw error;
-      return await createImageBitmap(blob);
-    }
-  } catch {
-    throw named('DecodeError', 'this file is not an image the browser can open');
-  }
+function encodeJpeg(maxBytes) {
+  return jpegWithin(maxBytes, (quality) => /** @type {OffscreenCanvas} */ (canvas).convertToBlob({type: 'image/jpeg', quality}));
 }
 
 /**
@@ -294,12 +261,6 @@ function memoryBytes() {
 /** A wasm trap (a Rust panic aborts): the instance can no longer be trusted. */
 function isTrap(error) {
   return error instanceof WebAssembly.RuntimeError;
-}
-
-function named(name, message) {
-  const error = new Error(message);
-  error.name = name;
-  return error;
 }
 
 /** @param {any} msg @param {any} error */

@@ -11,6 +11,7 @@
 // error ({name, message, recovered}).
 
 import en from './i18n/en.js';
+import {checkPhoto, decodeImage, jpegWithin} from './still.js';
 
 /** @typedef {{ready: boolean, problems: string[], quad: number[][] | null, message: string, metrics: Record<string, any>}} Report */
 /** @typedef {{side: string, blob: Blob, width: number, height: number, report: Report, source: 'camera' | 'file'}} Capture */
@@ -40,8 +41,6 @@ const WORKER_TIMEOUT_MS = {frame: 5000, still: 30000, init: 20000};
 const MAX_RESTARTS_PER_MINUTE = 3;
 const PHOTO_TIMEOUT_MS = 5000;
 const DEFAULT_MAX_BYTES = 10_000_000;
-/** JPEG qualities tried in turn until the photo fits (as in the worker). */
-const JPEG_QUALITIES = [0.95, 0.9, 0.85, 0.8, 0.7, 0.6];
 /** The guide's aspect: ID-1 card (85.60 × 53.98 mm) or passport page (125 × 88 mm). */
 const CARD_ASPECT = 85.6 / 53.98;
 const PASSPORT_ASPECT = 125 / 88;
@@ -717,24 +716,9 @@ export class DocCapture extends HTMLElement {
     const maxBytes = this.#maxBytes;
     const image = source instanceof Blob ? await decodeImage(source) : source;
     try {
-      let width = image.width;
-      let height = image.height;
-      let {report} = await this.#askWorker(drawHere(image, width, height));
-      let blob;
-      if (source instanceof Blob && source.type === 'image/jpeg' && source.size <= maxBytes) {
-        blob = source;
-      } else {
-        blob = await encodeHere(maxBytes);
-        if (!blob) {
-          const scale = Math.sqrt(maxBytes / (width * height * 0.6));
-          width = Math.max(1, Math.floor(width * Math.min(1, scale)));
-          height = Math.max(1, Math.floor(height * Math.min(1, scale)));
-          ({report} = await this.#askWorker(drawHere(image, width, height)));
-          blob = await encodeHere(maxBytes);
-          if (!blob) throw Object.assign(new Error(`cannot fit the photo in ${maxBytes} bytes`), {name: 'TooLargeError'});
-        }
-      }
-      return {report, blob, width, height};
+      const analyse = async (w, h) => (await this.#askWorker(drawHere(image, w, h))).report;
+      const original = source instanceof Blob ? source : null;
+      return await checkPhoto(original, image.width, image.height, maxBytes, analyse, encodeHere);
     } finally {
       image.close?.();
       releaseHere();
@@ -1348,12 +1332,8 @@ function drawHere(image, width, height) {
 }
 
 /** @param {number} maxBytes @returns {Promise<Blob | null>} the scratch canvas as a JPEG that fits */
-async function encodeHere(maxBytes) {
-  for (const quality of JPEG_QUALITIES) {
-    const blob = await new Promise((resolve) => scratch.toBlob(resolve, 'image/jpeg', quality));
-    if (blob && blob.size <= maxBytes) return blob;
-  }
-  return null;
+function encodeHere(maxBytes) {
+  return jpegWithin(maxBytes, (quality) => new Promise((resolve) => scratch.toBlob(resolve, 'image/jpeg', quality)));
 }
 
 /** A photo's canvas can be 50 MB: give it back. */
@@ -1361,20 +1341,6 @@ function releaseHere() {
   if (scratch && scratch.width * scratch.height > 4_000_000) {
     scratch.width = 1;
     scratch.height = 1;
-  }
-}
-
-/** A photo file the right way up; see decodeImage in the worker for the TypeError. @param {Blob} blob */
-async function decodeImage(blob) {
-  try {
-    try {
-      return await createImageBitmap(blob, {imageOrientation: 'from-image'});
-    } catch (error) {
-      if (error?.name !== 'TypeError') throw error;
-      return await createImageBitmap(blob);
-    }
-  } catch {
-    throw Object.assign(new Error('this file is not an image the browser can open'), {name: 'DecodeError'});
   }
 }
 

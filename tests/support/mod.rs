@@ -28,24 +28,13 @@ pub fn check_report(r: &Report, video: bool) -> Result<(), String> {
             r.ready, r.problems
         ));
     }
-    // Priority is the declaration order of `Problem::ALL`; strictly increasing also rules
-    // out duplicates.
-    // The one exception: a frame-wide light problem goes before `no_document`.
+    // Priority is the declaration order of `Problem::ALL`, with its one exception (a
+    // frame-wide light problem before `no_document`); no repeats.
     let mut order = r.problems.clone();
     order.sort_unstable();
+    order.dedup();
     doccheck::verdict::light_before_no_document(&mut order);
-    let in_order = order == r.problems;
-    let rank = |p: &Problem| Problem::ALL.iter().position(|q| q == p);
-    let light_first = matches!(
-        r.problems.first(),
-        Some(Problem::TooDark | Problem::TooBright)
-    ) && r.problems.contains(&Problem::NoDocument);
-    let rest = if light_first {
-        &r.problems[1..]
-    } else {
-        &r.problems[..]
-    };
-    if !in_order || rest.windows(2).any(|w| rank(&w[0]) >= rank(&w[1])) {
+    if order != r.problems {
         return fail(format!("problems not in priority order: {:?}", r.problems));
     }
     let expected_message = r.problems.first().map_or(READY_MESSAGE, |p| p.message());

@@ -342,15 +342,7 @@ fn write_jpeg(
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 92)
         .encode_image(&rgb)
         .map_err(|e| e.to_string())?;
-    // A big-endian TIFF header with one IFD entry: 0x0112 Orientation, SHORT, count 1.
-    let mut tiff = b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01".to_vec();
-    tiff.extend_from_slice(&orientation.to_be_bytes());
-    tiff.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
-    let mut file = jpeg[..2].to_vec();
-    file.extend_from_slice(&[0xFF, 0xE1]);
-    file.extend_from_slice(&((tiff.len() + 2) as u16).to_be_bytes());
-    file.extend_from_slice(&tiff);
-    file.extend_from_slice(&jpeg[2..]);
+    let file = doccheck::decode::with_exif_orientation(&jpeg, orientation);
     std::fs::write(out, file).map_err(|e| format!("{}: {e}", out.display()))
 }
 
