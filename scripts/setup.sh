@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need, skipping what is already there:
-#   setup.sh wasm     — the wasm32 target and wasm-bindgen-cli of the version in Cargo.lock
-#   setup.sh browser  — Debian's Chromium + ChromeDriver, and the npm packages (playwright-core…)
+#   setup.sh wasm     — the wasm32 target, wasm-bindgen-cli of the version in Cargo.lock, and the
+#                       npm packages (wasm-opt from binaryen, so every build is optimised)
+#   setup.sh browser  — Debian's Chromium + ChromeDriver and a CJK font, and the npm packages
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +24,7 @@ setup_wasm() {
     # No --locked: its lockfile pins crates the registry here does not have (see shared/TOOLING.md).
     cargo install wasm-bindgen-cli --version "$want"
   fi
+  setup_npm
 }
 
 setup_browser() {
@@ -33,7 +35,11 @@ setup_browser() {
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei >/dev/null
   fi
-  if [ -f package.json ] && [ ! -d node_modules/playwright-core ]; then
+  setup_npm
+}
+
+setup_npm() {
+  if [ -f package.json ] && { [ ! -d node_modules/playwright-core ] || [ ! -x node_modules/.bin/wasm-opt ]; }; then
     if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
   fi
 }
