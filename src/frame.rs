@@ -132,10 +132,6 @@ pub struct WorkImage {
     acc: Vec<u16>,
     /// `2^32 / count + 1` for each pixel count seen: rounding division by multiplication.
     recip: Vec<u64>,
-    /// Output column of each source column.
-    col_of: Vec<u16>,
-    /// Per output column R, G, B sums of one output row.
-    sums: Vec<u32>,
     xs: Vec<usize>,
 }
 
@@ -177,13 +173,6 @@ impl WorkImage {
         // Column boundaries: output column i averages source columns xs[i]..xs[i+1].
         self.xs.clear();
         self.xs.extend((0..=w).map(|i| i * frame.width / w));
-        self.col_of.clear();
-        for ox in 0..w {
-            self.col_of.extend(std::iter::repeat_n(
-                ox as u16,
-                self.xs[ox + 1] - self.xs[ox],
-            ));
-        }
         // Sum the source rows of each output row first (a plain element-wise add that
         // vectorises), then the columns of each output pixel.
         self.acc.clear();
@@ -201,18 +190,18 @@ impl WorkImage {
                 add_row(&mut self.acc, row);
             }
             let rows = y1 - y0;
-            self.sums.clear();
-            self.sums.resize(w * 3, 0);
-            for (px, &c) in self.acc.chunks_exact(4).zip(&self.col_of) {
-                let c = c as usize * 3;
-                self.sums[c] += u32::from(px[0]);
-                self.sums[c + 1] += u32::from(px[1]);
-                self.sums[c + 2] += u32::from(px[2]);
-            }
             for ox in 0..w {
+                // The output column's source pixels, summed in registers.
+                let (x0, x1) = (self.xs[ox], self.xs[ox + 1]);
+                let (mut sr, mut sg, mut sb) = (0u32, 0u32, 0u32);
+                for px in self.acc[x0 * 4..x1 * 4].chunks_exact(4) {
+                    sr += u32::from(px[0]);
+                    sg += u32::from(px[1]);
+                    sb += u32::from(px[2]);
+                }
                 // Divide by the pixel count with a fixed-point reciprocal (no division per
                 // pixel).
-                let count = rows * (self.xs[ox + 1] - self.xs[ox]);
+                let count = rows * (x1 - x0);
                 if self.recip.len() <= count {
                     self.recip.extend(
                         (self.recip.len()..=count).map(|c| ((1u64 << 32) / c.max(1) as u64) + 1),
@@ -221,11 +210,7 @@ impl WorkImage {
                 let recip = self.recip[count];
                 let div = |s: u32| (((u64::from(s) * 2 + count as u64) * recip) >> 33) as u8;
                 let i = oy * w + ox;
-                let (r, g, b) = (
-                    div(self.sums[ox * 3]),
-                    div(self.sums[ox * 3 + 1]),
-                    div(self.sums[ox * 3 + 2]),
-                );
+                let (r, g, b) = (div(sr), div(sg), div(sb));
                 self.r[i] = r;
                 self.g[i] = g;
                 self.b[i] = b;
@@ -279,5 +264,50 @@ mod tests {
         assert_eq!((w.width, w.height), (2, 1));
         assert_eq!(w.luma, vec![0, 255]);
         assert!((w.scale - 2.0).abs() < 1e-6);
+    }
+
+    proptest::proptest! {
+        /// The reduction equals the plain area average of each output pixel's source block,
+        /// rounded half up.
+        #[test]
+        fn reduction_matches_plain_area_average(
+            w in 1usize..90,
+            h in 1usize..90,
+            long_side in 1usize..40,
+            seed in 0u32..1000,
+        ) {
+            let mut state = seed.wrapping_mul(2_654_435_761).wrapping_add(1);
+            let rgba: Vec<u8> = (0..w * h * 4)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 17;
+                    state ^= state << 5;
+                    (state >> 24) as u8
+                })
+                .collect();
+            let f = Frame::new(&rgba, w as u32, h as u32).unwrap();
+            let mut work = WorkImage::default();
+            work.fill(&f, long_side);
+            let (ow, oh) = (work.width, work.height);
+            for oy in 0..oh {
+                let y0 = oy * h / oh;
+                let y1 = ((oy + 1) * h / oh).max(y0 + 1);
+                for ox in 0..ow {
+                    let (x0, x1) = (ox * w / ow, (ox + 1) * w / ow);
+                    let count = ((y1 - y0) * (x1 - x0)) as u32;
+                    let mean = |c: usize| {
+                        let s: u32 = (y0..y1)
+                            .flat_map(|y| (x0..x1).map(move |x| (y * w + x) * 4 + c))
+                            .map(|i| u32::from(rgba[i]))
+                            .sum();
+                        ((2 * s + count) / (2 * count)) as u8
+                    };
+                    let i = oy * ow + ox;
+                    let (r, g, b) = (mean(0), mean(1), mean(2));
+                    proptest::prop_assert_eq!([work.r[i], work.g[i], work.b[i]], [r, g, b]);
+                    proptest::prop_assert_eq!(work.luma[i], luma(r, g, b));
+                }
+            }
+        }
     }
 }
