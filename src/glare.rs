@@ -13,7 +13,9 @@
 //!   the typical ink level: blank paper keeps the paper level, a lit part of a shadowed
 //!   document keeps its ink dark.
 //!
-//! The larger of the two (share of the document, 0–1) and its box are reported.
+//! The larger of the two (share of the document, 0–1) and its box are reported. When the
+//! document found is too small to trust, highlights are also looked for over the whole frame
+//! ([`measure_glare_in_frame`]).
 
 use crate::frame::WorkImage;
 use crate::region::Region;
@@ -225,6 +227,57 @@ pub fn measure_glare(
     }
 }
 
+/// Finds highlight blobs anywhere on the working image that do not touch its border:
+/// colourless pixels at or above `min_luma`; the fractions are shares of the whole image.
+///
+/// For when the outline found is too small to be the whole document: a highlight washes out
+/// the document's edges and pattern, so the finder often settles on a part of the document
+/// beside the highlight. A highlight on a document held within the frame lies within the
+/// frame; a bright patch running off it (a window, a lamp, a white desk) is left out.
+pub fn measure_glare_in_frame(work: &WorkImage, min_luma: u8, scratch: &mut GlareScratch) -> Glare {
+    let (w, h) = (work.width, work.height);
+    let n = w * h;
+    scratch.mask.clear();
+    scratch.mask.resize(n, 0);
+    for (i, m) in scratch.mask.iter_mut().enumerate() {
+        *m = u8::from(is_highlight(work, i, min_luma));
+    }
+    let (mut best, mut total) = ((0usize, [0usize; 4]), 0usize);
+    for start in 0..n {
+        if scratch.mask[start] != 1 {
+            continue;
+        }
+        let (x, y) = (start % w, start / w);
+        let (mut area, mut bbox) = (0usize, [x, y, x + 1, y + 1]);
+        flood_fill(&mut scratch.mask, w, start, &mut scratch.stack, |i| {
+            area += 1;
+            let (px, py) = (i % w, i / w);
+            bbox = [
+                bbox[0].min(px),
+                bbox[1].min(py),
+                bbox[2].max(px + 1),
+                bbox[3].max(py + 1),
+            ];
+        });
+        let on_border = bbox[0] == 0 || bbox[1] == 0 || bbox[2] == w || bbox[3] == h;
+        if on_border {
+            continue;
+        }
+        total += area;
+        if area > best.0 {
+            best = (area, bbox);
+        }
+    }
+    if total == 0 {
+        return Glare::default();
+    }
+    Glare {
+        fraction: best.0 as f32 / n as f32,
+        total_fraction: total as f32 / n as f32,
+        working_box: Some(best.1),
+    }
+}
+
 /// Whether working pixel `i` is colourless and at least `min_luma` bright.
 fn is_highlight(work: &WorkImage, i: usize, min_luma: u8) -> bool {
     let (r, g, b) = (work.r[i], work.g[i], work.b[i]);
@@ -287,6 +340,39 @@ mod tests {
         let g = measure_glare(&img, &region, GLARE_LUMA, &mut GlareScratch::default());
         assert_eq!(g.working_box, Some([2, 2, 6, 5]));
         assert!((g.fraction - 12.0 / 200.0).abs() < 1e-6);
+    }
+
+    /// A `w × h` grey frame with a bright patch running off its right edge (a window) and,
+    /// if given, a highlight inside it at `spot` (x0, y0, x1, y1).
+    fn frame_with_window(w: usize, h: usize, spot: Option<[usize; 4]>) -> WorkImage {
+        let mut img = WorkImage::empty(w, h);
+        for y in 0..h {
+            for x in 0..w {
+                let in_spot =
+                    spot.is_some_and(|s| (s[0]..s[2]).contains(&x) && (s[1]..s[3]).contains(&y));
+                let v = if in_spot || x >= 30 { 250 } else { 120 };
+                img.push_rgb(v, v, v);
+            }
+        }
+        img
+    }
+
+    #[test]
+    fn frame_glare_counts_enclosed_highlights_only() {
+        let mut scratch = GlareScratch::default();
+        let img = frame_with_window(40, 30, Some([10, 12, 16, 17]));
+        let g = measure_glare_in_frame(&img, GLARE_LUMA, &mut scratch);
+        assert_eq!(g.working_box, Some([10, 12, 16, 17]));
+        assert!((g.fraction - 30.0 / 1200.0).abs() < 1e-6);
+        assert!((g.total_fraction - g.fraction).abs() < 1e-6);
+        // The window alone, larger but running off the frame, is not a highlight.
+        let img = frame_with_window(40, 30, None);
+        let g = measure_glare_in_frame(&img, GLARE_LUMA, &mut scratch);
+        assert_eq!(g, Glare::default());
+        // Touching the window, the spot becomes part of it.
+        let img = frame_with_window(40, 30, Some([20, 12, 30, 17]));
+        let g = measure_glare_in_frame(&img, GLARE_LUMA, &mut scratch);
+        assert_eq!(g, Glare::default());
     }
 
     /// A `w × h` grey document: paper at `paper` luma with a dark ink dot in every 4 × 4

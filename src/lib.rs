@@ -43,7 +43,7 @@ pub use verdict::Problem;
 use colour::{measure_colourfulness, ColourScratch};
 use frame::WorkImage;
 use geometry::{area_in_frame, corner_angle_deg, Point};
-use glare::{highlight_luma, measure_glare, measure_sheen, GlareScratch};
+use glare::{highlight_luma, measure_glare, measure_glare_in_frame, measure_sheen, GlareScratch};
 use lighting::{measure_exposure, LightingScratch};
 use outline::OutlineFinder;
 use region::Region;
@@ -242,12 +242,17 @@ impl Analyzer {
         }
         // The document's own white (from the sheen grid) sets how bright a highlight must be.
         let sheen = measure_sheen(&self.work, &self.region, &mut self.glare);
-        let g = measure_glare(
-            &self.work,
-            &self.region,
-            highlight_luma(sheen.paper_white),
-            &mut self.glare,
-        );
+        let min_luma = highlight_luma(sheen.paper_white);
+        let mut g = measure_glare(&self.work, &self.region, min_luma, &mut self.glare);
+        // A document found this small is as likely a part of it beside a highlight (which
+        // washes out the edges the finder needs) as a far document: look over the frame. The
+        // person is asked to move closer first either way.
+        if m.area_fraction < o.min_area_fraction {
+            let f = measure_glare_in_frame(&self.work, min_luma, &mut self.glare);
+            if f.fraction > g.fraction {
+                g = f;
+            }
+        }
         m.sheen_fraction = round(sheen.fraction, 4);
         m.glare_fraction = round(g.fraction, 4);
         m.glare_total_fraction = round(g.total_fraction, 4);

@@ -56,11 +56,12 @@ pub struct Metrics {
     pub dark_fraction: f32,
     /// Brightest over darkest part of the document's paper (1 = even light).
     pub light_ratio: f32,
-    /// Largest glare blob's share of the document.
+    /// Largest glare blob's share of the document (of the frame when the document found is
+    /// too small to trust, `too_far`: then highlights anywhere within the frame count).
     pub glare_fraction: f32,
     /// Share of the document in the largest washed-out bright patch (sheen), grid cells.
     pub sheen_fraction: f32,
-    /// All glare pixels' share of the document.
+    /// All glare pixels' share of the document (of the frame, as for `glare_fraction`).
     pub glare_total_fraction: f32,
     /// Largest glare blob's box `[x0, y0, x1, y1]`, image pixels; `None` when no glare pixel.
     pub glare_box: Option<[f32; 4]>,
