@@ -422,3 +422,34 @@ fn no_file_argument_is_a_usage_error() {
     assert!(out.stdout.is_empty());
     assert!(stderr(&out).contains("Usage"), "{}", stderr(&out));
 }
+
+/// Output into a pipe that is already closed (`doccheck … | head -0`): the command ends
+/// without a panic, for each subcommand that prints.
+#[test]
+fn a_closed_output_pipe_ends_quietly() {
+    let dir = scratch("closed_pipe");
+    let photo = write(&dir, "card.png", &png_of(&good_scene()));
+    let labels = write(
+        &dir,
+        "labels.jsonl",
+        b"{\"file\": \"card.png\", \"width\": 1280, \"height\": 720, \"quad\": null, \"expect\": null}\n",
+    );
+    let runs: [Vec<&std::ffi::OsStr>; 3] = [
+        vec!["check".as_ref(), photo.as_os_str()],
+        vec!["eval".as_ref(), labels.as_os_str()],
+        vec!["bench".as_ref(), "--frames".as_ref(), "3".as_ref()],
+    ];
+    for args in runs {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_doccheck"))
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = stderr(&out);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_ne!(out.status.code(), Some(101), "{args:?}: {err}");
+    }
+}

@@ -110,7 +110,11 @@ pub fn main() -> ExitCode {
             strictness,
         } => match doccheck::eval::run(&labels, &Options::uniform(strictness.into())) {
             Ok(outcomes) => {
-                print!("{}", doccheck::eval::summarize(&outcomes, verbose));
+                // A closed pipe (`| head`) ends the output quietly.
+                let summary = doccheck::eval::summarize(&outcomes, verbose);
+                if write!(std::io::stdout(), "{summary}").is_err() {
+                    return ExitCode::from(2);
+                }
                 ExitCode::SUCCESS
             }
             Err(e) => {
@@ -225,7 +229,10 @@ fn bench(frames: usize, json_path: Option<PathBuf>) -> ExitCode {
         let median = times[times.len() / 2];
         let p90 = times[times.len() * 9 / 10];
         let mean = times.iter().sum::<f64>() / times.len() as f64;
-        println!("{w}x{h}: median {median:.2} ms  p90 {p90:.2} ms  mean {mean:.2} ms  ({frames} frames, single thread)");
+        let line = format!("{w}x{h}: median {median:.2} ms  p90 {p90:.2} ms  mean {mean:.2} ms  ({frames} frames, single thread)");
+        if writeln!(std::io::stdout(), "{line}").is_err() {
+            return ExitCode::from(2);
+        }
         results.push(json!({"width": w, "height": h, "frames": frames, "median_ms": median, "p90_ms": p90, "mean_ms": mean}));
     }
     if let Some(p) = json_path {
