@@ -79,17 +79,23 @@ struct HoughLine {
     t_max: f32,
     /// Offset of this line's support prefix sums in `OutlineFinder::support`.
     offset: usize,
+    /// Working pixels stepped along the line in the support prefix sums.
+    steps: usize,
+    /// The line's unit normal `(cos θ, sin θ)`, kept: quad scoring projects onto the line
+    /// millions of times a frame.
+    normal: (f32, f32),
 }
 
 impl HoughLine {
     fn point_at(&self, t: f32) -> Point {
-        let (c, s) = self.line.normal();
-        let (dx, dy) = self.line.direction();
+        let (c, s) = self.normal;
+        let (dx, dy) = (-s, c);
         Point::new(self.line.rho * c + t * dx, self.line.rho * s + t * dy)
     }
 
     fn param_of(&self, p: Point) -> f32 {
-        let (dx, dy) = self.line.direction();
+        let (c, s) = self.normal;
+        let (dx, dy) = (-s, c);
         p.x * dx + p.y * dy
     }
 }
@@ -400,6 +406,8 @@ impl OutlineFinder {
                 t_min,
                 t_max,
                 offset: 0,
+                steps: 0,
+                normal: line.normal(),
             });
         }
     }
@@ -475,6 +483,7 @@ impl OutlineFinder {
             let steps = (hl.t_max - hl.t_min).floor().max(0.0) as usize + 1;
             let p0 = hl.point_at(hl.t_min);
             self.lines[li].offset = self.support.len();
+            self.lines[li].steps = steps;
             self.support.push(0);
             let mut run = 0u16;
             for k in 0..steps {
@@ -504,9 +513,8 @@ impl OutlineFinder {
         if hi <= lo {
             return (0.0, 0.0);
         }
-        let steps = (hl.t_max - hl.t_min).floor() as usize + 1;
-        let i0 = (round_to_int(lo - hl.t_min).max(0) as usize).min(steps);
-        let i1 = (round_to_int(hi - hl.t_min).max(0) as usize).min(steps);
+        let i0 = (round_to_int(lo - hl.t_min).max(0) as usize).min(hl.steps);
+        let i1 = (round_to_int(hi - hl.t_min).max(0) as usize).min(hl.steps);
         let s = f32::from(self.support[hl.offset + i1]) - f32::from(self.support[hl.offset + i0]);
         (s.max(0.0), hi - lo)
     }
@@ -595,6 +603,14 @@ impl OutlineFinder {
                     if c == a || !self.parallel[a * n + c] {
                         continue;
                     }
+                    // Side b runs between its corners with a and c, whatever d is: scored
+                    // once here. When it fails, no quad through a, b, c can score, but the
+                    // visits still count towards the bound, so the bound cuts the enumeration
+                    // at the same place.
+                    let corner = |x: usize, y: usize| {
+                        self.corners[x * n + y].map_or(Point::default(), |c| c.0)
+                    };
+                    let side_b = self.side_score(b, corner(a, b), corner(b, c));
                     for di in adj(c) {
                         let d = self.adjacency[di];
                         if d == b || d == a || !self.parallel[b * n + d] {
@@ -611,11 +627,10 @@ impl OutlineFinder {
                         if !canonical {
                             continue;
                         }
-                        let corner = |x: usize, y: usize| {
-                            self.corners[x * n + y].map_or(Point::default(), |c| c.0)
-                        };
                         let quad = [p_da, corner(a, b), corner(b, c), corner(c, d)];
-                        if let Some(cand) = self.score_quad([a, b, c, d], quad, w, h) {
+                        let scored =
+                            side_b.and_then(|sb| self.score_quad([a, b, c, d], quad, sb, w, h));
+                        if let Some(cand) = scored {
                             let l = cand.lines;
                             for k in 0..4 {
                                 let (x, y, z) = (l[k], l[(k + 1) % 4], l[(k + 2) % 4]);
@@ -663,27 +678,30 @@ impl OutlineFinder {
         Some(c)
     }
 
-    /// Edge support and shape score of a closed hypothesis; `None` when a side is too short,
-    /// mostly outside the frame or poorly supported.
-    fn score_quad(&self, sides: [usize; 4], quad: [Point; 4], w: f32, h: f32) -> Option<Candidate> {
+    /// Edge support and shape score of a closed hypothesis whose second side (`sides[1]`,
+    /// from `quad[1]` to `quad[2]`) has already been scored by [`Self::side_score`] as
+    /// `side_b`; `None` when a side is too short, mostly outside the frame or poorly
+    /// supported, or the quad is not convex or too small.
+    fn score_quad(
+        &self,
+        sides: [usize; 4],
+        quad: [Point; 4],
+        side_b: (f32, f32),
+        w: f32,
+        h: f32,
+    ) -> Option<Candidate> {
         if !is_convex(&quad) || signed_area(&quad).abs() < 0.002 * w * h {
             return None;
         }
         let mut supported = 0.0;
         let mut cover = [0.0f32; 4];
         for k in 0..4 {
-            let li = sides[k];
-            let (p, q) = (quad[k], quad[(k + 1) % 4]);
-            let hl = &self.lines[li];
-            let (s, vis) = self.support_between(li, hl.param_of(p), hl.param_of(q));
-            let len = p.distance(q);
-            if vis < 5.0 || vis < 0.3 * len {
-                return None;
-            }
-            cover[k] = (s / vis).min(1.0);
-            if cover[k] < 0.3 {
-                return None;
-            }
+            let (s, c) = if k == 1 {
+                side_b
+            } else {
+                self.side_score(sides[k], quad[k], quad[(k + 1) % 4])?
+            };
+            cover[k] = c;
             supported += s;
         }
         let min_cover = cover.iter().copied().fold(1.0f32, f32::min);
@@ -693,6 +711,20 @@ impl OutlineFinder {
             score: supported * min_cover.sqrt() * aspect_factor(&quad),
             cover,
         })
+    }
+
+    /// Supported length and cover (supported share of the visible length, at most 1) of
+    /// line `li` as a quad's side from `p` to `q`; `None` when the side is too short, mostly
+    /// outside the frame or poorly supported.
+    fn side_score(&self, li: usize, p: Point, q: Point) -> Option<(f32, f32)> {
+        let hl = &self.lines[li];
+        let (s, vis) = self.support_between(li, hl.param_of(p), hl.param_of(q));
+        let len = p.distance(q);
+        if vis < 5.0 || vis < 0.3 * len {
+            return None;
+        }
+        let cover = (s / vis).min(1.0);
+        (cover >= 0.3).then_some((s, cover))
     }
 
     /// Three-sided hypotheses: a side with both its corners seen, and two roughly parallel
