@@ -610,10 +610,17 @@ impl OutlineFinder {
                     let corner = |x: usize, y: usize| {
                         self.corners[x * n + y].map_or(Point::default(), |c| c.0)
                     };
+                    // Every canonical visit has a < d (below), and partner lists are in
+                    // ascending order: start past a.
+                    let ds = adj(c);
+                    let first = ds.start + self.adjacency[ds.clone()].partition_point(|&d| d <= a);
+                    if first == ds.end {
+                        continue;
+                    }
                     let side_b = self.side_score(b, corner(a, b), corner(b, c));
-                    for di in adj(c) {
+                    for di in first..ds.end {
                         let d = self.adjacency[di];
-                        if d == b || d == a || !self.parallel[b * n + d] {
+                        if d == b || !self.parallel[b * n + d] {
                             continue;
                         }
                         let Some((p_da, seen_da)) = self.corners[d * n + a] else {
