@@ -94,9 +94,14 @@ impl HoughLine {
     }
 
     fn param_of(&self, p: Point) -> f32 {
-        let (c, s) = self.normal;
-        let (dx, dy) = (-s, c);
+        let (dx, dy) = self.direction();
         p.x * dx + p.y * dy
+    }
+
+    /// Unit direction along the line (`Line::direction`, from the kept normal).
+    fn direction(&self) -> (f32, f32) {
+        let (c, s) = self.normal;
+        (-s, c)
     }
 }
 
@@ -772,7 +777,7 @@ impl OutlineFinder {
                     let t = hl.param_of(p);
                     let (fwd, _) = self.support_between(li, t, t + 30.0);
                     let (bwd, _) = self.support_between(li, t - 30.0, t);
-                    let (dx, dy) = hl.line.direction();
+                    let (dx, dy) = hl.direction();
                     let (sign, exit) = if fwd >= bwd {
                         (1.0, hl.t_max - t)
                     } else {
@@ -812,9 +817,8 @@ impl OutlineFinder {
                     } else {
                         let t = hl.param_of(from);
                         let dir = if k == 1 { uc } else { ua };
-                        let sign = if dir.0 * hl.line.direction().0 + dir.1 * hl.line.direction().1
-                            >= 0.0
-                        {
+                        let (dx, dy) = hl.direction();
+                        let sign = if dir.0 * dx + dir.1 * dy >= 0.0 {
                             1.0
                         } else {
                             -1.0
