@@ -588,7 +588,8 @@ impl OutlineFinder {
         self.adjacency_start.clear();
         for i in 0..n {
             self.adjacency_start.push(self.adjacency.len());
-            // Lines are sorted strongest first, so these are the strongest partners.
+            // Lines are sorted strongest first, so these are the strongest partners; the
+            // list ascends, which the quad enumeration below relies on.
             let partners = (0..n).filter(|&j| matches!(self.corners[i * n + j], Some((_, true))));
             self.adjacency.extend(partners.take(MAX_CORNER_PARTNERS));
         }
