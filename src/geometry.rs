@@ -56,22 +56,13 @@ impl Line {
     /// Signed distance of `p` from the line, pixels.
     #[must_use]
     pub fn signed_distance(self, p: Point) -> f32 {
-        let (c, s) = self.normal();
-        p.x * c + p.y * s - self.rho
+        signed_distance_in_normal_form(self.rho, self.normal(), p)
     }
 
     /// Where two lines cross, or `None` when they are (nearly) parallel.
     #[must_use]
     pub fn intersect(self, other: Line) -> Option<Point> {
-        let (c1, s1) = self.normal();
-        let (c2, s2) = other.normal();
-        let det = c1 * s2 - s1 * c2;
-        if det.abs() < 1e-4 {
-            return None;
-        }
-        let x = (self.rho * s2 - other.rho * s1) / det;
-        let y = (c1 * other.rho - c2 * self.rho) / det;
-        Some(Point::new(x, y))
+        intersect_in_normal_form((self.rho, self.normal()), (other.rho, other.normal()))
     }
 
     /// The line through two distinct points; `None` when they coincide.
@@ -269,6 +260,29 @@ pub fn corner_angle_deg(q: &[Point; 4], i: usize) -> f32 {
     let dot = ux * vx + uy * vy;
     let n = (ux.hypot(uy) * vx.hypot(vy)).max(1e-9);
     (dot / n).clamp(-1.0, 1.0).acos().to_degrees()
+}
+
+/// Signed distance of `p` from the line `x·cos θ + y·sin θ = ρ` given as `ρ` and its unit
+/// normal `(cos θ, sin θ)`, for callers that keep the normal rather than recompute it.
+#[must_use]
+pub fn signed_distance_in_normal_form(rho: f32, (c, s): (f32, f32), p: Point) -> f32 {
+    p.x * c + p.y * s - rho
+}
+
+/// Where two lines given as `(ρ, (cos θ, sin θ))` cross, or `None` when they are (nearly)
+/// parallel.
+#[must_use]
+pub fn intersect_in_normal_form(
+    (rho1, (c1, s1)): (f32, (f32, f32)),
+    (rho2, (c2, s2)): (f32, (f32, f32)),
+) -> Option<Point> {
+    let det = c1 * s2 - s1 * c2;
+    if det.abs() < 1e-4 {
+        return None;
+    }
+    let x = (rho1 * s2 - rho2 * s1) / det;
+    let y = (c1 * rho2 - c2 * rho1) / det;
+    Some(Point::new(x, y))
 }
 
 #[cfg(test)]

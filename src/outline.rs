@@ -14,7 +14,10 @@
 use std::f32::consts::PI;
 
 use crate::frame::{Frame, WorkImage};
-use crate::geometry::{is_convex, order_corners_perm, signed_area, Line, Point};
+use crate::geometry::{
+    intersect_in_normal_form, is_convex, order_corners_perm, signed_area,
+    signed_distance_in_normal_form, Line, Point,
+};
 
 /// Number of Hough angle bins over 180° (1° each).
 const ANGLE_BINS: usize = 180;
@@ -102,6 +105,11 @@ impl HoughLine {
     fn direction(&self) -> (f32, f32) {
         let (c, s) = self.normal;
         (-s, c)
+    }
+
+    /// `Line::intersect`, from the kept normals.
+    fn intersect(&self, other: &HoughLine) -> Option<Point> {
+        intersect_in_normal_form((self.line.rho, self.normal), (other.line.rho, other.normal))
     }
 }
 
@@ -554,7 +562,9 @@ impl OutlineFinder {
                 if angle_between(a.theta, b.theta) < 45.0_f32.to_radians() {
                     continue;
                 }
-                let Some(p) = a.intersect(b) else { continue };
+                let Some(p) = self.lines[i].intersect(&self.lines[j]) else {
+                    continue;
+                };
                 if p.x < -0.5 * w || p.x > 1.5 * w || p.y < -0.5 * h || p.y > 1.5 * h {
                     continue;
                 }
@@ -571,7 +581,7 @@ impl OutlineFinder {
                     continue;
                 }
                 let mid = self.lines[i].point_at(0.5 * (self.lines[i].t_min + self.lines[i].t_max));
-                if b.signed_distance(mid).abs() < 6.0 {
+                if signed_distance_in_normal_form(b.rho, self.lines[j].normal, mid).abs() < 6.0 {
                     continue;
                 }
                 self.pairs.push((i, j, mean_direction(a.theta, b.theta)));
