@@ -8,7 +8,7 @@
 //!
 //! ```
 //! let (w, h) = (64, 48);
-//! let rgba = vec![40u8; w * h * 4];
+//! let rgba = vec![120u8; w * h * 4];
 //! let report = doccheck::analyze(&rgba, w as u32, h as u32, &doccheck::Options::default()).unwrap();
 //! assert!(!report.ready);
 //! assert_eq!(report.problems[0].code(), "no_document");
@@ -157,11 +157,16 @@ impl Analyzer {
             m.dark_fraction = round(e.dark_fraction, 4);
             m.light_ratio = round(e.light_ratio, 3);
             problems.push(Problem::NoDocument);
-            // A frame washed out to white hides any document: say why, too.
+            // A frame washed out to white, or mostly black (a dim room, a covered lens), hides
+            // any document: say why, too. A dark desk in fair light is neither: its mean luma
+            // may be low, but little of it is near black.
             if e.clipped_fraction > 2.0 * o.max_clipped_fraction.max(0.25)
                 && e.mean_luma > o.max_mean_luma
             {
                 problems.push(Problem::TooBright);
+            }
+            if e.dark_fraction > 0.5 && e.mean_luma < o.min_mean_luma {
+                problems.push(Problem::TooDark);
             }
             return Ok(finish(problems, None, m));
         };

@@ -444,10 +444,32 @@ fn a_frame_at_the_pixel_limit_is_accepted() {
         doccheck::MAX_SIDE,
         (MAX_PIXELS / u64::from(doccheck::MAX_SIDE)) as u32,
     );
-    let rgba = flat_frame(w as usize, h as usize, [40, 40, 40, 255]);
+    let rgba = flat_frame(w as usize, h as usize, [120, 120, 120, 255]);
     let report = analyze(&rgba, w, h, &Options::default()).unwrap();
     check_report(&report, false).unwrap();
     assert_eq!(report.problems, [Problem::NoDocument]);
+}
+
+/// With no document in sight, a frame too dark or too bright as a whole (a dim room, a covered
+/// lens, a camera pointed at a lamp) asks for light first; a plain grey frame is only empty.
+#[test]
+fn an_empty_frame_too_dark_or_too_bright_asks_for_light_first() {
+    let options = Options::default();
+    for (grey, light) in [
+        (0u8, Some(Problem::TooDark)),
+        (12, Some(Problem::TooDark)),
+        // A dark desk in fair light (the scenes' desk) and a mid-grey one.
+        (55, None),
+        (120, None),
+        (255, Some(Problem::TooBright)),
+    ] {
+        let rgba = flat_frame(640, 360, [grey, grey, grey, 255]);
+        let report = analyze(&rgba, 640, 360, &options).unwrap();
+        check_report(&report, false).unwrap();
+        let expected: Vec<Problem> = light.into_iter().chain([Problem::NoDocument]).collect();
+        assert_eq!(report.problems, expected, "grey {grey}");
+        assert_eq!(report.message, expected[0].message(), "grey {grey}");
+    }
 }
 
 #[test]
