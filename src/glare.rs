@@ -186,39 +186,18 @@ pub fn measure_glare(
     let w = work.width;
     scratch.mask.clear();
     scratch.mask.resize(w * work.height, 0);
-    let mut total = 0usize;
     for &(y, x0, x1) in &region.spans {
-        for x in x0..x1 {
-            let i = y * w + x;
-            if is_highlight(work, i, min_luma) {
-                scratch.mask[i] = 1;
-                total += 1;
-            }
+        for i in y * w + x0..y * w + x1 {
+            scratch.mask[i] = u8::from(is_highlight(work, i, min_luma));
         }
     }
+    let starts = region
+        .spans
+        .iter()
+        .flat_map(|&(y, x0, x1)| y * w + x0..y * w + x1);
+    let (best, total) = largest_blob(scratch, w, starts, |_| true);
     if region.pixels == 0 || total == 0 {
         return Glare::default();
-    }
-    let mut best = (0usize, [0usize; 4]);
-    for &(y, x0, x1) in &region.spans {
-        for x in x0..x1 {
-            if scratch.mask[y * w + x] == 1 {
-                let (mut area, mut bbox) = (0usize, [x, y, x + 1, y + 1]);
-                flood_fill(&mut scratch.mask, w, y * w + x, &mut scratch.stack, |i| {
-                    area += 1;
-                    let (px, py) = (i % w, i / w);
-                    bbox = [
-                        bbox[0].min(px),
-                        bbox[1].min(py),
-                        bbox[2].max(px + 1),
-                        bbox[3].max(py + 1),
-                    ];
-                });
-                if area > best.0 {
-                    best = (area, bbox);
-                }
-            }
-        }
     }
     Glare {
         fraction: best.0 as f32 / region.pixels as f32,
@@ -242,8 +221,31 @@ pub fn measure_glare_in_frame(work: &WorkImage, min_luma: u8, scratch: &mut Glar
     for (i, m) in scratch.mask.iter_mut().enumerate() {
         *m = u8::from(is_highlight(work, i, min_luma));
     }
+    // A blob touching the border runs off the frame.
+    let (best, total) = largest_blob(scratch, w, 0..n, |b| {
+        b[0] > 0 && b[1] > 0 && b[2] < w && b[3] < h
+    });
+    if total == 0 {
+        return Glare::default();
+    }
+    Glare {
+        fraction: best.0 as f32 / n as f32,
+        total_fraction: total as f32 / n as f32,
+        working_box: Some(best.1),
+    }
+}
+
+/// Walks the 4-connected blobs of marked pixels (1) in `scratch.mask`, an image `w` wide,
+/// from the pixels `starts` lists; a blob counts when `keep` accepts its box (x0, y0, x1,
+/// y1). Returns the largest counted blob's area and box, and the counted blobs' total area.
+fn largest_blob(
+    scratch: &mut GlareScratch,
+    w: usize,
+    starts: impl Iterator<Item = usize>,
+    keep: impl Fn([usize; 4]) -> bool,
+) -> ((usize, [usize; 4]), usize) {
     let (mut best, mut total) = ((0usize, [0usize; 4]), 0usize);
-    for start in 0..n {
+    for start in starts {
         if scratch.mask[start] != 1 {
             continue;
         }
@@ -259,8 +261,7 @@ pub fn measure_glare_in_frame(work: &WorkImage, min_luma: u8, scratch: &mut Glar
                 bbox[3].max(py + 1),
             ];
         });
-        let on_border = bbox[0] == 0 || bbox[1] == 0 || bbox[2] == w || bbox[3] == h;
-        if on_border {
+        if !keep(bbox) {
             continue;
         }
         total += area;
@@ -268,14 +269,7 @@ pub fn measure_glare_in_frame(work: &WorkImage, min_luma: u8, scratch: &mut Glar
             best = (area, bbox);
         }
     }
-    if total == 0 {
-        return Glare::default();
-    }
-    Glare {
-        fraction: best.0 as f32 / n as f32,
-        total_fraction: total as f32 / n as f32,
-        working_box: Some(best.1),
-    }
+    (best, total)
 }
 
 /// Whether working pixel `i` is colourless and at least `min_luma` bright.
@@ -418,20 +412,32 @@ mod tests {
         assert!((176.0..=180.0).contains(&white), "paper white {white}");
     }
 
+    /// Glare over the whole of `img` at the level its own white sets, as the analyzer
+    /// measures it.
+    fn glare_above_own_white(img: &WorkImage) -> Glare {
+        let mut region = Region::default();
+        region.fill_all(img.width, img.height);
+        let mut scratch = GlareScratch::default();
+        let sheen = measure_sheen(img, &region, &mut scratch);
+        measure_glare(
+            img,
+            &region,
+            highlight_luma(sheen.paper_white),
+            &mut scratch,
+        )
+    }
+
     #[test]
     fn an_unclipped_spot_brighter_than_the_paper_is_glare() {
         let (w, h) = (96, 72);
         let img = document(w, h, 180, 232, [40, 30, 52, 40]);
-        let mut region = Region::default();
-        region.fill_all(w, h);
-        let mut scratch = GlareScratch::default();
-        let sheen = measure_sheen(&img, &region, &mut scratch);
-        let min_luma = highlight_luma(sheen.paper_white);
-        let g = measure_glare(&img, &region, min_luma, &mut scratch);
+        let g = glare_above_own_white(&img);
         assert_eq!(g.working_box, Some([40, 30, 52, 40]));
         assert!((g.fraction - 120.0 / (96.0 * 72.0)).abs() < 1e-6);
         // Not clipped: the clipped criterion alone misses it.
-        let clipped = measure_glare(&img, &region, GLARE_LUMA, &mut scratch);
+        let mut region = Region::default();
+        region.fill_all(w, h);
+        let clipped = measure_glare(&img, &region, GLARE_LUMA, &mut GlareScratch::default());
         assert_eq!(clipped.fraction, 0.0);
     }
 
@@ -440,16 +446,7 @@ mod tests {
         let (w, h) = (96, 72);
         // A patch of the paper's own white (no ink dots) on a bright page.
         let img = document(w, h, 215, 218, [40, 30, 52, 40]);
-        let mut region = Region::default();
-        region.fill_all(w, h);
-        let mut scratch = GlareScratch::default();
-        let sheen = measure_sheen(&img, &region, &mut scratch);
-        let g = measure_glare(
-            &img,
-            &region,
-            highlight_luma(sheen.paper_white),
-            &mut scratch,
-        );
+        let g = glare_above_own_white(&img);
         assert_eq!(g.fraction, 0.0);
         assert_eq!(g.working_box, None);
     }
