@@ -142,9 +142,14 @@ pub struct OutlineFinder {
     support: Vec<u16>,
     pairs: Vec<(usize, usize, f32)>,
     corners: Vec<Option<(Point, bool)>>,
-    parallel: Vec<bool>,
-    adjacency: Vec<usize>,
-    adjacency_start: Vec<usize>,
+    /// Per line: the lines roughly parallel to it and apart from it.
+    parallel: Vec<LineSet>,
+    /// Per line: the lines it makes a seen corner with (all of them; see `partners`).
+    seen: Vec<LineSet>,
+    /// Per line: the lines it crosses with a hidden corner.
+    hidden: Vec<LineSet>,
+    /// Per line: its [`MAX_CORNER_PARTNERS`] strongest seen-corner partners.
+    partners: Vec<LineSet>,
     candidates: Vec<Candidate>,
     /// Bit set over (middle line, lesser end line, greater end line): three consecutive sides
     /// of some closed candidate that scored, kept apart from the pruned candidate list.
@@ -587,72 +592,68 @@ impl OutlineFinder {
                 self.pairs.push((i, j, mean_direction(a.theta, b.theta)));
             }
         }
-        // Parallel-and-apart table and, per line, the lines it makes a seen corner with.
-        self.parallel.clear();
-        self.parallel.resize(n * n, false);
+        // Per line, as sets: the lines parallel to it and apart, and the lines it crosses
+        // with a seen or a hidden corner.
+        for sets in [
+            &mut self.parallel,
+            &mut self.seen,
+            &mut self.hidden,
+            &mut self.partners,
+        ] {
+            sets.clear();
+            sets.resize(n, LineSet::default());
+        }
         for &(i, j, _) in &self.pairs {
-            self.parallel[i * n + j] = true;
-            self.parallel[j * n + i] = true;
+            self.parallel[i].insert(j);
+            self.parallel[j].insert(i);
         }
-        self.adjacency.clear();
-        self.adjacency_start.clear();
         for i in 0..n {
-            self.adjacency_start.push(self.adjacency.len());
-            // Lines are sorted strongest first, so these are the strongest partners; the
-            // list ascends, which the quad enumeration below relies on.
-            let partners = (0..n).filter(|&j| matches!(self.corners[i * n + j], Some((_, true))));
-            self.adjacency.extend(partners.take(MAX_CORNER_PARTNERS));
+            for j in 0..n {
+                match self.corners[i * n + j] {
+                    Some((_, true)) => self.seen[i].insert(j),
+                    Some((_, false)) => self.hidden[i].insert(j),
+                    None => {}
+                }
+            }
+            // Lines are sorted strongest first: the first ones are the strongest partners.
+            self.partners[i] = self.seen[i].first(MAX_CORNER_PARTNERS);
         }
-        self.adjacency_start.push(self.adjacency.len());
         // Quads a-b-c-d with seen corners (a,b), (b,c), (c,d); corner (d,a) may be hidden.
-        // Each quad is met several times; the canonical visit is kept.
+        // Each quad is met several times; only its canonical visit is made: the one from its
+        // least line with b < d when all four corners are seen, else the one from the end
+        // of the hidden corner with a < d.
         self.candidates.clear();
         self.closed_triples.clear();
         self.closed_triples.resize((n * n * n).div_ceil(64), 0);
-        let adj = |i: usize| self.adjacency_start[i]..self.adjacency_start[i + 1];
         let mut tests = 0usize;
         'enumerate: for a in 0..n {
-            for bi in adj(a) {
-                let b = self.adjacency[bi];
-                for ci in adj(b) {
-                    let c = self.adjacency[ci];
-                    if c == a || !self.parallel[a * n + c] {
+            let past_a = LineSet::above(a);
+            for b in self.partners[a].iter() {
+                // A line is never parallel to itself, so c ≠ a and d ≠ b.
+                for c in self.partners[b].and(self.parallel[a]).iter() {
+                    let closing = if a < b && a < c {
+                        self.hidden[a].or(self.seen[a].and(LineSet::above(b)))
+                    } else {
+                        self.hidden[a]
+                    };
+                    let ds = self.partners[c]
+                        .and(self.parallel[b])
+                        .and(closing)
+                        .and(past_a);
+                    if ds.is_empty() {
                         continue;
                     }
-                    // Side b runs between its corners with a and c, whatever d is: scored
-                    // once here. When it fails, no quad through a, b, c can score, but the
-                    // visits still count towards the bound, so the bound cuts the enumeration
-                    // at the same place.
                     let corner = |x: usize, y: usize| {
                         self.corners[x * n + y].map_or(Point::default(), |c| c.0)
                     };
-                    // Every canonical visit has a < d (below), and partner lists are in
-                    // ascending order: start past a.
-                    let ds = adj(c);
-                    let first = ds.start + self.adjacency[ds.clone()].partition_point(|&d| d <= a);
-                    if first == ds.end {
+                    // Side b runs between its corners with a and c, whatever d is: scored
+                    // once here. When it fails, no quad through a, b, c can score.
+                    let Some(side_b) = self.side_score(b, corner(a, b), corner(b, c)) else {
                         continue;
-                    }
-                    let side_b = self.side_score(b, corner(a, b), corner(b, c));
-                    for di in first..ds.end {
-                        let d = self.adjacency[di];
-                        if d == b || !self.parallel[b * n + d] {
-                            continue;
-                        }
-                        let Some((p_da, seen_da)) = self.corners[d * n + a] else {
-                            continue;
-                        };
-                        let canonical = if seen_da {
-                            a < b.min(c).min(d) && b < d
-                        } else {
-                            a < d
-                        };
-                        if !canonical {
-                            continue;
-                        }
-                        let quad = [p_da, corner(a, b), corner(b, c), corner(c, d)];
-                        let scored =
-                            side_b.and_then(|sb| self.score_quad([a, b, c, d], quad, sb, w, h));
+                    };
+                    for d in ds.iter() {
+                        let quad = [corner(a, d), corner(a, b), corner(b, c), corner(c, d)];
+                        let scored = self.score_quad([a, b, c, d], quad, side_b, w, h);
                         if let Some(cand) = scored {
                             let l = cand.lines;
                             for k in 0..4 {
@@ -765,8 +766,7 @@ impl OutlineFinder {
                 break;
             }
             // b makes a seen corner with a (and, checked below, with c).
-            for bi in self.adjacency_start[a]..self.adjacency_start[a + 1] {
-                let b = self.adjacency[bi];
+            for b in self.partners[a].iter() {
                 if b == c || angle_between(self.lines[b].line.theta, ta) < 50.0_f32.to_radians() {
                     continue;
                 }
@@ -1284,6 +1284,65 @@ fn triple_index(n: usize, x: usize, y: usize, z: usize) -> usize {
 /// outline reach 15–20, a document's edge more.
 const MIN_CORNER_STEP: f32 = 25.0;
 
+/// A set of lines (indices below 128), iterated in ascending order.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct LineSet([u64; 2]);
+
+const _: () = assert!(MAX_LINES <= 128, "a LineSet holds 128 lines");
+
+impl LineSet {
+    /// The lines after `i`.
+    fn above(i: usize) -> Self {
+        let mut set = LineSet([u64::MAX; 2]);
+        for (k, word) in set.0.iter_mut().enumerate() {
+            let lo = k * 64;
+            if i + 1 >= lo + 64 {
+                *word = 0;
+            } else if i + 1 > lo {
+                *word = u64::MAX << (i + 1 - lo);
+            }
+        }
+        set
+    }
+
+    fn insert(&mut self, i: usize) {
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+
+    fn and(self, other: Self) -> Self {
+        LineSet([self.0[0] & other.0[0], self.0[1] & other.0[1]])
+    }
+
+    fn or(self, other: Self) -> Self {
+        LineSet([self.0[0] | other.0[0], self.0[1] | other.0[1]])
+    }
+
+    fn is_empty(self) -> bool {
+        self.0 == [0, 0]
+    }
+
+    /// The first `count` lines of the set.
+    fn first(self, count: usize) -> Self {
+        let mut out = LineSet::default();
+        for i in self.iter().take(count) {
+            out.insert(i);
+        }
+        out
+    }
+
+    fn iter(self) -> impl Iterator<Item = usize> {
+        self.0.into_iter().enumerate().flat_map(|(k, mut word)| {
+            std::iter::from_fn(move || {
+                (word != 0).then(|| {
+                    let bit = word.trailing_zeros() as usize;
+                    word &= word - 1;
+                    k * 64 + bit
+                })
+            })
+        })
+    }
+}
+
 /// Cuts `candidates` back to its `keep` best by score (in no particular order).
 fn keep_best(candidates: &mut Vec<Candidate>, keep: usize) {
     if candidates.len() > keep {
@@ -1552,5 +1611,28 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn line_sets_iterate_in_order_and_cut_as_asked() {
+        let mut set = LineSet::default();
+        for i in [127, 3, 64, 0, 63, 65] {
+            set.insert(i);
+        }
+        assert_eq!(set.iter().collect::<Vec<_>>(), [0, 3, 63, 64, 65, 127]);
+        assert_eq!(set.first(4).iter().collect::<Vec<_>>(), [0, 3, 63, 64]);
+        for i in [0, 3, 62, 63, 64, 100, 126, 127] {
+            let above: Vec<usize> = LineSet::above(i).iter().collect();
+            assert_eq!(above, (i + 1..128).collect::<Vec<_>>(), "above {i}");
+            assert_eq!(
+                set.and(LineSet::above(i)).iter().collect::<Vec<_>>(),
+                set.iter().filter(|&j| j > i).collect::<Vec<_>>()
+            );
+        }
+        let mut other = LineSet::default();
+        other.insert(5);
+        assert_eq!(set.or(other).iter().count(), 7);
+        assert!(set.and(other).is_empty());
+        assert!(!set.is_empty());
     }
 }
