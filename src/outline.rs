@@ -133,6 +133,8 @@ pub struct OutlineFinder {
     smooth: [Vec<u16>; 3],
     tmp: Vec<u16>,
     dir: Vec<u8>,
+    /// Pixel indices along a line and one pixel either side of it (see [`trace`]).
+    paths: [Vec<u32>; 3],
     row_buf: Vec<i16>,
     acc: Vec<u16>,
     cos_t: Vec<f32>,
@@ -435,34 +437,37 @@ impl OutlineFinder {
     /// pixel within 1 px whose gradient is perpendicular to the line" along it, one step per
     /// working pixel, so that any stretch of it is scored in O(1).
     fn profiles(&mut self, work: &WorkImage) {
-        let (w, h) = (work.width as isize, work.height as isize);
+        let (w, h) = (work.width, work.height);
         let cos_tol = 15.0_f32.to_radians().cos();
         let strict_tol = 10.0_f32.to_radians().cos();
-        // An edge pixel at (x, y) whose gradient is within the tolerance of the normal (c, s).
-        let hit = |x: isize, y: isize, c: f32, s: f32, tol: f32| -> bool {
-            if x < 1 || y < 1 || x >= w - 1 || y >= h - 1 {
-                return false;
-            }
-            let i = y as usize * w as usize + x as usize;
-            self.edge[i] && {
-                let (gx, gy) = (f32::from(self.gx[i]), f32::from(self.gy[i]));
-                let dot = gx * c + gy * s;
-                dot * dot >= tol * tol * (gx * gx + gy * gy)
-            }
+        // Whether edge pixel `i`'s gradient is within the tolerance of the normal (c, s).
+        let aligned = |gx: &[i16], gy: &[i16], i: usize, c: f32, s: f32, tol: f32| -> bool {
+            let (gx, gy) = (f32::from(gx[i]), f32::from(gy[i]));
+            let dot = gx * c + gy * s;
+            dot * dot >= tol * tol * (gx * gx + gy * gy)
         };
         // The longest stretch with the pixel right on the line an edge (gaps of up to two
         // pixels bridged): a document's side is one such stretch, while texture, noise and
         // wavy wood grain pile up Hough votes scattered along a line or within a band.
+        let mut paths = std::mem::take(&mut self.paths);
         for li in 0..self.lines.len() {
             let hl = self.lines[li];
-            let (c, s) = hl.line.normal();
-            let (dx, dy) = hl.line.direction();
+            let (c, s) = hl.normal;
             let steps = (hl.t_max - hl.t_min).floor().max(0.0) as usize + 1;
-            let p0 = hl.point_at(hl.t_min);
+            let path = &mut paths[0];
+            trace(
+                path,
+                hl.point_at(hl.t_min),
+                hl.direction(),
+                0.0,
+                steps,
+                w,
+                h,
+            );
             let (mut best, mut start, mut last_hit, mut in_run) = (0usize, 0usize, 0usize, false);
-            for k in 0..steps {
-                let (x, y) = (p0.x + dx * k as f32, p0.y + dy * k as f32);
-                if hit(round_to_int(x), round_to_int(y), c, s, strict_tol) {
+            for (k, &i) in path.iter().enumerate() {
+                let i = i as usize;
+                if self.edge[i] && aligned(&self.gx, &self.gy, i, c, s, strict_tol) {
                     if !in_run || k - last_hit > 3 {
                         start = k;
                         in_run = true;
@@ -493,32 +498,30 @@ impl OutlineFinder {
             kept += 1;
         }
         self.lines.truncate(kept);
+        // Support: an aligned edge pixel on the line or one pixel either side of it.
         self.support.clear();
         for li in 0..self.lines.len() {
             let hl = self.lines[li];
-            let (c, s) = hl.line.normal();
-            let (dx, dy) = hl.line.direction();
+            let (c, s) = hl.normal;
             let steps = (hl.t_max - hl.t_min).floor().max(0.0) as usize + 1;
             let p0 = hl.point_at(hl.t_min);
+            for (path, off) in paths.iter_mut().zip([0.0, -1.0, 1.0]) {
+                trace(path, p0, hl.direction(), off, steps, w, h);
+            }
             self.lines[li].offset = self.support.len();
             self.lines[li].steps = steps;
             self.support.push(0);
             let mut run = 0u16;
             for k in 0..steps {
-                let (x, y) = (p0.x + dx * k as f32, p0.y + dy * k as f32);
-                let on = [0.0f32, -1.0, 1.0].iter().any(|&off| {
-                    hit(
-                        round_to_int(x + off * c),
-                        round_to_int(y + off * s),
-                        c,
-                        s,
-                        cos_tol,
-                    )
+                let on = paths.iter().any(|path| {
+                    let i = path[k] as usize;
+                    self.edge[i] && aligned(&self.gx, &self.gy, i, c, s, cos_tol)
                 });
                 run += u16::from(on);
                 self.support.push(run);
             }
         }
+        self.paths = paths;
     }
 
     /// Supported working pixels on line `li` between parameters `a` and `b` (clipped to the
@@ -1459,6 +1462,38 @@ fn angle_between(a: f32, b: f32) -> f32 {
         d = d.rem_euclid(PI);
     }
     d.min(PI - d)
+}
+
+/// Fills `path` with the index of the working pixel nearest to `p0 + k·(dx, dy)`, moved by
+/// `off` along the normal `(dy, -dx)`, for `k` in `0..steps`; 0 where that pixel is on or
+/// outside the image's border (pixel 0 is never an edge pixel). One plain pass of arithmetic
+/// that vectorises; the tests on the pixels come after.
+fn trace(
+    path: &mut Vec<u32>,
+    p0: Point,
+    (dx, dy): (f32, f32),
+    off: f32,
+    steps: usize,
+    w: usize,
+    h: usize,
+) {
+    let (c, s) = (dy, -dx);
+    let (wi, hi) = (w as i32, h as i32);
+    path.clear();
+    path.resize(steps, 0);
+    // k in i32: its conversion to f32 vectorises (same values below 2^24).
+    for (i, k) in path.iter_mut().zip(0i32..) {
+        let (x, y) = (p0.x + dx * k as f32, p0.y + dy * k as f32);
+        let (x, y) = (round_to_i32(x + off * c), round_to_i32(y + off * s));
+        let inside = x >= 1 && y >= 1 && x < wi - 1 && y < hi - 1;
+        *i = if inside { (y * wi + x) as u32 } else { 0 };
+    }
+}
+
+/// [`round_to_int`] in 32 bits, which vectorises.
+#[inline]
+fn round_to_i32(v: f32) -> i32 {
+    (v + 16384.5) as i32 - 16384
 }
 
 /// Nearest integer for the working image's coordinates (|v| < 16384), without a libm call.
