@@ -369,33 +369,41 @@ impl OutlineFinder {
         // Local maxima in a (±2°, ±2 px) window, strongest first, duplicates merged.
         self.peaks.clear();
         for t in 0..ANGLE_BINS {
-            for r in 2..rho_bins - 2 {
-                let v = u32::from(self.acc[t * rho_bins + r]);
-                if v < MIN_LINE_VOTES {
+            let row = &self.acc[t * rho_bins..(t + 1) * rho_bins];
+            // Most cells have too few votes: blocks of them are passed over with one test.
+            for block in (2..rho_bins - 2).step_by(16) {
+                let cells = block..(block + 16).min(rho_bins - 2);
+                if row[cells.clone()].iter().copied().max().unwrap_or(0) < MIN_LINE_VOTES as u16 {
                     continue;
                 }
-                let mut is_peak = true;
-                'window: for dt in -2isize..=2 {
-                    let tt = t as isize + dt;
-                    if tt < 0 || tt >= ANGLE_BINS as isize {
+                for r in cells {
+                    let v = u32::from(row[r]);
+                    if v < MIN_LINE_VOTES {
                         continue;
                     }
-                    for dr in -2isize..=2 {
-                        if dt == 0 && dr == 0 {
+                    let mut is_peak = true;
+                    'window: for dt in -2isize..=2 {
+                        let tt = t as isize + dt;
+                        if tt < 0 || tt >= ANGLE_BINS as isize {
                             continue;
                         }
-                        let u = u32::from(
-                            self.acc[tt as usize * rho_bins + (r as isize + dr) as usize],
-                        );
-                        // Ties go to the earlier cell so a plateau yields one peak.
-                        if u > v || (u == v && (dt, dr) < (0, 0)) {
-                            is_peak = false;
-                            break 'window;
+                        for dr in -2isize..=2 {
+                            if dt == 0 && dr == 0 {
+                                continue;
+                            }
+                            let u = u32::from(
+                                self.acc[tt as usize * rho_bins + (r as isize + dr) as usize],
+                            );
+                            // Ties go to the earlier cell so a plateau yields one peak.
+                            if u > v || (u == v && (dt, dr) < (0, 0)) {
+                                is_peak = false;
+                                break 'window;
+                            }
                         }
                     }
-                }
-                if is_peak {
-                    self.peaks.push((v, t, r));
+                    if is_peak {
+                        self.peaks.push((v, t, r));
+                    }
                 }
             }
         }
