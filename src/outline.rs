@@ -36,7 +36,7 @@ const MAX_FINALISTS: usize = 32;
 /// Seen-corner partners kept per line (the strongest ones): bounds the quad enumeration on
 /// striped or checkered frames, where every line meets dozens of others.
 const MAX_CORNER_PARTNERS: usize = 40;
-/// Closed quads scored at most per frame; the enumeration starts from the strongest lines.
+/// Closed quads tried at most per frame; the enumeration starts from the strongest lines.
 const MAX_QUAD_TESTS: usize = 250_000;
 /// The candidate list is cut back to its best [`MAX_KEPT_CANDIDATES`] when it reaches this.
 const CANDIDATE_HIGH_WATER: usize = 2048;
@@ -152,6 +152,8 @@ pub struct OutlineFinder {
     hidden: Vec<LineSet>,
     /// Per line: its [`MAX_CORNER_PARTNERS`] strongest seen-corner partners.
     partners: Vec<LineSet>,
+    /// Side scores of line a against each fourth line d, during the quad enumeration.
+    side_a: Vec<(f32, f32)>,
     candidates: Vec<Candidate>,
     /// Bit set over (middle line, lesser end line, greater end line): three consecutive sides
     /// of some closed candidate that scored, kept apart from the pruned candidate list.
@@ -636,10 +638,16 @@ impl OutlineFinder {
         self.candidates.clear();
         self.closed_triples.clear();
         self.closed_triples.resize((n * n * n).div_ceil(64), 0);
+        self.side_a.clear();
+        self.side_a.resize(n, (0.0, 0.0));
         let mut tests = 0usize;
         'enumerate: for a in 0..n {
             let past_a = LineSet::above(a);
             for b in self.partners[a].iter() {
+                // Side a runs from its corner with d to its corner with b, whatever c is: each
+                // d's side a is scored once per (a, b), and a d whose side a fails is not
+                // tried again.
+                let (mut side_a_known, mut side_a_fails) = (LineSet::default(), LineSet::default());
                 // A line is never parallel to itself, so c ≠ a and d ≠ b.
                 for c in self.partners[b].and(self.parallel[a]).iter() {
                     let closing = if a < b && a < c {
@@ -650,7 +658,8 @@ impl OutlineFinder {
                     let ds = self.partners[c]
                         .and(self.parallel[b])
                         .and(closing)
-                        .and(past_a);
+                        .and(past_a)
+                        .without(side_a_fails);
                     if ds.is_empty() {
                         continue;
                     }
@@ -663,8 +672,23 @@ impl OutlineFinder {
                         continue;
                     };
                     for d in ds.iter() {
+                        tests += 1;
+                        if tests > MAX_QUAD_TESTS {
+                            break 'enumerate;
+                        }
                         let quad = [corner(a, d), corner(a, b), corner(b, c), corner(c, d)];
-                        let scored = self.score_quad([a, b, c, d], quad, side_b, w, h);
+                        if !side_a_known.contains(d) {
+                            side_a_known.insert(d);
+                            match self.side_score(a, quad[0], quad[1]) {
+                                Some(v) => self.side_a[d] = v,
+                                None => {
+                                    side_a_fails.insert(d);
+                                    continue;
+                                }
+                            }
+                        }
+                        let sides = [self.side_a[d], side_b];
+                        let scored = self.score_quad([a, b, c, d], quad, sides, w, h);
                         if let Some(cand) = scored {
                             let l = cand.lines;
                             for k in 0..4 {
@@ -676,10 +700,6 @@ impl OutlineFinder {
                             if self.candidates.len() >= CANDIDATE_HIGH_WATER {
                                 keep_best(&mut self.candidates, MAX_KEPT_CANDIDATES);
                             }
-                        }
-                        tests += 1;
-                        if tests >= MAX_QUAD_TESTS {
-                            break 'enumerate;
                         }
                     }
                 }
@@ -713,15 +733,15 @@ impl OutlineFinder {
         Some(c)
     }
 
-    /// Edge support and shape score of a closed hypothesis whose second side (`sides[1]`,
-    /// from `quad[1]` to `quad[2]`) has already been scored by [`Self::side_score`] as
-    /// `side_b`; `None` when a side is too short, mostly outside the frame or poorly
-    /// supported, or the quad is not convex or too small.
+    /// Edge support and shape score of a closed hypothesis whose first two sides (from
+    /// `quad[0]` to `quad[1]` and on to `quad[2]`) have already been scored by
+    /// [`Self::side_score`] as `known`; `None` when a side is too short, mostly outside the
+    /// frame or poorly supported, or the quad is not convex or too small.
     fn score_quad(
         &self,
         sides: [usize; 4],
         quad: [Point; 4],
-        side_b: (f32, f32),
+        known: [(f32, f32); 2],
         w: f32,
         h: f32,
     ) -> Option<Candidate> {
@@ -731,8 +751,8 @@ impl OutlineFinder {
         let mut supported = 0.0;
         let mut cover = [0.0f32; 4];
         for k in 0..4 {
-            let (s, c) = if k == 1 {
-                side_b
+            let (s, c) = if k < 2 {
+                known[k]
             } else {
                 self.side_score(sides[k], quad[k], quad[(k + 1) % 4])?
             };
@@ -1316,12 +1336,20 @@ impl LineSet {
         set
     }
 
+    fn contains(self, i: usize) -> bool {
+        self.0[i / 64] & (1 << (i % 64)) != 0
+    }
+
     fn insert(&mut self, i: usize) {
         self.0[i / 64] |= 1 << (i % 64);
     }
 
     fn and(self, other: Self) -> Self {
         LineSet([self.0[0] & other.0[0], self.0[1] & other.0[1]])
+    }
+
+    fn without(self, other: Self) -> Self {
+        LineSet([self.0[0] & !other.0[0], self.0[1] & !other.0[1]])
     }
 
     fn or(self, other: Self) -> Self {
