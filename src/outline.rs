@@ -154,6 +154,11 @@ pub struct OutlineFinder {
     partners: Vec<LineSet>,
     /// Side scores of line a against each fourth line d, during the quad enumeration.
     side_a: Vec<(f32, f32)>,
+    /// Side scores of each fourth line d between c and a (`c × n + d`), during the quad
+    /// enumeration, with per c the d's scored and the d's that failed.
+    side_d: Vec<(f32, f32)>,
+    side_d_known: Vec<LineSet>,
+    side_d_fails: Vec<LineSet>,
     candidates: Vec<Candidate>,
     /// Bit set over (middle line, lesser end line, greater end line): three consecutive sides
     /// of some closed candidate that scored, kept apart from the pruned candidate list.
@@ -569,6 +574,40 @@ impl OutlineFinder {
     /// best, or `None` when none is convincing.
     fn best_candidate(&mut self, work: &WorkImage) -> Option<Candidate> {
         let (w, h) = (work.width as f32, work.height as f32);
+        self.line_relations(w, h);
+        self.closed_candidates(w, h);
+        keep_best(&mut self.candidates, MAX_KEPT_CANDIDATES);
+        self.open_candidates(w, h);
+        if self.candidates.is_empty() {
+            return None;
+        }
+        self.candidates
+            .sort_unstable_by(|a, b| b.score.total_cmp(&a.score));
+        self.candidates.truncate(MAX_FINALISTS);
+        let mut best: Option<(f32, Candidate)> = None;
+        for ci in 0..self.candidates.len() {
+            let mut c = self.candidates[ci];
+            let contrast = self.side_contrast(work, &c.quad);
+            let extension = self.extension(&c);
+            c.score *= (contrast / 40.0).clamp(0.1, 1.0) * (1.0 - 0.6 * extension);
+            if best.as_ref().is_none_or(|(s, _)| c.score > *s) {
+                best = Some((c.score, c));
+            }
+        }
+        let (score, c) = best?;
+        // Below this, the best outline is a few weak or low-contrast edges that happen to
+        // meet: no document (devset background-only frames stay below it, the smallest
+        // too-far cards above).
+        if score < MIN_OUTLINE_SCORE {
+            return None;
+        }
+        Some(c)
+    }
+
+    /// Tables of how the lines relate: where two lines cross and whether that corner is
+    /// seen, which pairs are roughly parallel and apart, and per line the sets the quad
+    /// enumeration combines.
+    fn line_relations(&mut self, w: f32, h: f32) {
         let n = self.lines.len();
         let in_frame = |p: Point| p.x >= 0.0 && p.y >= 0.0 && p.x <= w - 1.0 && p.y <= h - 1.0;
         // Corner table: where two lines cross and whether both reach the crossing.
@@ -631,18 +670,30 @@ impl OutlineFinder {
             // Lines are sorted strongest first: the first ones are the strongest partners.
             self.partners[i] = self.seen[i].first(MAX_CORNER_PARTNERS);
         }
-        // Quads a-b-c-d with seen corners (a,b), (b,c), (c,d); corner (d,a) may be hidden.
-        // Each quad is met several times; only its canonical visit is made: the one from its
-        // least line with b < d when all four corners are seen, else the one from the end
-        // of the hidden corner with a < d.
+    }
+
+    /// Scores the closed hypotheses into the candidate list: quads a-b-c-d with seen corners
+    /// (a,b), (b,c), (c,d), where corner (d,a) may be hidden. Each quad is met several times;
+    /// only its canonical visit is made: the one from its least line with b < d when all four
+    /// corners are seen, else the one from the end of the hidden corner with a < d.
+    fn closed_candidates(&mut self, w: f32, h: f32) {
+        let n = self.lines.len();
         self.candidates.clear();
         self.closed_triples.clear();
         self.closed_triples.resize((n * n * n).div_ceil(64), 0);
         self.side_a.clear();
         self.side_a.resize(n, (0.0, 0.0));
+        self.side_d.clear();
+        self.side_d.resize(n * n, (0.0, 0.0));
         let mut tests = 0usize;
         'enumerate: for a in 0..n {
             let past_a = LineSet::above(a);
+            // Side d runs from its corner with c to its corner with a, whatever b is: scored
+            // once per (a, c, d).
+            for sets in [&mut self.side_d_known, &mut self.side_d_fails] {
+                sets.clear();
+                sets.resize(n, LineSet::default());
+            }
             for b in self.partners[a].iter() {
                 // Side a runs from its corner with d to its corner with b, whatever c is: each
                 // d's side a is scored once per (a, b), and a d whose side a fails is not
@@ -659,7 +710,8 @@ impl OutlineFinder {
                         .and(self.parallel[b])
                         .and(closing)
                         .and(past_a)
-                        .without(side_a_fails);
+                        .without(side_a_fails)
+                        .without(self.side_d_fails[c]);
                     if ds.is_empty() {
                         continue;
                     }
@@ -687,7 +739,17 @@ impl OutlineFinder {
                                 }
                             }
                         }
-                        let sides = [self.side_a[d], side_b];
+                        if !self.side_d_known[c].contains(d) {
+                            self.side_d_known[c].insert(d);
+                            match self.side_score(d, quad[3], quad[0]) {
+                                Some(v) => self.side_d[c * n + d] = v,
+                                None => {
+                                    self.side_d_fails[c].insert(d);
+                                    continue;
+                                }
+                            }
+                        }
+                        let sides = [self.side_a[d], side_b, self.side_d[c * n + d]];
                         let scored = self.score_quad([a, b, c, d], quad, sides, w, h);
                         if let Some(cand) = scored {
                             let l = cand.lines;
@@ -705,43 +767,17 @@ impl OutlineFinder {
                 }
             }
         }
-        keep_best(&mut self.candidates, MAX_KEPT_CANDIDATES);
-        self.open_candidates(w, h);
-        if self.candidates.is_empty() {
-            return None;
-        }
-        self.candidates
-            .sort_unstable_by(|a, b| b.score.total_cmp(&a.score));
-        self.candidates.truncate(MAX_FINALISTS);
-        let mut best: Option<(f32, Candidate)> = None;
-        for ci in 0..self.candidates.len() {
-            let mut c = self.candidates[ci];
-            let contrast = self.side_contrast(work, &c.quad);
-            let extension = self.extension(&c);
-            c.score *= (contrast / 40.0).clamp(0.1, 1.0) * (1.0 - 0.6 * extension);
-            if best.as_ref().is_none_or(|(s, _)| c.score > *s) {
-                best = Some((c.score, c));
-            }
-        }
-        let (score, c) = best?;
-        // Below this, the best outline is a few weak or low-contrast edges that happen to
-        // meet: no document (devset background-only frames stay below it, the smallest
-        // too-far cards above).
-        if score < MIN_OUTLINE_SCORE {
-            return None;
-        }
-        Some(c)
     }
 
-    /// Edge support and shape score of a closed hypothesis whose first two sides (from
-    /// `quad[0]` to `quad[1]` and on to `quad[2]`) have already been scored by
-    /// [`Self::side_score`] as `known`; `None` when a side is too short, mostly outside the
-    /// frame or poorly supported, or the quad is not convex or too small.
+    /// Edge support and shape score of a closed hypothesis whose sides other than the third
+    /// (from `quad[2]` to `quad[3]`) have already been scored by [`Self::side_score`] as
+    /// `known`, in order; `None` when a side is too short, mostly outside the frame or poorly
+    /// supported, or the quad is not convex or too small.
     fn score_quad(
         &self,
         sides: [usize; 4],
         quad: [Point; 4],
-        known: [(f32, f32); 2],
+        known: [(f32, f32); 3],
         w: f32,
         h: f32,
     ) -> Option<Candidate> {
@@ -751,10 +787,10 @@ impl OutlineFinder {
         let mut supported = 0.0;
         let mut cover = [0.0f32; 4];
         for k in 0..4 {
-            let (s, c) = if k < 2 {
-                known[k]
-            } else {
-                self.side_score(sides[k], quad[k], quad[(k + 1) % 4])?
+            let (s, c) = match k {
+                0 | 1 => known[k],
+                2 => self.side_score(sides[k], quad[k], quad[(k + 1) % 4])?,
+                _ => known[2],
             };
             cover[k] = c;
             supported += s;
@@ -1705,5 +1741,120 @@ mod tests {
         assert_eq!(set.or(other).iter().count(), 7);
         assert!(set.and(other).is_empty());
         assert!(!set.is_empty());
+    }
+
+    /// The closed hypotheses found the plain way: every canonical quad through the kept
+    /// partners, each side scored afresh; (lines, score) sorted by score, best first.
+    fn reference_closed(f: &OutlineFinder, w: f32, h: f32) -> Vec<([usize; 4], f32)> {
+        let n = f.lines.len();
+        let mut out = Vec::new();
+        for a in 0..n {
+            for b in f.partners[a].iter() {
+                for c in f.partners[b].iter() {
+                    for d in f.partners[c].iter() {
+                        if c == a || d == b || !f.parallel[a].contains(c) {
+                            continue;
+                        }
+                        if !f.parallel[b].contains(d) {
+                            continue;
+                        }
+                        let Some((p_da, seen_da)) = f.corners[a * n + d] else {
+                            continue;
+                        };
+                        let canonical = if seen_da {
+                            a < b.min(c).min(d) && b < d
+                        } else {
+                            a < d
+                        };
+                        if !canonical {
+                            continue;
+                        }
+                        let corner = |x: usize, y: usize| f.corners[x * n + y].expect("crossing").0;
+                        let lines = [a, b, c, d];
+                        let quad = [p_da, corner(a, b), corner(b, c), corner(c, d)];
+                        let side = |k: usize| f.side_score(lines[k], quad[k], quad[(k + 1) % 4]);
+                        let (Some(s0), Some(s1), Some(s3)) = (side(0), side(1), side(3)) else {
+                            continue;
+                        };
+                        if let Some(cand) = f.score_quad(lines, quad, [s0, s1, s3], w, h) {
+                            out.push((lines, cand.score));
+                        }
+                    }
+                }
+            }
+        }
+        out.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        out
+    }
+
+    #[test]
+    fn closed_hypotheses_match_the_plain_enumeration() {
+        use crate::synth::{Background, Scene};
+        let mut checked = 0;
+        for (bg, share, degrees) in [
+            (Background::Plain([52, 56, 60]), 0.5, 4.0),
+            (Background::Wood, 0.6, -7.0),
+            (Background::Texture, 0.45, 12.0),
+        ] {
+            let (fw, fh) = (640, 360);
+            let mut scene = Scene::centred(fw, fh, share, degrees);
+            scene.background = bg;
+            let rgba = scene.render();
+            let frame = Frame::new(&rgba, fw as u32, fh as u32).expect("valid frame");
+            let mut work = WorkImage::default();
+            work.fill(&frame, 384);
+            let mut f = OutlineFinder::default();
+            f.gradients(&work);
+            f.hough(&work);
+            f.profiles(&work);
+            let (w, h) = (work.width as f32, work.height as f32);
+            f.line_relations(w, h);
+            f.closed_candidates(w, h);
+            let expected = reference_closed(&f, w, h);
+            // Below the high-water mark nothing was cut, so the lists must match in full.
+            assert!(expected.len() < CANDIDATE_HIGH_WATER, "{}", expected.len());
+            let mut found: Vec<([usize; 4], f32)> =
+                f.candidates.iter().map(|c| (c.lines, c.score)).collect();
+            found.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+            assert_eq!(found, expected);
+            checked += found.len();
+        }
+        assert!(checked > 30, "too few hypotheses to compare: {checked}");
+    }
+
+    #[test]
+    fn traced_paths_match_plain_rounding() {
+        let (w, h) = (97usize, 53usize);
+        let mut state = 12_345u32;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            state as f32 / u32::MAX as f32
+        };
+        let mut path = Vec::new();
+        for _ in 0..200 {
+            let angle = next() * 2.0 * PI;
+            let (dx, dy) = (angle.cos(), angle.sin());
+            let p0 = Point::new(next() * 140.0 - 20.0, next() * 100.0 - 20.0);
+            let off = [0.0, -1.0, 1.0][(next() * 2.99) as usize];
+            let steps = (next() * 150.0) as usize;
+            trace(&mut path, p0, (dx, dy), off, steps, w, h);
+            assert_eq!(path.len(), steps);
+            for (k, &i) in path.iter().enumerate() {
+                let x = round_to_int(p0.x + dx * k as f32 + off * dy);
+                let y = round_to_int(p0.y + dy * k as f32 - off * dx);
+                let inside = x >= 1 && y >= 1 && x < w as isize - 1 && y < h as isize - 1;
+                let expected = if inside {
+                    y as usize * w + x as usize
+                } else {
+                    0
+                };
+                assert_eq!(
+                    i as usize, expected,
+                    "step {k} from {p0:?} along ({dx}, {dy})"
+                );
+            }
+        }
     }
 }
