@@ -68,7 +68,7 @@ pub struct GlareScratch {
 }
 
 /// Grid over the document for sheen (across × down).
-const SHEEN_GRID: (usize, usize) = (8, 6);
+const SHEEN_GRID: (usize, usize) = crate::region::DOCUMENT_GRID;
 /// A sheen cell's paper level exceeds the document's typical one by this much (luma).
 const SHEEN_PAPER_RISE: f32 = 35.0;
 /// … is at least this bright (luma): glare is near white …
@@ -78,20 +78,18 @@ const SHEEN_INK_RISE: f32 = 70.0;
 
 /// Finds washed-out bright patches (sheen) inside `region` and the document's own white.
 pub fn measure_sheen(work: &WorkImage, region: &Region, scratch: &mut GlareScratch) -> Sheen {
-    let Some(h) = &region.to_document else {
+    if region.to_document.is_none() {
         return Sheen::default();
-    };
+    }
     let (gw, gh) = SHEEN_GRID;
     // 64-bin histograms (4 luma levels a bin) per cell, and each cell's pixel box.
     scratch.cells.clear();
     scratch.cells.resize(gw * gh * 64, 0);
     let mut boxes = [[usize::MAX, usize::MAX, 0usize, 0usize]; 48];
+    let mut cells_of_pixels = region.cells.iter();
     for &(y, x0, x1) in &region.spans {
-        for x in x0..x1 {
-            let (u, v) = h.apply(x as f32, y as f32);
-            let cu = ((u * gw as f32) as isize).clamp(0, gw as isize - 1) as usize;
-            let cv = ((v * gh as f32) as isize).clamp(0, gh as isize - 1) as usize;
-            let c = cv * gw + cu;
+        for (x, &c) in (x0..x1).zip(&mut cells_of_pixels) {
+            let c = usize::from(c);
             scratch.cells[c * 64 + usize::from(work.luma[y * work.width + x] >> 2)] += 1;
             let b = &mut boxes[c];
             *b = [b[0].min(x), b[1].min(y), b[2].max(x + 1), b[3].max(y + 1)];

@@ -10,6 +10,11 @@ use crate::region::Region;
 pub const CLIP_LUMA: u8 = 250;
 /// Cells of the grid over the document used for the light ratio (across × down).
 const GRID: (usize, usize) = (4, 3);
+const _: () = assert!(
+    crate::region::DOCUMENT_GRID.0.is_multiple_of(GRID.0)
+        && crate::region::DOCUMENT_GRID.1.is_multiple_of(GRID.1),
+    "the light grid is read off the document grid"
+);
 
 /// Exposure figures of a region.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -41,18 +46,16 @@ pub fn measure_exposure(
     scratch.cells.clear();
     scratch.cells.resize(cells * 256, 0);
     let (mut sum, mut clipped, mut dark, mut n) = (0u64, 0u32, 0u32, 0u32);
+    let mut cells_of_pixels = region.cells.iter();
     for &(y, x0, x1) in &region.spans {
-        for x in x0..x1 {
-            let l = work.luma[y * work.width + x];
+        for &l in &work.luma[y * work.width + x0..y * work.width + x1] {
             sum += u64::from(l);
             clipped += u32::from(l >= CLIP_LUMA);
             dark += u32::from(l <= 20);
             n += 1;
-            if let Some(h) = &region.to_document {
-                let (u, v) = h.apply(x as f32, y as f32);
-                let cu = ((u * GRID.0 as f32) as isize).clamp(0, GRID.0 as isize - 1) as usize;
-                let cv = ((v * GRID.1 as f32) as isize).clamp(0, GRID.1 as isize - 1) as usize;
-                scratch.cells[(cv * GRID.0 + cu) * 256 + usize::from(l)] += 1;
+            if let Some(&cell) = cells_of_pixels.next() {
+                let c = Region::coarser_cell(cell, GRID.0, GRID.1);
+                scratch.cells[c * 256 + usize::from(l)] += 1;
             }
         }
     }

@@ -81,6 +81,9 @@ impl Homography {
     }
 }
 
+/// Cells across and down of the grid over the document that [`Region::cells`] indexes.
+pub const DOCUMENT_GRID: (usize, usize) = (8, 6);
+
 /// The document's pixels on an image of `width × height`: one span of columns per row.
 #[derive(Debug, Default, Clone)]
 pub struct Region {
@@ -91,13 +94,33 @@ pub struct Region {
     /// Image to document coordinates (0–1 across, 0–1 down), when the quad is not
     /// degenerate.
     pub to_document: Option<Homography>,
+    /// For each pixel of the spans, in order, the cell of the [`DOCUMENT_GRID`] over the
+    /// document it lies in (`row × 8 + column`; outside the document, the nearest cell).
+    /// Empty when there is no `to_document`.
+    pub cells: Vec<u8>,
 }
 
 impl Region {
     /// Fills the spans of a convex quad (clockwise, image coordinates of the target image)
-    /// shrunk towards its centre by `inset` (share of its size, 0–0.5), clipped to the image.
+    /// shrunk towards its centre by `inset` (share of its size, 0–0.5), clipped to the image,
+    /// and each pixel's document cell.
     pub fn fill(&mut self, quad: &[Point; 4], width: usize, height: usize, inset: f32) {
+        self.fill_spans(quad, width, height, inset);
+        if let Some(to_document) = &self.to_document {
+            let (gw, gh) = DOCUMENT_GRID;
+            for &(y, x0, x1) in &self.spans {
+                for x in x0..x1 {
+                    let (u, v) = to_document.apply(x as f32, y as f32);
+                    self.cells.push(cell_of(u, v, gw, gh) as u8);
+                }
+            }
+        }
+    }
+
+    /// [`Region::fill`] without the cells (left empty): the spans and the map only.
+    pub fn fill_spans(&mut self, quad: &[Point; 4], width: usize, height: usize, inset: f32) {
         self.spans.clear();
+        self.cells.clear();
         self.pixels = 0;
         let to_quad = Homography::square_to_quad(quad);
         self.to_document = to_quad.and_then(|h| h.inverse());
@@ -151,6 +174,16 @@ impl Region {
         }
     }
 
+    /// The cell of a grid of `across × down` over the document for a cell of the
+    /// [`DOCUMENT_GRID`], when `across` and `down` divide it: the same cell that the
+    /// pixel's document coordinates give on the coarser grid.
+    #[must_use]
+    pub fn coarser_cell(cell: u8, across: usize, down: usize) -> usize {
+        let (gw, gh) = DOCUMENT_GRID;
+        let (cu, cv) = (usize::from(cell) % gw, usize::from(cell) / gw);
+        (cv / (gh / down)) * across + cu / (gw / across)
+    }
+
     /// The whole image as one region.
     pub fn fill_all(&mut self, width: usize, height: usize) {
         let quad = [
@@ -161,6 +194,14 @@ impl Region {
         ];
         self.fill(&quad, width, height, 0.0);
     }
+}
+
+/// The cell (`row × across + column`) of a grid of `across × down` over the document that
+/// document coordinates `(u, v)` fall in; outside the document, the nearest one.
+fn cell_of(u: f32, v: f32, across: usize, down: usize) -> usize {
+    let cu = ((u * across as f32) as isize).clamp(0, across as isize - 1) as usize;
+    let cv = ((v * down as f32) as isize).clamp(0, down as isize - 1) as usize;
+    cv * across + cu
 }
 
 #[cfg(test)]
@@ -186,6 +227,34 @@ mod tests {
         let inv = h.inverse().unwrap();
         let (u, v) = inv.apply(q[2].x, q[2].y);
         assert!((u - 1.0).abs() < 1e-4 && (v - 1.0).abs() < 1e-4);
+    }
+
+    #[test]
+    fn coarser_cells_are_the_cells_of_the_coarser_grid() {
+        let mut state = 99u32;
+        for _ in 0..100_000 {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            let u = (state & 0xffff) as f32 / 65536.0 * 1.6 - 0.3;
+            let v = (state >> 16) as f32 / 65536.0 * 1.6 - 0.3;
+            let fine = cell_of(u, v, 8, 6) as u8;
+            for (across, down) in [(4, 3), (2, 2), (8, 6), (1, 1)] {
+                assert_eq!(
+                    Region::coarser_cell(fine, across, down),
+                    cell_of(u, v, across, down),
+                    "({u}, {v}) on {across}×{down}"
+                );
+            }
+        }
+        // Exactly on the lines between cells.
+        for k in 0..=8 {
+            let u = k as f32 / 8.0;
+            assert_eq!(
+                Region::coarser_cell(cell_of(u, 0.5, 8, 6) as u8, 4, 3),
+                cell_of(u, 0.5, 4, 3)
+            );
+        }
     }
 
     #[test]

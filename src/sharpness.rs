@@ -68,7 +68,9 @@ pub fn measure_sharpness(
         .fold(0.0f32, f32::max);
     let step = (long / TARGET_DOC_PX).round().max(1.0) as usize;
     // Stay clear of the document's border, where the background meets it.
-    scratch.region.fill(quad, frame.width, frame.height, 0.06);
+    scratch
+        .region
+        .fill_spans(quad, frame.width, frame.height, 0.06);
     let spans = &scratch.region.spans;
     if spans.len() < 8 {
         return Sharpness::default();
@@ -284,7 +286,7 @@ mod tests {
             .fold(0.0f32, f32::max);
         let step = (long / TARGET_DOC_PX).round().max(1.0) as usize;
         let mut region = Region::default();
-        region.fill(quad, frame.width, frame.height, 0.06);
+        region.fill_spans(quad, frame.width, frame.height, 0.06);
         let spans = &region.spans;
         if spans.len() < 8 {
             return Sharpness::default();
