@@ -159,6 +159,11 @@ pub struct OutlineFinder {
     side_d: Vec<(f32, f32)>,
     side_d_known: Vec<LineSet>,
     side_d_fails: Vec<LineSet>,
+    /// Per line and partner b (`line × n + b`), the way along the line away from b that its
+    /// support leads and the distance to the image's border, during the three-sided
+    /// hypotheses; per line, the partners looked at.
+    away: Vec<Option<((f32, f32), f32)>>,
+    away_known: Vec<LineSet>,
     candidates: Vec<Candidate>,
     /// Bit set over (middle line, lesser end line, greater end line): three consecutive sides
     /// of some closed candidate that scored, kept apart from the pruned candidate list.
@@ -826,18 +831,22 @@ impl OutlineFinder {
         let n = self.lines.len();
         let closed = self.candidates.len();
         let triples = std::mem::take(&mut self.closed_triples);
+        self.away_known.clear();
+        self.away_known.resize(n, LineSet::default());
+        self.away.clear();
+        self.away.resize(n * n, None);
         let in_frame = |p: Point| p.x >= 0.0 && p.y >= 0.0 && p.x <= w - 1.0 && p.y <= h - 1.0;
         for pi in 0..self.pairs.len() {
             let (a, c, ta) = self.pairs[pi];
             if self.candidates.len() - closed >= CANDIDATE_HIGH_WATER {
                 break;
             }
-            // b makes a seen corner with a (and, checked below, with c).
-            for b in self.partners[a].iter() {
-                if b == c || angle_between(self.lines[b].line.theta, ta) < 50.0_f32.to_radians() {
+            // b makes a seen corner with a and with c.
+            for b in self.partners[a].and(self.seen[c]).iter() {
+                if angle_between(self.lines[b].line.theta, ta) < 50.0_f32.to_radians() {
                     continue;
                 }
-                let (Some((p1, true)), Some((p2, true))) =
+                let (Some((p1, _)), Some((p2, _))) =
                     (self.corners[a * n + b], self.corners[b * n + c])
                 else {
                     continue;
@@ -849,8 +858,13 @@ impl OutlineFinder {
                 if base < 8.0 {
                     continue;
                 }
-                // Along a and c, away from b, towards where their support lies.
-                let away = |li: usize, p: Point| -> Option<((f32, f32), f32)> {
+                // Along a and c, away from b, towards where their support lies: the way and
+                // the length to the image's border, found once per line and partner.
+                let mut away = |li: usize, p: Point| -> Option<((f32, f32), f32)> {
+                    if self.away_known[li].contains(b) {
+                        return self.away[li * n + b];
+                    }
+                    self.away_known[li].insert(b);
                     let hl = &self.lines[li];
                     let t = hl.param_of(p);
                     let (fwd, _) = self.support_between(li, t, t + 30.0);
@@ -862,7 +876,10 @@ impl OutlineFinder {
                         (-1.0, t - hl.t_min)
                     };
                     let (s, vis) = self.support_between(li, t, t + sign * exit);
-                    (vis >= 5.0 && s >= 0.5 * vis).then_some(((dx * sign, dy * sign), exit))
+                    let found =
+                        (vis >= 5.0 && s >= 0.5 * vis).then_some(((dx * sign, dy * sign), exit));
+                    self.away[li * n + b] = found;
+                    found
                 };
                 let (Some((ua, ea)), Some((uc, ec))) = (away(a, p1), away(c, p2)) else {
                     continue;
