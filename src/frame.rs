@@ -177,6 +177,13 @@ impl WorkImage {
         // vectorises), then the columns of each output pixel.
         self.acc.clear();
         self.acc.resize(frame.width * 4, 0);
+        // `2^32 / count + 1` for every pixel count an output pixel can have.
+        let most = frame.height.div_ceil(h) * frame.width.div_ceil(w);
+        if self.recip.len() <= most {
+            let known = self.recip.len();
+            self.recip
+                .extend((known..=most).map(|c| ((1u64 << 32) / c.max(1) as u64) + 1));
+        }
         let src_w = frame.width;
         for oy in 0..h {
             let y0 = oy * frame.height / h;
@@ -190,31 +197,33 @@ impl WorkImage {
                 add_row(&mut self.acc, row);
             }
             let rows = y1 - y0;
-            for ox in 0..w {
-                // The output column's source pixels, summed in registers.
-                let (x0, x1) = (self.xs[ox], self.xs[ox + 1]);
-                let (mut sr, mut sg, mut sb) = (0u32, 0u32, 0u32);
+            let out = oy * w..(oy + 1) * w;
+            let planes = (
+                &mut self.r[out.clone()],
+                &mut self.g[out.clone()],
+                &mut self.b[out.clone()],
+                &mut self.luma[out],
+            );
+            for (ox, cols) in self.xs.windows(2).enumerate() {
+                // The output column's source pixels, summed in registers (alpha too: the
+                // four lanes add as one vector).
+                let (x0, x1) = (cols[0], cols[1]);
+                let mut sum = [0u32; 4];
                 for px in self.acc[x0 * 4..x1 * 4].chunks_exact(4) {
-                    sr += u32::from(px[0]);
-                    sg += u32::from(px[1]);
-                    sb += u32::from(px[2]);
+                    for (s, &v) in sum.iter_mut().zip(px) {
+                        *s += u32::from(v);
+                    }
                 }
                 // Divide by the pixel count with a fixed-point reciprocal (no division per
                 // pixel).
                 let count = rows * (x1 - x0);
-                if self.recip.len() <= count {
-                    self.recip.extend(
-                        (self.recip.len()..=count).map(|c| ((1u64 << 32) / c.max(1) as u64) + 1),
-                    );
-                }
                 let recip = self.recip[count];
                 let div = |s: u32| (((u64::from(s) * 2 + count as u64) * recip) >> 33) as u8;
-                let i = oy * w + ox;
-                let (r, g, b) = (div(sr), div(sg), div(sb));
-                self.r[i] = r;
-                self.g[i] = g;
-                self.b[i] = b;
-                self.luma[i] = luma(r, g, b);
+                let (r, g, b) = (div(sum[0]), div(sum[1]), div(sum[2]));
+                planes.0[ox] = r;
+                planes.1[ox] = g;
+                planes.2[ox] = b;
+                planes.3[ox] = luma(r, g, b);
             }
         }
     }
