@@ -592,6 +592,11 @@ impl OutlineFinder {
         let mut best: Option<(f32, Candidate)> = None;
         for ci in 0..self.candidates.len() {
             let mut c = self.candidates[ci];
+            // Contrast and extension only ever lower a score, and the candidates come best
+            // first: once one cannot beat the best so far, none after it can.
+            if best.as_ref().is_some_and(|(s, _)| c.score <= *s) {
+                break;
+            }
             let contrast = self.side_contrast(work, &c.quad);
             let extension = self.extension(&c);
             c.score *= (contrast / 40.0).clamp(0.1, 1.0) * (1.0 - 0.6 * extension);
