@@ -329,15 +329,14 @@ impl OutlineFinder {
                 let tol2 = cos_tol * cos_tol;
                 // Same orientation within the tolerance: cos² of the angle, from exact
                 // components (the stored magnitude is an approximation).
+                // Few branches: on texture each test is a coin toss.
                 let agrees = |j: usize| {
-                    self.edge[j] && {
-                        let (hx, hy) = (f32::from(self.gx[j]), f32::from(self.gy[j]));
-                        let dot = gx * hx + gy * hy;
-                        dot > 0.0 && dot * dot >= tol2 * m2 * (hx * hx + hy * hy)
-                    }
+                    let (hx, hy) = (f32::from(self.gx[j]), f32::from(self.gy[j]));
+                    let dot = gx * hx + gy * hy;
+                    self.edge[j] & (dot > 0.0) & (dot * dot >= tol2 * m2 * (hx * hx + hy * hy))
                 };
                 self.straight[i] = along.iter().any(|&d| {
-                    agrees((i as isize + d) as usize) || agrees((i as isize - d) as usize)
+                    agrees((i as isize + d) as usize) | agrees((i as isize - d) as usize)
                 });
             }
         }
