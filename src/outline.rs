@@ -1422,16 +1422,33 @@ impl LineSet {
         out
     }
 
-    fn iter(self) -> impl Iterator<Item = usize> {
-        self.0.into_iter().enumerate().flat_map(|(k, mut word)| {
-            std::iter::from_fn(move || {
-                (word != 0).then(|| {
-                    let bit = word.trailing_zeros() as usize;
-                    word &= word - 1;
-                    k * 64 + bit
-                })
-            })
-        })
+    fn iter(self) -> LineSetIter {
+        LineSetIter {
+            words: self.0,
+            word: 0,
+        }
+    }
+}
+
+/// The lines of a [`LineSet`], ascending.
+struct LineSetIter {
+    words: [u64; 2],
+    word: usize,
+}
+
+impl Iterator for LineSetIter {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        while let Some(bits) = self.words.get_mut(self.word) {
+            if *bits != 0 {
+                let bit = bits.trailing_zeros() as usize;
+                *bits &= *bits - 1;
+                return Some(self.word * 64 + bit);
+            }
+            self.word += 1;
+        }
+        None
     }
 }
 
