@@ -1703,11 +1703,7 @@ fn aspect_factor(q: &[Point; 4]) -> f32 {
     if ratio < 1.15 {
         return 0.5;
     }
-    const KNOWN: [f32; 4] = [85.60 / 53.98, 125.0 / 88.0, 297.0 / 210.0, 11.0 / 8.5];
-    let dist = KNOWN
-        .iter()
-        .map(|k| (ratio / k).ln().abs())
-        .fold(f32::MAX, f32::min);
+    let dist = log_distance_to_known_shape(ratio);
     if dist < 0.12 {
         1.0
     } else {
@@ -1715,9 +1711,44 @@ fn aspect_factor(q: &[Point; 4]) -> f32 {
     }
 }
 
+/// Side ratios of the known documents, ascending: US letter, A4, passport page, ID-1.
+const KNOWN_RATIOS: [f32; 4] = [11.0 / 8.5, 297.0 / 210.0, 125.0 / 88.0, 85.60 / 53.98];
+
+/// The least `|ln(ratio / known)|` over the known ratios. `ln(ratio / known)` falls as the
+/// known ratio rises, so the least is at the last known ratio not above `ratio` or the next:
+/// two logarithms, not four (a quad search scores thousands of quads a frame).
+fn log_distance_to_known_shape(ratio: f32) -> f32 {
+    let q = KNOWN_RATIOS.map(|k| ratio / k);
+    match q.iter().rposition(|&v| v >= 1.0) {
+        None => q[0].ln().abs(),
+        Some(j) if j + 1 == q.len() => q[j].ln().abs(),
+        Some(j) => q[j].ln().abs().min(q[j + 1].ln().abs()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn distance_to_known_shapes_is_the_least_of_all_four() {
+        let mut ratio = 1.0f32;
+        while ratio < 9.0 {
+            let all = KNOWN_RATIOS
+                .iter()
+                .map(|k| (ratio / k).ln().abs())
+                .fold(f32::MAX, f32::min);
+            assert_eq!(
+                log_distance_to_known_shape(ratio).to_bits(),
+                all.to_bits(),
+                "{ratio}"
+            );
+            ratio = f32::from_bits(ratio.to_bits() + 7);
+        }
+        for k in KNOWN_RATIOS {
+            assert_eq!(log_distance_to_known_shape(k), 0.0);
+        }
+    }
 
     /// Smoothing and Sobel written the plain way, pixel by pixel: (gx, gy, magnitude) of the
     /// channel with the strongest gradient (the first one on a tie), in 0–255 units.
