@@ -287,12 +287,7 @@ mod tests {
         ) {
             let mut state = seed.wrapping_mul(2_654_435_761).wrapping_add(1);
             let rgba: Vec<u8> = (0..w * h * 4)
-                .map(|_| {
-                    state ^= state << 13;
-                    state ^= state >> 17;
-                    state ^= state << 5;
-                    (state >> 24) as u8
-                })
+                .map(|_| (crate::xorshift(&mut state) >> 24) as u8)
                 .collect();
             let f = Frame::new(&rgba, w as u32, h as u32).unwrap();
             let mut work = WorkImage::default();

@@ -35,6 +35,15 @@ pub mod verdict;
 pub mod wasm;
 
 pub use error::FrameError;
+
+/// The next value of a xorshift32 generator: deterministic noise for the unit tests.
+#[cfg(test)]
+pub(crate) fn xorshift(state: &mut u32) -> u32 {
+    *state ^= *state << 13;
+    *state ^= *state >> 17;
+    *state ^= *state << 5;
+    *state
+}
 pub use frame::{Frame, MAX_PIXELS, MAX_SIDE};
 pub use options::{Options, Strictness, StrictnessPerCheck};
 pub use report::{Metrics, Report};

@@ -82,7 +82,7 @@ struct HoughLine {
     t_max: f32,
     /// Offset of this line's support prefix sums in `OutlineFinder::support`.
     offset: usize,
-    /// Working pixels stepped along the line in the support prefix sums.
+    /// Working pixels stepped along the line (`t_min` to `t_max`) in its profiles.
     steps: usize,
     /// The line's unit normal `(cos θ, sin θ)`, kept: quad scoring projects onto the line
     /// millions of times a frame.
@@ -300,14 +300,14 @@ impl OutlineFinder {
                 let falling = !across & !down_the_image & ((gx > 0) == (gy > 0));
                 let rising = !across & !down_the_image & !falling;
                 // Steps 1, w, w + 1 and w - 1 to the neighbours across the edge.
-                let a = select(across, mid[x - 1], 0)
-                    | select(down_the_image, up[x], 0)
-                    | select(falling, up[x - 1], 0)
-                    | select(rising, up[x + 1], 0);
-                let b = select(across, mid[x + 1], 0)
-                    | select(down_the_image, down[x], 0)
-                    | select(falling, down[x + 1], 0)
-                    | select(rising, down[x - 1], 0);
+                let a = masked(across, mid[x - 1])
+                    | masked(down_the_image, up[x])
+                    | masked(falling, up[x - 1])
+                    | masked(rising, up[x + 1]);
+                let b = masked(across, mid[x + 1])
+                    | masked(down_the_image, down[x])
+                    | masked(falling, down[x + 1])
+                    | masked(rising, down[x - 1]);
                 let peak = (m >= a) & (m > b) | (m > a) & (m >= b);
                 edge_row[x] = (m >= threshold) & peak;
                 dir_row[x] =
@@ -448,7 +448,7 @@ impl OutlineFinder {
                 t_min,
                 t_max,
                 offset: 0,
-                steps: 0,
+                steps: (t_max - t_min).floor().max(0.0) as usize + 1,
                 normal: line.normal(),
             });
         }
@@ -475,14 +475,13 @@ impl OutlineFinder {
         for li in 0..self.lines.len() {
             let hl = self.lines[li];
             let (c, s) = hl.normal;
-            let steps = (hl.t_max - hl.t_min).floor().max(0.0) as usize + 1;
             let path = &mut paths[0];
             trace(
                 path,
                 hl.point_at(hl.t_min),
                 hl.direction(),
                 0.0,
-                steps,
+                hl.steps,
                 w,
                 h,
             );
@@ -525,16 +524,14 @@ impl OutlineFinder {
         for li in 0..self.lines.len() {
             let hl = self.lines[li];
             let (c, s) = hl.normal;
-            let steps = (hl.t_max - hl.t_min).floor().max(0.0) as usize + 1;
             let p0 = hl.point_at(hl.t_min);
             for (path, off) in paths.iter_mut().zip([0.0, -1.0, 1.0]) {
-                trace(path, p0, hl.direction(), off, steps, w, h);
+                trace(path, p0, hl.direction(), off, hl.steps, w, h);
             }
             self.lines[li].offset = self.support.len();
-            self.lines[li].steps = steps;
             self.support.push(0);
             let mut run = 0u16;
-            for k in 0..steps {
+            for k in 0..hl.steps {
                 let on = paths.iter().any(|path| {
                     let i = path[k] as usize;
                     self.edge[i] && aligned(&self.gx, &self.gy, i, c, s, cos_tol)
@@ -1377,47 +1374,38 @@ const MIN_CORNER_STEP: f32 = 25.0;
 
 /// A set of lines (indices below 128), iterated in ascending order.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-struct LineSet([u64; 2]);
+struct LineSet(u128);
 
 const _: () = assert!(MAX_LINES <= 128, "a LineSet holds 128 lines");
 
 impl LineSet {
     /// The lines after `i`.
     fn above(i: usize) -> Self {
-        let mut set = LineSet([u64::MAX; 2]);
-        for (k, word) in set.0.iter_mut().enumerate() {
-            let lo = k * 64;
-            if i + 1 >= lo + 64 {
-                *word = 0;
-            } else if i + 1 > lo {
-                *word = u64::MAX << (i + 1 - lo);
-            }
-        }
-        set
+        LineSet(u128::MAX.checked_shl(i as u32 + 1).unwrap_or(0))
     }
 
     fn contains(self, i: usize) -> bool {
-        self.0[i / 64] & (1 << (i % 64)) != 0
+        self.0 & (1 << i) != 0
     }
 
     fn insert(&mut self, i: usize) {
-        self.0[i / 64] |= 1 << (i % 64);
+        self.0 |= 1 << i;
     }
 
     fn and(self, other: Self) -> Self {
-        LineSet([self.0[0] & other.0[0], self.0[1] & other.0[1]])
+        LineSet(self.0 & other.0)
     }
 
     fn without(self, other: Self) -> Self {
-        LineSet([self.0[0] & !other.0[0], self.0[1] & !other.0[1]])
+        LineSet(self.0 & !other.0)
     }
 
     fn or(self, other: Self) -> Self {
-        LineSet([self.0[0] | other.0[0], self.0[1] | other.0[1]])
+        LineSet(self.0 | other.0)
     }
 
     fn is_empty(self) -> bool {
-        self.0 == [0, 0]
+        self.0 == 0
     }
 
     /// The first `count` lines of the set.
@@ -1430,32 +1418,22 @@ impl LineSet {
     }
 
     fn iter(self) -> LineSetIter {
-        LineSetIter {
-            words: self.0,
-            word: 0,
-        }
+        LineSetIter(self.0)
     }
 }
 
 /// The lines of a [`LineSet`], ascending.
-struct LineSetIter {
-    words: [u64; 2],
-    word: usize,
-}
+struct LineSetIter(u128);
 
 impl Iterator for LineSetIter {
     type Item = usize;
 
     fn next(&mut self) -> Option<usize> {
-        while let Some(bits) = self.words.get_mut(self.word) {
-            if *bits != 0 {
-                let bit = bits.trailing_zeros() as usize;
-                *bits &= *bits - 1;
-                return Some(self.word * 64 + bit);
-            }
-            self.word += 1;
-        }
-        None
+        (self.0 != 0).then(|| {
+            let i = self.0.trailing_zeros() as usize;
+            self.0 &= self.0 - 1;
+            i
+        })
     }
 }
 
@@ -1603,17 +1581,17 @@ fn trace(
     }
 }
 
-/// [`round_to_int`] in 32 bits, which vectorises.
+/// Nearest integer for the working image's coordinates (|v| < 16384), without a libm call;
+/// in 32 bits, which vectorises.
 #[inline]
 fn round_to_i32(v: f32) -> i32 {
     (v + 16384.5) as i32 - 16384
 }
 
-/// `v` when `on`, else `otherwise`, as arithmetic (a mask), which vectorises.
+/// `v` when `on`, else 0, as arithmetic (a mask), which vectorises.
 #[inline]
-fn select(on: bool, v: u16, otherwise: u16) -> u16 {
-    let mask = u16::from(on).wrapping_neg();
-    (v & mask) | (otherwise & !mask)
+fn masked(on: bool, v: u16) -> u16 {
+    v & u16::from(on).wrapping_neg()
 }
 
 /// The Hough angle bin (0–180, where 180 is bin 0 again) of a gradient's direction modulo
@@ -1654,10 +1632,10 @@ fn angle_bin(gx: i16, gy: i16) -> isize {
     round_to_int(phi / PI * ANGLE_BINS as f32)
 }
 
-/// Nearest integer for the working image's coordinates (|v| < 16384), without a libm call.
+/// [`round_to_i32`] as an index offset.
 #[inline]
 fn round_to_int(v: f32) -> isize {
-    (v + 16384.5) as isize - 16384
+    round_to_i32(v) as isize
 }
 
 /// Mean of two line angles that are close modulo π.
@@ -1812,9 +1790,7 @@ mod tests {
             let mut state = seed.wrapping_mul(2_654_435_761) | 1;
             for y in 0..h {
                 for x in 0..w {
-                    state ^= state << 13;
-                    state ^= state >> 17;
-                    state ^= state << 5;
+                    crate::xorshift(&mut state);
                     let noise = (state >> 27) as u8;
                     let r = if x > w / 3 { 200 } else { 30 } + noise;
                     let g = if y > h / 2 { 180 } else { 60 } + noise;
@@ -1943,12 +1919,7 @@ mod tests {
     fn traced_paths_match_plain_rounding() {
         let (w, h) = (97usize, 53usize);
         let mut state = 12_345u32;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            state as f32 / u32::MAX as f32
-        };
+        let mut next = || crate::xorshift(&mut state) as f32 / u32::MAX as f32;
         let mut path = Vec::new();
         for _ in 0..200 {
             let angle = next() * 2.0 * PI;

@@ -233,9 +233,7 @@ mod tests {
     fn coarser_cells_are_the_cells_of_the_coarser_grid() {
         let mut state = 99u32;
         for _ in 0..100_000 {
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
+            let state = crate::xorshift(&mut state);
             let u = (state & 0xffff) as f32 / 65536.0 * 1.6 - 0.3;
             let v = (state >> 16) as f32 / 65536.0 * 1.6 - 0.3;
             let fine = cell_of(u, v, 8, 6) as u8;

@@ -63,10 +63,7 @@ pub fn measure_sharpness(
     quad: &[Point; 4],
     scratch: &mut SharpnessScratch,
 ) -> Sharpness {
-    let long = (0..4)
-        .map(|k| quad[k].distance(quad[(k + 1) % 4]))
-        .fold(0.0f32, f32::max);
-    let step = (long / TARGET_DOC_PX).round().max(1.0) as usize;
+    let step = sampling_step(quad);
     // Stay clear of the document's border, where the background meets it.
     scratch
         .region
@@ -137,6 +134,15 @@ pub fn measure_sharpness(
         }
     }
     combine(&totals)
+}
+
+/// Frame pixels averaged per sample, so that the document's long side spans about
+/// [`TARGET_DOC_PX`] samples.
+fn sampling_step(quad: &[Point; 4]) -> usize {
+    let long = (0..4)
+        .map(|k| quad[k].distance(quad[(k + 1) % 4]))
+        .fold(0.0f32, f32::max);
+    (long / TARGET_DOC_PX).round().max(1.0) as usize
 }
 
 /// The figures of both directions (rows, columns) together: the score of the blurrier one.
@@ -283,10 +289,7 @@ mod tests {
     /// frame), for checking the cache-friendly one against; the edges' figures are combined
     /// by the same [`combine`].
     fn reference_sharpness(frame: &Frame<'_>, quad: &[Point; 4]) -> Sharpness {
-        let long = (0..4)
-            .map(|k| quad[k].distance(quad[(k + 1) % 4]))
-            .fold(0.0f32, f32::max);
-        let step = (long / TARGET_DOC_PX).round().max(1.0) as usize;
+        let step = sampling_step(quad);
         let mut region = Region::default();
         region.fill_spans(quad, frame.width, frame.height, 0.06);
         let spans = &region.spans;
