@@ -1810,6 +1810,15 @@ mod tests {
                     i / w
                 );
             }
+            // `trace` sends every step outside the image to pixel 0 and the profiles count
+            // such steps as no support: no pixel of the outer ring may be an edge pixel.
+            assert!(finder.edge.iter().any(|&e| e), "{w}x{h}: no edges at all");
+            for (i, &e) in finder.edge.iter().enumerate() {
+                let (x, y) = (i % w, i / w);
+                if x == 0 || y == 0 || x == w - 1 || y == h - 1 {
+                    assert!(!e, "{w}x{h}: border pixel ({x}, {y}) is an edge");
+                }
+            }
         }
     }
 
