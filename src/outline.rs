@@ -1379,17 +1379,26 @@ struct LineSet(u128);
 const _: () = assert!(MAX_LINES <= 128, "a LineSet holds 128 lines");
 
 impl LineSet {
+    /// The set of line `i` alone, put together from 64-bit halves: a shift of a `u128` by a
+    /// variable amount is a library call in wasm, in the innermost loops of the quad search.
+    fn bit(i: usize) -> u128 {
+        let one = 1u64 << (i & 63);
+        let (lo, hi) = if i < 64 { (one, 0) } else { (0, one) };
+        (u128::from(hi) << 64) | u128::from(lo)
+    }
+
     /// The lines after `i`.
     fn above(i: usize) -> Self {
-        LineSet(u128::MAX.checked_shl(i as u32 + 1).unwrap_or(0))
+        let b = Self::bit(i);
+        LineSet(!(b | (b - 1)))
     }
 
     fn contains(self, i: usize) -> bool {
-        self.0 & (1 << i) != 0
+        self.0 & Self::bit(i) != 0
     }
 
     fn insert(&mut self, i: usize) {
-        self.0 |= 1 << i;
+        self.0 |= Self::bit(i);
     }
 
     fn and(self, other: Self) -> Self {
@@ -1830,7 +1839,12 @@ mod tests {
         }
         assert_eq!(set.iter().collect::<Vec<_>>(), [0, 3, 63, 64, 65, 127]);
         assert_eq!(set.first(4).iter().collect::<Vec<_>>(), [0, 3, 63, 64]);
-        for i in [0, 3, 62, 63, 64, 100, 126, 127] {
+        for i in 0..128 {
+            assert_eq!(
+                set.contains(i),
+                [0, 3, 63, 64, 65, 127].contains(&i),
+                "contains {i}"
+            );
             let above: Vec<usize> = LineSet::above(i).iter().collect();
             assert_eq!(above, (i + 1..128).collect::<Vec<_>>(), "above {i}");
             assert_eq!(
