@@ -137,7 +137,7 @@ pub struct OutlineFinder {
     paths: [Vec<u32>; 3],
     row_buf: Vec<i16>,
     acc: Vec<u16>,
-    /// The straight edge pixels (indices) and their Hough angle bins, during the voting.
+    /// One row's straight edge pixels (columns) and their Hough angle bins, during the voting.
     voters: Vec<u32>,
     voter_bins: Vec<u8>,
     cos_t: Vec<f32>,
@@ -368,34 +368,32 @@ impl OutlineFinder {
         let rho_bins = 2 * w + h + 3;
         self.acc.clear();
         self.acc.resize(ANGLE_BINS * rho_bins, 0);
-        // In three passes: the straight pixels' indices (written always, kept when straight:
-        // no branch), their angle bins (a run of independent polynomials, no branch between
-        // them), then the votes.
-        // Room for every pixel, grown once (its old contents are overwritten, not cleared).
-        if self.voters.len() < w * h {
-            self.voters.resize(w * h, 0);
-        }
-        let mut count = 0;
+        // Row by row, in three passes: the straight pixels' columns (written always, kept
+        // when straight: no branch), their angle bins (a run of independent polynomials, no
+        // branch between them), then the votes.
+        self.voters.clear();
+        self.voters.resize(w, 0);
         for y in 1..h - 1 {
             let row = &self.straight[y * w..(y + 1) * w];
+            let mut count = 0;
             for (x, &on) in row.iter().enumerate().take(w - 1).skip(1) {
-                self.voters[count] = (y * w + x) as u32;
+                self.voters[count] = x as u32;
                 count += usize::from(on);
             }
-        }
-        let voters = &self.voters[..count];
-        self.voter_bins.clear();
-        self.voter_bins.extend(voters.iter().map(|&i| {
-            let i = i as usize;
-            angle_bin(self.gx[i], self.gy[i]) as u8
-        }));
-        for (&i, &centre) in voters.iter().zip(&self.voter_bins) {
-            let (x, y) = (i as usize % w, i as usize / w);
-            for d in -VOTE_SPREAD..=VOTE_SPREAD {
-                let t = (isize::from(centre) + d).rem_euclid(ANGLE_BINS as isize) as usize;
-                let rho = x as f32 * self.cos_t[t] + y as f32 * self.sin_t[t];
-                let r = (round_to_int(rho) + rho_off) as usize;
-                self.acc[t * rho_bins + r] = self.acc[t * rho_bins + r].saturating_add(1);
+            let voters = &self.voters[..count];
+            let (gx, gy) = (&self.gx[y * w..(y + 1) * w], &self.gy[y * w..(y + 1) * w]);
+            self.voter_bins.clear();
+            self.voter_bins.extend(voters.iter().map(|&x| {
+                let x = x as usize;
+                angle_bin(gx[x], gy[x]) as u8
+            }));
+            for (&x, &centre) in voters.iter().zip(&self.voter_bins) {
+                for d in -VOTE_SPREAD..=VOTE_SPREAD {
+                    let t = (isize::from(centre) + d).rem_euclid(ANGLE_BINS as isize) as usize;
+                    let rho = x as f32 * self.cos_t[t] + y as f32 * self.sin_t[t];
+                    let r = (round_to_int(rho) + rho_off) as usize;
+                    self.acc[t * rho_bins + r] = self.acc[t * rho_bins + r].saturating_add(1);
+                }
             }
         }
         // Local maxima in a (±2°, ±2 px) window, strongest first, duplicates merged.
