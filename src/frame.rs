@@ -102,6 +102,27 @@ fn add_row(acc: &mut [u16], row: &[u8]) {
     }
 }
 
+/// A divisor used for many divisions, as a fixed-point reciprocal: `n / d` rounded down by a
+/// multiplication and a shift instead of a hardware division each time (the reduction's
+/// per-pixel averages, the sharpness samples).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Divisor(u64);
+
+impl Divisor {
+    /// `d` ≥ 1 (0 is taken as 1).
+    pub(crate) fn new(d: u64) -> Self {
+        Divisor((1u64 << 48) / d.max(1) + 1)
+    }
+
+    /// `n / d` rounded down: exact when `n × d < 2^48`, and `n < 2^16 × d` keeps the product
+    /// in 64 bits. Both hold for averages of up to 2^16 values of 0–255 (`n` at most
+    /// 511 × count for the reduction's rounding, `d` = 2 × count; `d` ≤ 2 × 157² since an
+    /// output pixel averages at most 157 × 157 frame pixels).
+    pub(crate) fn divide(self, n: u64) -> u64 {
+        (n * self.0) >> 48
+    }
+}
+
 /// BT.601 luma from 8-bit RGB, 0–255.
 #[inline]
 #[must_use]
@@ -130,8 +151,9 @@ pub struct WorkImage {
     /// Column sums of one output row's source rows (at most 157 rows of 255: fits u16, since
     /// the working size is at least 128 and a side at most 20 000).
     acc: Vec<u16>,
-    /// `2^32 / count + 1` for each pixel count seen: rounding division by multiplication.
-    recip: Vec<u64>,
+    /// Per pixel count an output pixel can have, the divisor `2 × count` (rounding division
+    /// by multiplication).
+    recip: Vec<Divisor>,
     xs: Vec<usize>,
 }
 
@@ -177,12 +199,12 @@ impl WorkImage {
         // vectorises), then the columns of each output pixel.
         self.acc.clear();
         self.acc.resize(frame.width * 4, 0);
-        // `2^32 / count + 1` for every pixel count an output pixel can have.
+        // The divisor for every pixel count an output pixel can have.
         let most = frame.height.div_ceil(h) * frame.width.div_ceil(w);
         if self.recip.len() <= most {
             let known = self.recip.len();
             self.recip
-                .extend((known..=most).map(|c| ((1u64 << 32) / c.max(1) as u64) + 1));
+                .extend((known..=most).map(|c| Divisor::new(2 * c as u64)));
         }
         let src_w = frame.width;
         for oy in 0..h {
@@ -217,8 +239,9 @@ impl WorkImage {
                 // Divide by the pixel count with a fixed-point reciprocal (no division per
                 // pixel).
                 let count = rows * (x1 - x0);
+                // (2s + count) / (2 count), rounded down: s / count rounded half up.
                 let recip = self.recip[count];
-                let div = |s: u32| (((u64::from(s) * 2 + count as u64) * recip) >> 33) as u8;
+                let div = |s: u32| recip.divide(u64::from(s) * 2 + count as u64) as u8;
                 let (r, g, b) = (div(sum[0]), div(sum[1]), div(sum[2]));
                 planes.0[ox] = r;
                 planes.1[ox] = g;
@@ -255,6 +278,32 @@ mod tests {
             })
         ));
         assert!(Frame::new(&[0; 16], 2, 2).is_ok());
+    }
+
+    #[test]
+    fn divisions_are_the_plain_quotients() {
+        // Averages of up to 300 lumas (the sharpness samples): every sum.
+        for d in 1..=300u64 {
+            let divisor = Divisor::new(d);
+            for n in 0..=255 * d {
+                assert_eq!(divisor.divide(n), n / d, "{n} / {d}");
+            }
+        }
+        // The reduction's rounding, (2s + c) / 2c for c frame pixels, up to 157 × 157 of
+        // them: the sums either side of every step of the quotient.
+        for c in (1..=157 * 157u64).step_by(97).chain([157 * 157]) {
+            let divisor = Divisor::new(2 * c);
+            for q in 0..=255u64 {
+                for n in [
+                    2 * c * q,
+                    (2 * c * q).saturating_sub(1),
+                    2 * c * q + 2 * c - 1,
+                ] {
+                    let n = n.min(511 * c);
+                    assert_eq!(divisor.divide(n), n / (2 * c), "{n} / {}", 2 * c);
+                }
+            }
+        }
     }
 
     #[test]

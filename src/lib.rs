@@ -35,6 +35,10 @@ pub mod verdict;
 pub mod wasm;
 
 pub use error::FrameError;
+pub use frame::{Frame, MAX_PIXELS, MAX_SIDE};
+pub use options::{Options, Strictness, StrictnessPerCheck};
+pub use report::{Metrics, Report};
+pub use verdict::Problem;
 
 /// The next value of a xorshift32 generator: deterministic noise for the unit tests.
 #[cfg(test)]
@@ -44,10 +48,6 @@ pub(crate) fn xorshift(state: &mut u32) -> u32 {
     *state ^= *state << 5;
     *state
 }
-pub use frame::{Frame, MAX_PIXELS, MAX_SIDE};
-pub use options::{Options, Strictness, StrictnessPerCheck};
-pub use report::{Metrics, Report};
-pub use verdict::Problem;
 
 use colour::{measure_colourfulness, ColourScratch};
 use frame::WorkImage;
