@@ -8,9 +8,9 @@
 //! lines are combined into quadrilateral hypotheses scored by edge support, contrast across
 //! the sides (for a hypothesis running out of the frame, contrast that keeps its sign along
 //! each side, which stripes such as wood grain lack), whether the sides stop at the corners,
-//! and closeness to known document aspect ratios. The winner's sides are then re-fitted at full resolution to sub-pixel edge
-//! positions, and each corner's side evidence is followed to the corner to tell a corner cut
-//! off by the frame from one hidden by a thumb.
+//! and closeness to known document aspect ratios. The winner's sides are then re-fitted at
+//! full resolution to sub-pixel edge positions, and each corner's side evidence is followed
+//! to the corner to tell a corner cut off by the frame from one hidden by a thumb.
 
 use std::f32::consts::PI;
 
@@ -57,7 +57,7 @@ const MIN_LINE_VOTES: u32 = 6;
 /// steadiness of their sides is 0.49 or more for 98%; the strips between wood-grain lines that
 /// won img_0001, img_0111 and img_0138 measure 0.03–0.45.
 const STEADY_SIDE: f32 = 0.5;
-/// Offsets across a line (working pixels) at which its longest steady run is looked for:
+/// Offsets across a line (working pixels) at which its longest strict run is looked for:
 /// on it, then, when the run found is under a quarter of its Hough votes, half a pixel either
 /// side (a 1° × 1 px Hough cell may sit a fraction of a pixel off a long edge).
 const RUN_OFFSETS: [f32; 3] = [0.0, -0.5, 0.5];
@@ -2034,11 +2034,11 @@ mod tests {
         assert!(checked > 30, "too few hypotheses to compare: {checked}");
     }
 
-    /// A long straight edge gets a line with a long steady run wherever it lies between the
+    /// A long straight edge gets a line with a long strict run wherever it lies between the
     /// Hough cells (the accumulator's strongest cell may sit a fraction of a pixel off it,
     /// and a path rounded from it then misses a nearly horizontal edge for long stretches).
     #[test]
-    fn a_long_edge_keeps_its_run_at_any_sub_pixel_position() {
+    fn a_long_edge_keeps_its_run_between_hough_cells() {
         let (w, h) = (320usize, 180usize);
         let slope = 6.0_f32.to_radians().tan();
         let length = w as f32 / 6.0_f32.to_radians().cos();
