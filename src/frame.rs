@@ -155,6 +155,9 @@ pub struct WorkImage {
     /// by multiplication).
     recip: Vec<Divisor>,
     xs: Vec<usize>,
+    /// Running totals of one output row's column sums, per lane: `totals[x]` sums columns
+    /// `0..x` (a row of at most 157 × 20 000 values of 255 fits u32).
+    totals: Vec<[u32; 4]>,
 }
 
 impl WorkImage {
@@ -199,6 +202,8 @@ impl WorkImage {
         // vectorises), then the columns of each output pixel.
         self.acc.clear();
         self.acc.resize(frame.width * 4, 0);
+        self.totals.clear();
+        self.totals.resize(frame.width + 1, [0; 4]);
         // The divisor for every pixel count an output pixel can have.
         let most = frame.height.div_ceil(h) * frame.width.div_ceil(w);
         if self.recip.len() <= most {
@@ -218,6 +223,15 @@ impl WorkImage {
                 let row = &frame.rgba[sy * src_w * 4..(sy + 1) * src_w * 4];
                 add_row(&mut self.acc, row);
             }
+            // Running totals along the row (alpha too: the four lanes add as one vector), so
+            // that each output column's sum is one difference, with no loop of varying length.
+            let mut run = [0u32; 4];
+            for (t, px) in self.totals[1..].iter_mut().zip(self.acc.chunks_exact(4)) {
+                for (s, &v) in run.iter_mut().zip(px) {
+                    *s += u32::from(v);
+                }
+                *t = run;
+            }
             let rows = y1 - y0;
             let out = oy * w..(oy + 1) * w;
             let planes = (
@@ -227,22 +241,16 @@ impl WorkImage {
                 &mut self.luma[out],
             );
             for (ox, cols) in self.xs.windows(2).enumerate() {
-                // The output column's source pixels, summed in registers (alpha too: the
-                // four lanes add as one vector).
                 let (x0, x1) = (cols[0], cols[1]);
-                let mut sum = [0u32; 4];
-                for px in self.acc[x0 * 4..x1 * 4].chunks_exact(4) {
-                    for (s, &v) in sum.iter_mut().zip(px) {
-                        *s += u32::from(v);
-                    }
-                }
+                let (from, to) = (self.totals[x0], self.totals[x1]);
                 // Divide by the pixel count with a fixed-point reciprocal (no division per
                 // pixel).
                 let count = rows * (x1 - x0);
                 // (2s + count) / (2 count), rounded down: s / count rounded half up.
                 let recip = self.recip[count];
-                let div = |s: u32| recip.divide(u64::from(s) * 2 + count as u64) as u8;
-                let (r, g, b) = (div(sum[0]), div(sum[1]), div(sum[2]));
+                let div =
+                    |k: usize| recip.divide(u64::from(to[k] - from[k]) * 2 + count as u64) as u8;
+                let (r, g, b) = (div(0), div(1), div(2));
                 planes.0[ox] = r;
                 planes.1[ox] = g;
                 planes.2[ox] = b;
