@@ -196,8 +196,8 @@ impl OutlineFinder {
         self.gradients(work);
         self.hough(work);
         self.profiles(work);
-        let best = self.best_candidate(work)?;
-        Some(self.refine(work, frame, &best))
+        let (best, contrast) = self.best_candidate(work)?;
+        Some(self.refine(work, frame, &best, contrast))
     }
 
     /// Sobel gradients on R, G and B; each pixel keeps the channel with the strongest one,
@@ -519,18 +519,9 @@ impl OutlineFinder {
                     w,
                     h,
                 );
-                let (mut start, mut last_hit, mut in_run) = (0usize, 0usize, false);
-                for (k, &i) in path.iter().enumerate() {
-                    let i = i as usize;
-                    if self.edge[i] && aligned(&self.gx, &self.gy, i, c, s, strict_tol) {
-                        if !in_run || k - last_hit > 3 {
-                            start = k;
-                            in_run = true;
-                        }
-                        last_hit = k;
-                        best = best.max(last_hit - start + 1);
-                    }
-                }
+                best = best.max(longest_run(path, |i| {
+                    self.edge[i] && aligned(&self.gx, &self.gy, i, c, s, strict_tol)
+                }));
             }
             self.lines[li].votes = best as u32;
         }
@@ -610,8 +601,9 @@ impl OutlineFinder {
     /// Scores the quadrilaterals made of two pairs of roughly opposite lines of which at least
     /// three corners are seen (a thumb may hide the fourth; a corner outside the frame counts
     /// as seen), and the three-sided ones whose fourth side lies beyond the frame; returns the
-    /// best, or `None` when none is convincing.
-    fn best_candidate(&mut self, work: &WorkImage) -> Option<Candidate> {
+    /// best with the median contrast across its weakest side, or `None` when none is
+    /// convincing.
+    fn best_candidate(&mut self, work: &WorkImage) -> Option<(Candidate, f32)> {
         let (w, h) = (work.width as f32, work.height as f32);
         self.line_relations(w, h);
         self.closed_candidates(w, h);
@@ -623,12 +615,12 @@ impl OutlineFinder {
         self.candidates
             .sort_unstable_by(|a, b| b.score.total_cmp(&a.score));
         self.candidates.truncate(MAX_FINALISTS);
-        let mut best: Option<(f32, Candidate)> = None;
+        let mut best: Option<(f32, Candidate, f32)> = None;
         for ci in 0..self.candidates.len() {
             let mut c = self.candidates[ci];
             // Contrast and extension only ever lower a score, and the candidates come best
             // first: once one cannot beat the best so far, none after it can.
-            if best.as_ref().is_some_and(|(s, _)| c.score <= *s) {
+            if best.as_ref().is_some_and(|(s, _, _)| c.score <= *s) {
                 break;
             }
             let (median, steady) = self.side_contrasts(work, &c.quad);
@@ -642,18 +634,18 @@ impl OutlineFinder {
             };
             let extension = self.extension(&c);
             c.score *= (contrast / 40.0).clamp(0.1, 1.0) * (1.0 - 0.6 * extension);
-            if best.as_ref().is_none_or(|(s, _)| c.score > *s) {
-                best = Some((c.score, c));
+            if best.as_ref().is_none_or(|(s, _, _)| c.score > *s) {
+                best = Some((c.score, c, median));
             }
         }
-        let (score, c) = best?;
+        let (score, c, median) = best?;
         // Below this, the best outline is a few weak or low-contrast edges that happen to
         // meet: no document (devset background-only frames stay below it, the smallest
         // too-far cards above).
         if score < MIN_OUTLINE_SCORE {
             return None;
         }
-        Some(c)
+        Some((c, median))
     }
 
     /// Tables of how the lines relate: where two lines cross and whether that corner is
@@ -1000,10 +992,12 @@ impl OutlineFinder {
     }
 
     /// Least, over the four sides, of the median colour difference between points 3 px inside
-    /// and 3 px outside the side (working image, sum over R, G, B); and least of that median
-    /// times the side's steadiness, how much of the differences' size survives averaging
-    /// them as colour vectors (`|Σ d| / Σ |d|`, 1 when inside and outside differ the same way
-    /// all along the side, near 0 when the difference changes sign along it).
+    /// and 3 px outside the side (working image, sum over R, G, B); and the least of that
+    /// median scaled down by the side's steadiness where it is under [`STEADY_SIDE`]
+    /// (`median × min(1, steadiness / STEADY_SIDE)`). Steadiness is how much of the
+    /// differences' size survives averaging them as colour vectors, `|Σ d| / Σ |d|`: 1 when
+    /// inside and outside differ the same way all along the side, near 0 when the difference
+    /// changes sign along it.
     fn side_contrasts(&self, work: &WorkImage, quad: &[Point; 4]) -> (f32, f32) {
         let (w, h) = (work.width as isize, work.height as isize);
         let centre = Point::new(
@@ -1114,7 +1108,14 @@ impl OutlineFinder {
 
     /// Re-fits each side at full resolution to the sub-pixel position of the strongest colour
     /// step across it, then measures how close to each corner the sides' evidence reaches.
-    fn refine(&mut self, work: &WorkImage, frame: &Frame<'_>, c: &Candidate) -> Outline {
+    /// `contrast` is the working image's median contrast across `c`'s weakest side.
+    fn refine(
+        &mut self,
+        work: &WorkImage,
+        frame: &Frame<'_>,
+        c: &Candidate,
+        contrast: f32,
+    ) -> Outline {
         let sx = frame.width as f32 / work.width as f32;
         let sy = frame.height as f32 / work.height as f32;
         let to_full = |p: Point| Point::new((p.x + 0.5) * sx - 0.5, (p.y + 0.5) * sy - 0.5);
@@ -1197,7 +1198,7 @@ impl OutlineFinder {
             quad,
             score: c.score,
             side_support,
-            contrast: self.side_contrasts(work, &c.quad).0,
+            contrast,
             corner_gap,
             corner_oddness,
         }
@@ -1649,6 +1650,22 @@ fn trace(
         let inside = x >= 1 && y >= 1 && x < wi - 1 && y < hi - 1;
         *i = if inside { (y * wi + x) as u32 } else { 0 };
     }
+}
+
+/// The longest stretch of `path` whose pixels pass `on`, gaps of up to two steps bridged.
+fn longest_run(path: &[u32], on: impl Fn(usize) -> bool) -> usize {
+    let (mut best, mut start, mut last_hit, mut in_run) = (0usize, 0usize, 0usize, false);
+    for (k, &i) in path.iter().enumerate() {
+        if on(i as usize) {
+            if !in_run || k - last_hit > 3 {
+                start = k;
+                in_run = true;
+            }
+            last_hit = k;
+            best = best.max(last_hit - start + 1);
+        }
+    }
+    best
 }
 
 /// Nearest integer for the working image's coordinates (|v| < 16384), without a libm call;
