@@ -108,10 +108,16 @@ impl Region {
         self.fill_spans(quad, width, height, inset);
         if let Some(to_document) = &self.to_document {
             let (gw, gh) = DOCUMENT_GRID;
+            self.cells.resize(self.pixels, 0);
+            let mut at = 0;
+            // Row by row into a slice: no length check and store per pixel as with a push.
             for &(y, x0, x1) in &self.spans {
-                for x in x0..x1 {
+                let row = &mut self.cells[at..at + (x1 - x0)];
+                at += x1 - x0;
+                // x in u32: its conversion to f32 vectorises (the same values below 2^24).
+                for (cell, x) in row.iter_mut().zip(x0 as u32..) {
                     let (u, v) = to_document.apply(x as f32, y as f32);
-                    self.cells.push(cell_of(u, v, gw, gh) as u8);
+                    *cell = cell_of(u, v, gw, gh) as u8;
                 }
             }
         }
@@ -198,15 +204,45 @@ impl Region {
 
 /// The cell (`row × across + column`) of a grid of `across × down` over the document that
 /// document coordinates `(u, v)` fall in; outside the document, the nearest one.
+/// In 32 bits, which is cheaper per pixel than `isize` (a float beyond their range
+/// saturates and is clamped the same; NaN gives cell 0).
 fn cell_of(u: f32, v: f32, across: usize, down: usize) -> usize {
-    let cu = ((u * across as f32) as isize).clamp(0, across as isize - 1) as usize;
-    let cv = ((v * down as f32) as isize).clamp(0, down as isize - 1) as usize;
-    cv * across + cu
+    let cu = ((u * across as f32) as i32).clamp(0, across as i32 - 1);
+    let cv = ((v * down as f32) as i32).clamp(0, down as i32 - 1);
+    (cv * across as i32 + cu) as usize
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cells_are_those_of_truncating_then_clamping() {
+        let plain = |u: f32, v: f32| {
+            let cu = ((u * 8.0) as isize).clamp(0, 7) as usize;
+            let cv = ((v * 6.0) as isize).clamp(0, 5) as usize;
+            cv * 8 + cu
+        };
+        let mut values: Vec<f32> = (-300..=1300).map(|k| k as f32 / 1000.0).collect();
+        let ordinary = values.len();
+        values.extend([
+            f32::NAN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            f32::MAX,
+            f32::MIN,
+            1e12,
+            -1e12,
+            0.125 - f32::EPSILON,
+            0.875,
+            1.0 - f32::EPSILON,
+        ]);
+        for &u in &values {
+            for &v in values.iter().step_by(7).chain(&values[ordinary..]) {
+                assert_eq!(cell_of(u, v, 8, 6), plain(u, v), "u {u} v {v}");
+            }
+        }
+    }
 
     #[test]
     fn homography_maps_corners_and_inverts() {
