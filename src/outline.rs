@@ -166,13 +166,9 @@ pub struct OutlineFinder {
     hidden: Vec<LineSet>,
     /// Per line: its [`MAX_CORNER_PARTNERS`] strongest seen-corner partners.
     partners: Vec<LineSet>,
-    /// Side scores of line a against each fourth line d, during the quad enumeration.
-    side_a: Vec<(f32, f32)>,
-    /// Side scores of each fourth line d between c and a (`c × n + d`), during the quad
-    /// enumeration, with per c the d's scored and the d's that failed.
-    side_d: Vec<(f32, f32)>,
-    side_d_known: Vec<LineSet>,
-    side_d_fails: Vec<LineSet>,
+    /// Per third line c, the side scores of each fourth line d between c and a, during the
+    /// quad enumeration.
+    side_d: Vec<SideMemo>,
     /// Per line and partner b (`line × n + b`), the way along the line away from b that its
     /// support leads and the distance to the image's border, during the three-sided
     /// hypotheses; per line, the partners looked at.
@@ -725,24 +721,23 @@ impl OutlineFinder {
         self.candidates.clear();
         self.closed_triples.clear();
         self.closed_triples.resize((n * n * n).div_ceil(64), 0);
-        self.side_a.clear();
-        self.side_a.resize(n, (0.0, 0.0));
-        self.side_d.clear();
-        self.side_d.resize(n * n, (0.0, 0.0));
+        // Grown only: a memo's scores count only where it says they are known.
+        let mut side_d = std::mem::take(&mut self.side_d);
+        if side_d.len() < n {
+            side_d.resize_with(n, SideMemo::default);
+        }
+        let mut side_a = SideMemo::default();
         let mut tests = 0usize;
         'enumerate: for a in 0..n {
             let past_a = LineSet::above(a);
             // Side d runs from its corner with c to its corner with a, whatever b is: scored
             // once per (a, c, d).
-            for sets in [&mut self.side_d_known, &mut self.side_d_fails] {
-                sets.clear();
-                sets.resize(n, LineSet::default());
-            }
+            side_d[..n].iter_mut().for_each(SideMemo::forget);
             for b in self.partners[a].iter() {
                 // Side a runs from its corner with d to its corner with b, whatever c is: each
                 // d's side a is scored once per (a, b), and a d whose side a fails is not
                 // tried again.
-                let (mut side_a_known, mut side_a_fails) = (LineSet::default(), LineSet::default());
+                side_a.forget();
                 // A line is never parallel to itself, so c ≠ a and d ≠ b.
                 for c in self.partners[b].and(self.parallel[a]).iter() {
                     let closing = if a < b && a < c {
@@ -754,8 +749,8 @@ impl OutlineFinder {
                         .and(self.parallel[b])
                         .and(closing)
                         .and(past_a)
-                        .without(side_a_fails)
-                        .without(self.side_d_fails[c]);
+                        .without(side_a.failed)
+                        .without(side_d[c].failed);
                     if ds.is_empty() {
                         continue;
                     }
@@ -773,27 +768,15 @@ impl OutlineFinder {
                             break 'enumerate;
                         }
                         let quad = [corner(a, d), corner(a, b), corner(b, c), corner(c, d)];
-                        if !side_a_known.contains(d) {
-                            side_a_known.insert(d);
-                            match self.side_score(a, quad[0], quad[1]) {
-                                Some(v) => self.side_a[d] = v,
-                                None => {
-                                    side_a_fails.insert(d);
-                                    continue;
-                                }
-                            }
-                        }
-                        if !self.side_d_known[c].contains(d) {
-                            self.side_d_known[c].insert(d);
-                            match self.side_score(d, quad[3], quad[0]) {
-                                Some(v) => self.side_d[c * n + d] = v,
-                                None => {
-                                    self.side_d_fails[c].insert(d);
-                                    continue;
-                                }
-                            }
-                        }
-                        let sides = [self.side_a[d], side_b, self.side_d[c * n + d]];
+                        let Some(sa) = side_a.score(d, || self.side_score(a, quad[0], quad[1]))
+                        else {
+                            continue;
+                        };
+                        let Some(sd) = side_d[c].score(d, || self.side_score(d, quad[3], quad[0]))
+                        else {
+                            continue;
+                        };
+                        let sides = [sa, side_b, sd];
                         let scored = self.score_quad([a, b, c, d], quad, sides, w, h);
                         if let Some(cand) = scored {
                             let l = cand.lines;
@@ -811,6 +794,7 @@ impl OutlineFinder {
                 }
             }
         }
+        self.side_d = side_d;
     }
 
     /// Edge support and shape score of a closed hypothesis whose sides other than the third
@@ -1437,6 +1421,51 @@ const MIN_CORNER_STEP: f32 = 25.0;
 /// A set of lines (indices below 128), iterated in ascending order.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 struct LineSet(u128);
+
+/// Side scores of one line against each other line (the one that closes the side), scored
+/// once and remembered during the quad enumeration: which were scored, which failed, and
+/// the scores (supported length and cover, as [`OutlineFinder::side_score`] gives them).
+#[derive(Debug)]
+struct SideMemo {
+    known: LineSet,
+    failed: LineSet,
+    scores: [(f32, f32); 128],
+}
+
+impl Default for SideMemo {
+    fn default() -> Self {
+        SideMemo {
+            known: LineSet::default(),
+            failed: LineSet::default(),
+            scores: [(0.0, 0.0); 128],
+        }
+    }
+}
+
+impl SideMemo {
+    /// Forgets every score (they are kept, but no longer known).
+    fn forget(&mut self) {
+        self.known = LineSet::default();
+        self.failed = LineSet::default();
+    }
+
+    /// The score against line `i`, from `score` the first time it is asked for; `None` when
+    /// the side failed.
+    fn score(
+        &mut self,
+        i: usize,
+        score: impl FnOnce() -> Option<(f32, f32)>,
+    ) -> Option<(f32, f32)> {
+        if !self.known.contains(i) {
+            self.known.insert(i);
+            match score() {
+                Some(v) => self.scores[i] = v,
+                None => self.failed.insert(i),
+            }
+        }
+        (!self.failed.contains(i)).then(|| self.scores[i])
+    }
+}
 
 const _: () = assert!(MAX_LINES <= 128, "a LineSet holds 128 lines");
 
