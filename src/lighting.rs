@@ -106,16 +106,15 @@ pub fn percentile(hist: &[u32], count: u32, q: f32) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Options;
 
-    fn flat(w: usize, h: usize, f: impl Fn(usize, usize) -> u8) -> WorkImage {
+    /// A grey image whose pixel (x, y) is `f(x, y)`.
+    fn grey(w: usize, h: usize, f: impl Fn(usize, usize) -> u8) -> WorkImage {
         let mut img = WorkImage::empty(w, h);
         for y in 0..h {
             for x in 0..w {
                 let v = f(x, y);
-                img.r.push(v);
-                img.g.push(v);
-                img.b.push(v);
-                img.luma.push(v);
+                img.push_rgb(v, v, v);
             }
         }
         img
@@ -126,15 +125,85 @@ mod tests {
         let mut scratch = LightingScratch::default();
         let mut region = Region::default();
         region.fill_all(40, 30);
-        let even = measure_exposure(&flat(40, 30, |_, _| 180), &region, &mut scratch);
+        let even = measure_exposure(&grey(40, 30, |_, _| 180), &region, &mut scratch);
         assert!((even.mean_luma - 180.0).abs() < 1e-3);
         assert!((even.light_ratio - 1.0).abs() < 1e-3);
         let shadow = measure_exposure(
-            &flat(40, 30, |x, _| if x < 15 { 60 } else { 180 }),
+            &grey(40, 30, |x, _| if x < 15 { 60 } else { 180 }),
             &region,
             &mut scratch,
         );
         assert!(shadow.light_ratio > 2.5, "{shadow:?}");
+    }
+
+    #[test]
+    fn exposure_is_the_documents_and_not_the_backgrounds() {
+        use crate::geometry::Point;
+        // A light document over the middle of a nearly black desk.
+        let (w, h) = (80, 60);
+        let img = grey(w, h, |x, y| {
+            if (20..60).contains(&x) && (15..45).contains(&y) {
+                190
+            } else {
+                8
+            }
+        });
+        let quad =
+            [(20.0, 15.0), (59.0, 15.0), (59.0, 44.0), (20.0, 44.0)].map(|(x, y)| Point::new(x, y));
+        let mut region = Region::default();
+        region.fill(&quad, w, h, 0.0);
+        let mut scratch = LightingScratch::default();
+        let doc = measure_exposure(&img, &region, &mut scratch);
+        assert_eq!(doc.mean_luma, 190.0, "{doc:?}");
+        assert_eq!(doc.dark_fraction, 0.0);
+        assert!((doc.light_ratio - 1.0).abs() < 1e-3, "{doc:?}");
+        region.fill_all(w, h);
+        let frame = measure_exposure(&img, &region, &mut scratch);
+        assert!(
+            frame.mean_luma < 80.0 && frame.dark_fraction > 0.7,
+            "{frame:?}"
+        );
+    }
+
+    #[test]
+    fn print_is_not_shadow_but_a_gradient_is() {
+        let mut region = Region::default();
+        region.fill_all(96, 72);
+        let mut scratch = LightingScratch::default();
+        // Even paper with dark text lines: every fourth row, and three rows in four in a
+        // dense block over the top-left cell (there, over six pixels in ten are ink).
+        let printed = grey(96, 72, |x, y| {
+            let ink_row = if x < 24 && y < 24 {
+                y % 4 != 3
+            } else {
+                y % 4 == 0
+            };
+            if ink_row && x % 6 != 5 {
+                30
+            } else {
+                200
+            }
+        });
+        let e = measure_exposure(&printed, &region, &mut scratch);
+        assert!((e.light_ratio - 1.0).abs() < 1e-3, "{e:?}");
+        // Light falling off from 220 to 70 across the page.
+        let falling = grey(96, 72, |x, _| (220 - x * 150 / 95) as u8);
+        let e = measure_exposure(&falling, &region, &mut scratch);
+        assert!(e.light_ratio > 2.0, "{e:?}");
+        assert!(e.light_ratio > Options::default().max_light_ratio, "{e:?}");
+    }
+
+    #[test]
+    fn an_empty_region_gives_even_light_and_nothing_else() {
+        let img = grey(10, 10, |_, _| 120);
+        let e = measure_exposure(&img, &Region::default(), &mut LightingScratch::default());
+        assert_eq!(
+            e,
+            Exposure {
+                light_ratio: 1.0,
+                ..Exposure::default()
+            }
+        );
     }
 
     #[test]
@@ -143,7 +212,7 @@ mod tests {
         let mut region = Region::default();
         region.fill_all(10, 10);
         let e = measure_exposure(
-            &flat(10, 10, |x, _| if x < 5 { 255 } else { 100 }),
+            &grey(10, 10, |x, _| if x < 5 { 255 } else { 100 }),
             &region,
             &mut scratch,
         );
