@@ -293,6 +293,58 @@ fn all_bad_files_in_one_run_give_one_error_line_each() {
 }
 
 #[test]
+fn several_jobs_give_the_same_lines_in_the_files_order() {
+    let dir = scratch("jobs");
+    // Photos of different sizes (the small ones finish first on their threads) and bad
+    // files between them.
+    let mut files = Vec::new();
+    for k in 0..9usize {
+        let path = match k % 3 {
+            0 => {
+                let scene = Scene::centred(320 + 160 * k, 240 + 90 * k, 0.5, k as f32 - 4.0);
+                write(&dir, &format!("card{k}.png"), &png_of(&scene))
+            }
+            1 => write(&dir, &format!("card{k}.jpg"), &jpeg_of(&good_scene())),
+            _ => write(&dir, &format!("bad{k}.jpg"), b"not a photo"),
+        };
+        files.push(path);
+    }
+    let run = |jobs: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_doccheck"))
+            .args(["check", "--jobs", jobs])
+            .args(&files)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        out
+    };
+    let one = run("1");
+    let names: Vec<String> = lines(&one)
+        .iter()
+        .map(|l| l["file"].as_str().unwrap().to_string())
+        .collect();
+    let expected: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    assert_eq!(names, expected);
+    for jobs in ["2", "4", "16"] {
+        let many = run(jobs);
+        assert_eq!(
+            String::from_utf8_lossy(&many.stdout),
+            String::from_utf8_lossy(&one.stdout),
+            "--jobs {jobs}"
+        );
+    }
+    // No jobs at all is refused with a clear error.
+    let out = Command::new(env!("CARGO_BIN_EXE_doccheck"))
+        .args(["check", "--jobs", "0"])
+        .args(&files)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(stderr(&out).contains("--jobs"), "{}", stderr(&out));
+}
+
+#[test]
 fn unreadable_file_gives_an_error_line() {
     use std::os::unix::fs::PermissionsExt;
     let dir = scratch("unreadable");
@@ -434,8 +486,17 @@ fn a_closed_output_pipe_ends_quietly() {
         "labels.jsonl",
         b"{\"file\": \"card.png\", \"width\": 1280, \"height\": 720, \"quad\": null, \"expect\": null}\n",
     );
-    let runs: [Vec<&std::ffi::OsStr>; 3] = [
+    let runs: [Vec<&std::ffi::OsStr>; 4] = [
         vec!["check".as_ref(), photo.as_os_str()],
+        vec![
+            "check".as_ref(),
+            "--jobs".as_ref(),
+            "3".as_ref(),
+            photo.as_os_str(),
+            photo.as_os_str(),
+            photo.as_os_str(),
+            photo.as_os_str(),
+        ],
         vec!["eval".as_ref(), labels.as_os_str()],
         vec!["bench".as_ref(), "--frames".as_ref(), "3".as_ref()],
     ];
