@@ -74,18 +74,28 @@ pub fn read_photo(path: &Path) -> Result<Photo, DecodeError> {
     if path.is_dir() {
         return Err(DecodeError::Io(std::io::Error::other("is a directory")));
     }
-    let mut file = std::fs::File::open(path).map_err(DecodeError::Io)?;
+    let file = std::fs::File::open(path).map_err(DecodeError::Io)?;
+    read_photo_from(file)
+}
+
+/// Decodes the photo read from `reader` to its end (standard input, a pipe), with the same
+/// checks and limits as [`read_photo`].
+///
+/// # Errors
+/// [`DecodeError`] as for [`read_photo`].
+pub fn read_photo_from(mut reader: impl Read) -> Result<Photo, DecodeError> {
     // Look at the signature first, so that a large file of another kind (or a device that
     // never ends) is refused after a few bytes rather than after the whole cap.
     let mut bytes = Vec::new();
-    (&mut file)
+    (&mut reader)
         .take(8)
         .read_to_end(&mut bytes)
         .map_err(DecodeError::Io)?;
     if bytes.len() == 8 && sniff(&bytes).is_none() {
         return Err(not_an_image(&bytes));
     }
-    file.take(MAX_FILE_BYTES + 1 - bytes.len() as u64)
+    reader
+        .take(MAX_FILE_BYTES + 1 - bytes.len() as u64)
         .read_to_end(&mut bytes)
         .map_err(DecodeError::Io)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {

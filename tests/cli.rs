@@ -345,6 +345,46 @@ fn several_jobs_give_the_same_lines_in_the_files_order() {
 }
 
 #[test]
+fn a_dash_reads_one_photo_from_standard_input() {
+    let dir = scratch("stdin");
+    let scene = good_scene();
+    let png = write(&dir, "card.png", &png_of(&scene));
+    let jpg = jpeg_of(&scene);
+    let run = |input: &[u8], jobs: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_doccheck"))
+            .args(["check", "--jobs", jobs])
+            .args([png.as_os_str(), "-".as_ref(), png.as_os_str()])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let dash = Path::new("-");
+    for jobs in ["1", "3"] {
+        let out = run(&jpg, jobs);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let got = lines(&out);
+        assert_eq!(got.len(), 3);
+        assert_good_line(&got[0], &png, &scene);
+        assert_good_line(&got[1], dash, &scene);
+        assert_good_line(&got[2], &png, &scene);
+        // What is not a photo, or nothing, gives an error line, and the files are checked.
+        for (input, fragment) in [(&b"not a photo\n"[..], "not a JPEG or PNG"), (b"", "empty")] {
+            let out = run(input, jobs);
+            assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+            let got = lines(&out);
+            assert_eq!(got.len(), 3);
+            assert_good_line(&got[0], &png, &scene);
+            assert_error_line(&got[1], dash, &[fragment]);
+            assert_good_line(&got[2], &png, &scene);
+        }
+    }
+}
+
+#[test]
 fn unreadable_file_gives_an_error_line() {
     use std::os::unix::fs::PermissionsExt;
     let dir = scratch("unreadable");

@@ -11,7 +11,7 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 use serde_json::{json, Value};
 
-use doccheck::decode::read_photo;
+use doccheck::decode::{read_photo, read_photo_from};
 use doccheck::synth::{Background, Scene};
 use doccheck::{Analyzer, Options, Strictness};
 
@@ -30,7 +30,7 @@ struct Cli {
 enum Command {
     /// Check photos (JPEG, PNG): one JSON report per line per file.
     Check {
-        /// Photos to check.
+        /// Photos to check; `-` is one photo read from standard input.
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Strictness of every check.
@@ -219,14 +219,17 @@ fn check(files: &[PathBuf], options: Options, jobs: usize) -> ExitCode {
 /// One file's JSON line, and whether it was checked (not an error line).
 fn check_one(analyzer: &mut Analyzer, path: &Path) -> (Value, bool) {
     let name = path.display().to_string();
-    let report = read_photo(path)
-        .map_err(|e| e.to_string())
-        .and_then(|photo| {
-            analyzer
-                .analyze_still(&photo.rgba, photo.width, photo.height)
-                .map(|report| (photo.width, photo.height, report))
-                .map_err(|e| e.to_string())
-        });
+    let photo = if path == Path::new("-") {
+        read_photo_from(std::io::stdin().lock())
+    } else {
+        read_photo(path)
+    };
+    let report = photo.map_err(|e| e.to_string()).and_then(|photo| {
+        analyzer
+            .analyze_still(&photo.rgba, photo.width, photo.height)
+            .map(|report| (photo.width, photo.height, report))
+            .map_err(|e| e.to_string())
+    });
     match report {
         Ok((width, height, report)) => {
             let mut v = json!({"file": name, "width": width, "height": height});
