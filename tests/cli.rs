@@ -384,6 +384,123 @@ fn a_dash_reads_one_photo_from_standard_input() {
     }
 }
 
+/// `doccheck` with these arguments (the subcommand first).
+fn doccheck_with(args: &[&std::ffi::OsStr]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_doccheck"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn options_are_read_as_the_browser_reads_them() {
+    let dir = scratch("options");
+    let scene = good_scene();
+    let photo = write(&dir, "card.png", &png_of(&scene));
+    let check = |options: &str| {
+        doccheck_with(&[
+            "check".as_ref(),
+            "--options".as_ref(),
+            options.as_ref(),
+            photo.as_os_str(),
+        ])
+    };
+    // A strictness alone gives what --strictness gives.
+    for s in ["relaxed", "normal", "strict"] {
+        let by_flag = doccheck_with(&[
+            "check".as_ref(),
+            "--strictness".as_ref(),
+            s.as_ref(),
+            photo.as_os_str(),
+        ]);
+        let by_options = check(&format!(r#"{{"strictness": "{s}"}}"#));
+        assert_eq!(by_options.status.code(), Some(0), "{}", stderr(&by_options));
+        assert_eq!(by_options.stdout, by_flag.stdout, "{s}");
+    }
+    // A threshold given replaces the strictness's: the card's light (ratio 1.3 between its
+    // brightest and darkest parts) becomes uneven at 1.2, from a file as well as inline.
+    let uneven = r#"{"strictness": {"glare": "strict"}, "max_light_ratio": 1.2}"#;
+    let file = write(&dir, "options.json", uneven.as_bytes());
+    for out in [check(uneven), check(file.to_str().unwrap())] {
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let line = &lines(&out)[0];
+        assert_eq!(
+            line["problems"],
+            serde_json::json!(["uneven_lighting"]),
+            "{line:?}"
+        );
+    }
+    // Mistakes are usage errors naming what is wrong; nothing is checked.
+    for (options, fragment) in [
+        (r#"{"min_sharpnes": 0.5}"#, "unknown option `min_sharpnes`"),
+        (
+            r#"{"min_sharpness": "0.5"}"#,
+            "a number is needed, not a string",
+        ),
+        (r#"{"min_area_fraction": 2}"#, "min_area_fraction"),
+        (r#"{"strictness": "hard"}"#, "strictness `hard`"),
+        (
+            r#"{"strictness": {"blur": "strict"}}"#,
+            "unknown field `blur`",
+        ),
+        ("[1, 2]", "must be a JSON object"),
+        ("{oops", "not valid JSON"),
+        ("no-such-options.json", "cannot read the options file"),
+    ] {
+        let out = check(options);
+        assert_eq!(out.status.code(), Some(2), "{options}: {}", stderr(&out));
+        assert!(out.stdout.is_empty(), "{options}");
+        assert!(
+            stderr(&out).contains(fragment),
+            "{options}: {}",
+            stderr(&out)
+        );
+    }
+    // eval reads them the same way.
+    let labels = write(
+        &dir,
+        "labels.jsonl",
+        b"{\"file\": \"card.png\", \"width\": 960, \"height\": 540, \"quad\": null, \"expect\": []}\n",
+    );
+    let eval = |options: &str| {
+        doccheck_with(&[
+            "eval".as_ref(),
+            "--options".as_ref(),
+            options.as_ref(),
+            labels.as_os_str(),
+        ])
+    };
+    let out = eval(uneven);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("clean frames judged ready: 0/1"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = eval(r#"{"foo": 1}"#);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("unknown option `foo`"),
+        "{}",
+        stderr(&out)
+    );
+    // --options and --strictness together are refused.
+    let out = doccheck_with(&[
+        "check".as_ref(),
+        "--strictness".as_ref(),
+        "strict".as_ref(),
+        "--options".as_ref(),
+        "{}".as_ref(),
+        photo.as_os_str(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("cannot be used with"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 #[test]
 fn unreadable_file_gives_an_error_line() {
     use std::os::unix::fs::PermissionsExt;

@@ -36,6 +36,12 @@ enum Command {
         /// Strictness of every check.
         #[arg(long, value_enum, default_value = "normal")]
         strictness: StrictnessArg,
+        /// Options as the browser's `new Analyzer(options)` takes them, as JSON: inline (text
+        /// starting with `{`) or the path of a file holding them. `strictness` is one
+        /// strictness or one per family (`framing`, `exposure`, `glare`, `sharpness`,
+        /// `colour`); any threshold can be set by its snake_case name.
+        #[arg(long, conflicts_with = "strictness", value_name = "JSON|FILE")]
+        options: Option<String>,
         /// Photos checked at once, each on its own thread (decoding a large photo takes far
         /// longer than checking it). The output keeps the order of the files. Each photo in
         /// flight holds its decoded pixels: up to about 470 MB for the largest one accepted
@@ -53,6 +59,12 @@ enum Command {
         /// Strictness of every check.
         #[arg(long, value_enum, default_value = "normal")]
         strictness: StrictnessArg,
+        /// Options as the browser's `new Analyzer(options)` takes them, as JSON: inline (text
+        /// starting with `{`) or the path of a file holding them. `strictness` is one
+        /// strictness or one per family (`framing`, `exposure`, `glare`, `sharpness`,
+        /// `colour`); any threshold can be set by its snake_case name.
+        #[arg(long, conflicts_with = "strictness", value_name = "JSON|FILE")]
+        options: Option<String>,
     },
     /// Render generated test scenes (a card with a known outline) to PNG or to a Y4M video
     /// for Chromium's fake camera; several kinds in a row make a video that changes.
@@ -115,17 +127,23 @@ pub fn main() -> ExitCode {
         Command::Check {
             files,
             strictness,
+            options,
             jobs,
-        } => check(
-            &files,
-            Options::uniform(strictness.into()),
-            usize::from(jobs),
-        ),
+        } => match chosen_options(strictness, options.as_deref()) {
+            Ok(options) => check(&files, options, usize::from(jobs)),
+            Err(e) => {
+                eprintln!("doccheck check: {e}");
+                ExitCode::from(2)
+            }
+        },
         Command::Eval {
             labels,
             verbose,
             strictness,
-        } => match doccheck::eval::run(&labels, &Options::uniform(strictness.into())) {
+            options,
+        } => match chosen_options(strictness, options.as_deref())
+            .and_then(|options| doccheck::eval::run(&labels, &options))
+        {
             Ok(outcomes) => {
                 // A closed pipe (`| head`) ends the output quietly.
                 let summary = doccheck::eval::summarize(&outcomes, verbose);
@@ -156,6 +174,66 @@ pub fn main() -> ExitCode {
             }
         },
     }
+}
+
+/// The options of `--options` when given, else those of `--strictness`.
+fn chosen_options(strictness: StrictnessArg, options: Option<&str>) -> Result<Options, String> {
+    match options {
+        None => Ok(Options::uniform(strictness.into())),
+        Some(arg) if arg.trim_start().starts_with(['{', '[']) => options_from_json(arg),
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read the options file {path}: {e}"))?;
+            options_from_json(&text).map_err(|e| format!("{path}: {e}"))
+        }
+    }
+}
+
+/// Options from a JSON object, read as the browser binding reads its options object: the
+/// strictness sets the thresholds first, then each threshold given replaces its own; an
+/// unknown name, a value of the wrong type or out of range is an error naming the option.
+fn options_from_json(text: &str) -> Result<Options, String> {
+    let Value::Object(mut given) =
+        serde_json::from_str(text).map_err(|e| format!("the options are not valid JSON: {e}"))?
+    else {
+        return Err("the options must be a JSON object".into());
+    };
+    let base = match given.remove("strictness") {
+        None | Some(Value::Null) => Options::default(),
+        Some(Value::String(s)) => Options::uniform(
+            serde_json::from_value(Value::String(s.clone()))
+                .map_err(|_| format!("strictness `{s}` is not one of relaxed, normal, strict"))?,
+        ),
+        Some(per) => Options::with_strictness(
+            serde_json::from_value(per).map_err(|e| format!("strictness: {e}"))?,
+        ),
+    };
+    let Ok(Value::Object(mut merged)) = serde_json::to_value(&base) else {
+        return Err("the options cannot be written as JSON".into());
+    };
+    let kind = |v: &Value| match v {
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Bool(_) => "boolean",
+        _ => "object",
+    };
+    for (name, value) in given {
+        let Some(default) = merged.get(&name) else {
+            return Err(format!("unknown option `{name}`"));
+        };
+        if kind(default) != kind(&value) {
+            return Err(format!(
+                "option `{name}` is invalid: a {} is needed, not a {}",
+                kind(default),
+                kind(&value)
+            ));
+        }
+        merged.insert(name, value);
+    }
+    let options: Options = serde_json::from_value(Value::Object(merged))
+        .map_err(|e| format!("the options are invalid: {e}"))?;
+    options.validate().map_err(|e| e.to_string())?;
+    Ok(options)
 }
 
 fn check(files: &[PathBuf], options: Options, jobs: usize) -> ExitCode {
