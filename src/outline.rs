@@ -608,8 +608,7 @@ impl OutlineFinder {
         if self.candidates.is_empty() {
             return None;
         }
-        self.candidates
-            .sort_unstable_by(|a, b| b.score.total_cmp(&a.score));
+        self.candidates.sort_unstable_by(best_first);
         self.candidates.truncate(MAX_FINALISTS);
         let mut best: Option<(f32, Candidate, f32)> = None;
         for ci in 0..self.candidates.len() {
@@ -728,6 +727,12 @@ impl OutlineFinder {
         }
         let mut side_a = SideMemo::default();
         let mut tests = 0usize;
+        // Once the list has been cut back to the best, the least score kept: a quad whose
+        // support and cover alone score below it (the shape term is at most 1) can never be
+        // among the best, as candidates are only added; it is not kept, and its shape term
+        // is not worked out. With ties broken by the lines (`best_first`), the best kept are
+        // the same as without this.
+        let mut floor = f32::NEG_INFINITY;
         'enumerate: for a in 0..n {
             let past_a = LineSet::above(a);
             // Side d runs from its corner with c to its corner with a, whatever b is: scored
@@ -777,18 +782,35 @@ impl OutlineFinder {
                             continue;
                         };
                         let sides = [sa, side_b, sd];
-                        let scored = self.score_quad([a, b, c, d], quad, sides, w, h);
-                        if let Some(cand) = scored {
-                            let l = cand.lines;
-                            for k in 0..4 {
-                                let (x, y, z) = (l[k], l[(k + 1) % 4], l[(k + 2) % 4]);
-                                let bit = triple_index(n, x, y, z);
-                                self.closed_triples[bit / 64] |= 1 << (bit % 64);
-                            }
-                            self.candidates.push(cand);
-                            if self.candidates.len() >= CANDIDATE_HIGH_WATER {
-                                keep_best(&mut self.candidates, MAX_KEPT_CANDIDATES);
-                            }
+                        let l = [a, b, c, d];
+                        let Some((supported, cover)) = self.closed_support(l, quad, sides, w, h)
+                        else {
+                            continue;
+                        };
+                        // Every quad that scores marks its triples, kept or not.
+                        for k in 0..4 {
+                            let (x, y, z) = (l[k], l[(k + 1) % 4], l[(k + 2) % 4]);
+                            let bit = triple_index(n, x, y, z);
+                            self.closed_triples[bit / 64] |= 1 << (bit % 64);
+                        }
+                        let min_cover = cover.iter().copied().fold(1.0f32, f32::min);
+                        let most = supported * min_cover.sqrt();
+                        if most < floor {
+                            continue;
+                        }
+                        self.candidates.push(Candidate {
+                            lines: l,
+                            quad,
+                            score: most * aspect_factor(&quad),
+                            cover,
+                        });
+                        if self.candidates.len() >= CANDIDATE_HIGH_WATER {
+                            keep_best(&mut self.candidates, MAX_KEPT_CANDIDATES);
+                            floor = self
+                                .candidates
+                                .iter()
+                                .map(|c| c.score)
+                                .fold(f32::INFINITY, f32::min);
                         }
                     }
                 }
@@ -797,18 +819,19 @@ impl OutlineFinder {
         self.side_d = side_d;
     }
 
-    /// Edge support and shape score of a closed hypothesis whose sides other than the third
-    /// (from `quad[2]` to `quad[3]`) have already been scored by [`Self::side_score`] as
-    /// `known`, in order; `None` when a side is too short, mostly outside the frame or poorly
-    /// supported, or the quad is not convex or too small.
-    fn score_quad(
+    /// Supported length and cover per side of a closed hypothesis whose sides other than the
+    /// third (from `quad[2]` to `quad[3]`) have already been scored by [`Self::side_score`]
+    /// as `known`, in order; `None` when a side is too short, mostly outside the frame or
+    /// poorly supported, or the quad is not convex or too small. Its score is the supported
+    /// length × √(least cover) × [`aspect_factor`].
+    fn closed_support(
         &self,
         sides: [usize; 4],
         quad: [Point; 4],
         known: [(f32, f32); 3],
         w: f32,
         h: f32,
-    ) -> Option<Candidate> {
+    ) -> Option<(f32, [f32; 4])> {
         if !is_convex(&quad) || signed_area(&quad).abs() < 0.002 * w * h {
             return None;
         }
@@ -823,13 +846,7 @@ impl OutlineFinder {
             cover[k] = c;
             supported += s;
         }
-        let min_cover = cover.iter().copied().fold(1.0f32, f32::min);
-        Some(Candidate {
-            lines: sides,
-            quad,
-            score: supported * min_cover.sqrt() * aspect_factor(&quad),
-            cover,
-        })
+        Some((supported, cover))
     }
 
     /// Supported length and cover (supported share of the visible length, at most 1) of
@@ -1537,12 +1554,22 @@ impl Iterator for LineSetIter {
     }
 }
 
-/// Cuts `candidates` back to its `keep` best by score (in no particular order).
+/// Cuts `candidates` back to its `keep` best (see [`best_first`]; in no particular order).
 fn keep_best(candidates: &mut Vec<Candidate>, keep: usize) {
     if candidates.len() > keep {
-        candidates.select_nth_unstable_by(keep - 1, |a, b| b.score.total_cmp(&a.score));
+        candidates.select_nth_unstable_by(keep - 1, best_first);
         candidates.truncate(keep);
     }
+}
+
+/// Higher score first; equal scores by their lines, so that which of two equal candidates is
+/// kept or wins never depends on the order they were found in. Not inlined: the two sorts
+/// that use it would copy it into every place they compare (+2 KB of gzipped wasm).
+#[inline(never)]
+fn best_first(a: &Candidate, b: &Candidate) -> std::cmp::Ordering {
+    b.score
+        .total_cmp(&a.score)
+        .then_with(|| a.lines.cmp(&b.lines))
 }
 
 fn project(l: Line, p: Point) -> Point {
@@ -2040,8 +2067,11 @@ mod tests {
                         let (Some(s0), Some(s1), Some(s3)) = (side(0), side(1), side(3)) else {
                             continue;
                         };
-                        if let Some(cand) = f.score_quad(lines, quad, [s0, s1, s3], w, h) {
-                            out.push((lines, cand.score));
+                        if let Some((supported, cover)) =
+                            f.closed_support(lines, quad, [s0, s1, s3], w, h)
+                        {
+                            let min_cover = cover.iter().copied().fold(1.0f32, f32::min);
+                            out.push((lines, supported * min_cover.sqrt() * aspect_factor(&quad)));
                         }
                     }
                 }
@@ -2084,6 +2114,68 @@ mod tests {
             checked += found.len();
         }
         assert!(checked > 30, "too few hypotheses to compare: {checked}");
+    }
+
+    #[test]
+    fn equal_scores_are_kept_by_their_lines_whatever_their_order() {
+        let candidate = |lines: [usize; 4], score: f32| Candidate {
+            lines,
+            quad: [Point::default(); 4],
+            score,
+            cover: [1.0; 4],
+        };
+        let all = [
+            candidate([3, 4, 5, 6], 10.0),
+            candidate([1, 2, 7, 8], 10.0),
+            candidate([0, 9, 2, 5], 4.0),
+            candidate([2, 3, 4, 5], 10.0),
+        ];
+        for first in 0..all.len() {
+            let mut list: Vec<Candidate> =
+                all.iter().cycle().skip(first).take(4).copied().collect();
+            keep_best(&mut list, 2);
+            list.sort_unstable_by(best_first);
+            let kept: Vec<[usize; 4]> = list.iter().map(|c| c.lines).collect();
+            assert_eq!(kept, [[1, 2, 7, 8], [2, 3, 4, 5]], "starting at {first}");
+        }
+    }
+
+    /// On a grid of dark lines there are thousands of closed hypotheses, past the high-water
+    /// mark: those kept in the end must still be the best of the plain enumeration, although
+    /// quads scoring below the least kept one are left out as they are found.
+    #[test]
+    fn the_best_closed_hypotheses_are_kept_past_the_high_water_mark() {
+        let (w, h) = (384usize, 216usize);
+        let columns = [20, 41, 70, 93, 121, 150, 176, 207, 233, 262, 290, 318, 349];
+        let rows = [14, 33, 55, 80, 101, 127, 150, 171, 197];
+        let mut work = WorkImage::empty(w, h);
+        for y in 0..h {
+            for x in 0..w {
+                let on = columns.iter().any(|&c| (c..c + 2).contains(&x))
+                    || rows.iter().any(|&r| (r..r + 2).contains(&y));
+                let v = if on { 40 } else { 200 };
+                work.push_rgb(v, v, v);
+            }
+        }
+        let mut f = OutlineFinder::default();
+        f.gradients(&work);
+        f.hough(&work);
+        f.profiles(&work);
+        let (wf, hf) = (w as f32, h as f32);
+        f.line_relations(wf, hf);
+        f.closed_candidates(wf, hf);
+        let mut expected = reference_closed(&f, wf, hf);
+        assert!(
+            expected.len() > 2 * CANDIDATE_HIGH_WATER,
+            "too few hypotheses to pass the high-water mark: {}",
+            expected.len()
+        );
+        expected.truncate(MAX_KEPT_CANDIDATES);
+        keep_best(&mut f.candidates, MAX_KEPT_CANDIDATES);
+        f.candidates.sort_unstable_by(best_first);
+        let found: Vec<([usize; 4], f32)> =
+            f.candidates.iter().map(|c| (c.lines, c.score)).collect();
+        assert_eq!(found, expected);
     }
 
     /// A long straight edge gets a line with a long strict run wherever it lies between the
