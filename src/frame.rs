@@ -172,6 +172,19 @@ impl WorkImage {
         }
     }
 
+    /// A grey image whose pixel (x, y) is `f(x, y)`, for tests.
+    #[cfg(test)]
+    pub(crate) fn grey(width: usize, height: usize, f: impl Fn(usize, usize) -> u8) -> Self {
+        let mut img = WorkImage::empty(width, height);
+        for y in 0..height {
+            for x in 0..width {
+                let v = f(x, y);
+                img.push_rgb(v, v, v);
+            }
+        }
+        img
+    }
+
     /// Appends one pixel (and its luma), for tests that build images pixel by pixel.
     #[cfg(test)]
     pub(crate) fn push_rgb(&mut self, r: u8, g: u8, b: u8) {

@@ -348,16 +348,15 @@ mod tests {
     /// A `w × h` grey frame with a bright patch running off its right edge (a window) and,
     /// if given, a highlight inside it at `spot` (x0, y0, x1, y1).
     fn frame_with_window(w: usize, h: usize, spot: Option<[usize; 4]>) -> WorkImage {
-        let mut img = WorkImage::empty(w, h);
-        for y in 0..h {
-            for x in 0..w {
-                let in_spot =
-                    spot.is_some_and(|s| (s[0]..s[2]).contains(&x) && (s[1]..s[3]).contains(&y));
-                let v = if in_spot || x >= 30 { 250 } else { 120 };
-                img.push_rgb(v, v, v);
+        WorkImage::grey(w, h, |x, y| {
+            let in_spot =
+                spot.is_some_and(|s| (s[0]..s[2]).contains(&x) && (s[1]..s[3]).contains(&y));
+            if in_spot || x >= 30 {
+                250
+            } else {
+                120
             }
-        }
-        img
+        })
     }
 
     #[test]
@@ -381,22 +380,17 @@ mod tests {
     /// A `w × h` grey document: paper at `paper` luma with a dark ink dot in every 4 × 4
     /// block, and neutral pixels at `spot` luma inside `spot_box` (x0, y0, x1, y1).
     fn document(w: usize, h: usize, paper: u8, spot: u8, spot_box: [usize; 4]) -> WorkImage {
-        let mut img = WorkImage::empty(w, h);
-        for y in 0..h {
-            for x in 0..w {
-                let in_spot = (spot_box[0]..spot_box[2]).contains(&x)
-                    && (spot_box[1]..spot_box[3]).contains(&y);
-                let v = if in_spot {
-                    spot
-                } else if x % 4 == 0 && y % 4 == 0 {
-                    40
-                } else {
-                    paper
-                };
-                img.push_rgb(v, v, v);
+        WorkImage::grey(w, h, |x, y| {
+            let in_spot =
+                (spot_box[0]..spot_box[2]).contains(&x) && (spot_box[1]..spot_box[3]).contains(&y);
+            if in_spot {
+                spot
+            } else if x % 4 == 0 && y % 4 == 0 {
+                40
+            } else {
+                paper
             }
-        }
-        img
+        })
     }
 
     #[test]

@@ -108,28 +108,16 @@ mod tests {
     use super::*;
     use crate::Options;
 
-    /// A grey image whose pixel (x, y) is `f(x, y)`.
-    fn grey(w: usize, h: usize, f: impl Fn(usize, usize) -> u8) -> WorkImage {
-        let mut img = WorkImage::empty(w, h);
-        for y in 0..h {
-            for x in 0..w {
-                let v = f(x, y);
-                img.push_rgb(v, v, v);
-            }
-        }
-        img
-    }
-
     #[test]
     fn even_light_has_ratio_one_and_shadow_raises_it() {
         let mut scratch = LightingScratch::default();
         let mut region = Region::default();
         region.fill_all(40, 30);
-        let even = measure_exposure(&grey(40, 30, |_, _| 180), &region, &mut scratch);
+        let even = measure_exposure(&WorkImage::grey(40, 30, |_, _| 180), &region, &mut scratch);
         assert!((even.mean_luma - 180.0).abs() < 1e-3);
         assert!((even.light_ratio - 1.0).abs() < 1e-3);
         let shadow = measure_exposure(
-            &grey(40, 30, |x, _| if x < 15 { 60 } else { 180 }),
+            &WorkImage::grey(40, 30, |x, _| if x < 15 { 60 } else { 180 }),
             &region,
             &mut scratch,
         );
@@ -141,7 +129,7 @@ mod tests {
         use crate::geometry::Point;
         // A light document over the middle of a nearly black desk.
         let (w, h) = (80, 60);
-        let img = grey(w, h, |x, y| {
+        let img = WorkImage::grey(w, h, |x, y| {
             if (20..60).contains(&x) && (15..45).contains(&y) {
                 190
             } else {
@@ -172,7 +160,7 @@ mod tests {
         let mut scratch = LightingScratch::default();
         // Even paper with dark text lines: every fourth row, and three rows in four in a
         // dense block over the top-left cell (there, over six pixels in ten are ink).
-        let printed = grey(96, 72, |x, y| {
+        let printed = WorkImage::grey(96, 72, |x, y| {
             let ink_row = if x < 24 && y < 24 {
                 y % 4 != 3
             } else {
@@ -187,7 +175,7 @@ mod tests {
         let e = measure_exposure(&printed, &region, &mut scratch);
         assert!((e.light_ratio - 1.0).abs() < 1e-3, "{e:?}");
         // Light falling off from 220 to 70 across the page.
-        let falling = grey(96, 72, |x, _| (220 - x * 150 / 95) as u8);
+        let falling = WorkImage::grey(96, 72, |x, _| (220 - x * 150 / 95) as u8);
         let e = measure_exposure(&falling, &region, &mut scratch);
         assert!(e.light_ratio > 2.0, "{e:?}");
         assert!(e.light_ratio > Options::default().max_light_ratio, "{e:?}");
@@ -195,7 +183,7 @@ mod tests {
 
     #[test]
     fn an_empty_region_gives_even_light_and_nothing_else() {
-        let img = grey(10, 10, |_, _| 120);
+        let img = WorkImage::grey(10, 10, |_, _| 120);
         let e = measure_exposure(&img, &Region::default(), &mut LightingScratch::default());
         assert_eq!(
             e,
@@ -212,7 +200,7 @@ mod tests {
         let mut region = Region::default();
         region.fill_all(10, 10);
         let e = measure_exposure(
-            &grey(10, 10, |x, _| if x < 5 { 255 } else { 100 }),
+            &WorkImage::grey(10, 10, |x, _| if x < 5 { 255 } else { 100 }),
             &region,
             &mut scratch,
         );

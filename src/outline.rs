@@ -805,12 +805,11 @@ impl OutlineFinder {
                             cover,
                         });
                         if self.candidates.len() >= CANDIDATE_HIGH_WATER {
-                            keep_best(&mut self.candidates, MAX_KEPT_CANDIDATES);
-                            floor = self
-                                .candidates
-                                .iter()
-                                .map(|c| c.score)
-                                .fold(f32::INFINITY, f32::min);
+                            if let Some(least) =
+                                keep_best(&mut self.candidates, MAX_KEPT_CANDIDATES)
+                            {
+                                floor = least;
+                            }
                         }
                     }
                 }
@@ -1554,12 +1553,15 @@ impl Iterator for LineSetIter {
     }
 }
 
-/// Cuts `candidates` back to its `keep` best (see [`best_first`]; in no particular order).
-fn keep_best(candidates: &mut Vec<Candidate>, keep: usize) {
-    if candidates.len() > keep {
-        candidates.select_nth_unstable_by(keep - 1, best_first);
-        candidates.truncate(keep);
+/// Cuts `candidates` back to its `keep` best (see [`best_first`]; in no particular order)
+/// when it holds more; returns the least score kept then (the selection leaves it last).
+fn keep_best(candidates: &mut Vec<Candidate>, keep: usize) -> Option<f32> {
+    if candidates.len() <= keep {
+        return None;
     }
+    candidates.select_nth_unstable_by(keep - 1, best_first);
+    candidates.truncate(keep);
+    candidates.last().map(|c| c.score)
 }
 
 /// Higher score first; equal scores by their lines, so that which of two equal candidates is
@@ -1896,18 +1898,9 @@ mod tests {
         let finder = OutlineFinder::default();
         let square =
             [(16.0, 16.0), (47.0, 16.0), (47.0, 47.0), (16.0, 47.0)].map(|(x, y)| Point::new(x, y));
-        let image = |colour: &dyn Fn(usize, usize) -> u8| {
-            let mut work = WorkImage::empty(64, 64);
-            for y in 0..64 {
-                for x in 0..64 {
-                    let v = colour(x, y);
-                    work.push_rgb(v, v, v);
-                }
-            }
-            work
-        };
+        let image = |colour: fn(usize, usize) -> u8| WorkImage::grey(64, 64, colour);
         // A light card on a dark desk: every side differs the same way all along.
-        let card = image(&|x, y| {
+        let card = image(|x, y| {
             if (16..=47).contains(&x) && (16..=47).contains(&y) {
                 200
             } else {
@@ -1920,7 +1913,7 @@ mod tests {
         // Stripes everywhere, bands 6 px across each side, 8 px long: 3 px inside and 3 px
         // outside a side always lie in different bands, lighter one way here, the other way
         // a band further on.
-        let stripes = image(&|x, y| if (x / 8 + y / 6) % 2 == 0 { 200 } else { 50 });
+        let stripes = image(|x, y| if (x / 8 + y / 6) % 2 == 0 { 200 } else { 50 });
         let (median, steady) = finder.side_contrasts(&stripes, &square);
         assert_eq!(median, 450.0);
         assert!(steady < 0.3 * median, "{steady}");
@@ -2117,7 +2110,7 @@ mod tests {
     }
 
     #[test]
-    fn equal_scores_are_kept_by_their_lines_whatever_their_order() {
+    fn keep_best_keeps_equal_scores_by_their_lines_and_gives_the_least_kept() {
         let candidate = |lines: [usize; 4], score: f32| Candidate {
             lines,
             quad: [Point::default(); 4],
@@ -2138,6 +2131,15 @@ mod tests {
             let kept: Vec<[usize; 4]> = list.iter().map(|c| c.lines).collect();
             assert_eq!(kept, [[1, 2, 7, 8], [2, 3, 4, 5]], "starting at {first}");
         }
+        // The least score kept is returned, whatever the order; nothing when nothing is cut.
+        let scores = [5.0, 9.0, 1.0, 7.0, 3.0, 8.0, 2.0, 6.0, 4.0];
+        for first in 0..scores.len() {
+            let mut list: Vec<Candidate> = (0..scores.len())
+                .map(|k| candidate([k, 0, 0, 0], scores[(first + k) % scores.len()]))
+                .collect();
+            assert_eq!(keep_best(&mut list, 4), Some(6.0), "starting at {first}");
+            assert_eq!(keep_best(&mut list, 4), None);
+        }
     }
 
     /// On a grid of dark lines there are thousands of closed hypotheses, past the high-water
@@ -2148,15 +2150,15 @@ mod tests {
         let (w, h) = (384usize, 216usize);
         let columns = [20, 41, 70, 93, 121, 150, 176, 207, 233, 262, 290, 318, 349];
         let rows = [14, 33, 55, 80, 101, 127, 150, 171, 197];
-        let mut work = WorkImage::empty(w, h);
-        for y in 0..h {
-            for x in 0..w {
-                let on = columns.iter().any(|&c| (c..c + 2).contains(&x))
-                    || rows.iter().any(|&r| (r..r + 2).contains(&y));
-                let v = if on { 40 } else { 200 };
-                work.push_rgb(v, v, v);
+        let work = WorkImage::grey(w, h, |x, y| {
+            let on = columns.iter().any(|&c| (c..c + 2).contains(&x))
+                || rows.iter().any(|&r| (r..r + 2).contains(&y));
+            if on {
+                40
+            } else {
+                200
             }
-        }
+        });
         let mut f = OutlineFinder::default();
         f.gradients(&work);
         f.hough(&work);
@@ -2191,18 +2193,14 @@ mod tests {
             let y0 = 40.0 + tenth as f32 / 10.0;
             // Dark above the edge, light below, each pixel's share of light by area (eight
             // sub-rows a pixel).
-            let mut work = WorkImage::empty(w, h);
-            for y in 0..h {
-                for x in 0..w {
-                    let edge = y0 + slope * x as f32;
-                    let light = (0..8)
-                        .filter(|k| y as f32 - 0.5 + (*k as f32 + 0.5) / 8.0 > edge)
-                        .count() as f32
-                        / 8.0;
-                    let v = (60.0 + 140.0 * light).round() as u8;
-                    work.push_rgb(v, v, v);
-                }
-            }
+            let work = WorkImage::grey(w, h, |x, y| {
+                let edge = y0 + slope * x as f32;
+                let light = (0..8)
+                    .filter(|k| y as f32 - 0.5 + (*k as f32 + 0.5) / 8.0 > edge)
+                    .count() as f32
+                    / 8.0;
+                (60.0 + 140.0 * light).round() as u8
+            });
             let mut f = OutlineFinder::default();
             f.gradients(&work);
             f.hough(&work);

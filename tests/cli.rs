@@ -309,12 +309,14 @@ fn several_jobs_give_the_same_lines_in_the_files_order() {
         };
         files.push(path);
     }
+    let with_jobs = |jobs: &str| {
+        let mut args: Vec<&std::ffi::OsStr> = vec!["check".as_ref(), "--jobs".as_ref()];
+        args.push(jobs.as_ref());
+        args.extend(files.iter().map(|f| f.as_os_str()));
+        doccheck_with(&args)
+    };
     let run = |jobs: &str| {
-        let out = Command::new(env!("CARGO_BIN_EXE_doccheck"))
-            .args(["check", "--jobs", jobs])
-            .args(&files)
-            .output()
-            .unwrap();
+        let out = with_jobs(jobs);
         assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
         out
     };
@@ -334,14 +336,7 @@ fn several_jobs_give_the_same_lines_in_the_files_order() {
         );
     }
     // No jobs at all is refused with a clear error.
-    let out = Command::new(env!("CARGO_BIN_EXE_doccheck"))
-        .args(["check", "--jobs", "0"])
-        .args(&files)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(out.stdout.is_empty());
-    assert!(stderr(&out).contains("--jobs"), "{}", stderr(&out));
+    assert_usage_error(&with_jobs("0"), "--jobs");
 }
 
 #[test]
@@ -390,6 +385,21 @@ fn doccheck_with(args: &[&std::ffi::OsStr]) -> Output {
         .args(args)
         .output()
         .unwrap()
+}
+
+/// A usage error: exit status 2, nothing on standard output, and `fragment` in the message.
+fn assert_usage_error(out: &Output, fragment: &str) {
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(out));
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(
+        stderr(out).contains(fragment),
+        "no {fragment:?} in {}",
+        stderr(out)
+    );
 }
 
 #[test]
@@ -447,14 +457,7 @@ fn options_are_read_as_the_browser_reads_them() {
         ("{oops", "not valid JSON"),
         ("no-such-options.json", "cannot read the options file"),
     ] {
-        let out = check(options);
-        assert_eq!(out.status.code(), Some(2), "{options}: {}", stderr(&out));
-        assert!(out.stdout.is_empty(), "{options}");
-        assert!(
-            stderr(&out).contains(fragment),
-            "{options}: {}",
-            stderr(&out)
-        );
+        assert_usage_error(&check(options), fragment);
     }
     // eval reads them the same way.
     let labels = write(
@@ -477,13 +480,7 @@ fn options_are_read_as_the_browser_reads_them() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
-    let out = eval(r#"{"foo": 1}"#);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("unknown option `foo`"),
-        "{}",
-        stderr(&out)
-    );
+    assert_usage_error(&eval(r#"{"foo": 1}"#), "unknown option `foo`");
     // --options and --strictness together are refused.
     let out = doccheck_with(&[
         "check".as_ref(),
@@ -493,12 +490,7 @@ fn options_are_read_as_the_browser_reads_them() {
         "{}".as_ref(),
         photo.as_os_str(),
     ]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("cannot be used with"),
-        "{}",
-        stderr(&out)
-    );
+    assert_usage_error(&out, "cannot be used with");
 }
 
 #[test]
@@ -626,10 +618,7 @@ fn exif_orientation_is_applied_before_analysis() {
 
 #[test]
 fn no_file_argument_is_a_usage_error() {
-    let out = doccheck(&[]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(out.stdout.is_empty());
-    assert!(stderr(&out).contains("Usage"), "{}", stderr(&out));
+    assert_usage_error(&doccheck(&[]), "Usage");
 }
 
 /// Output into a pipe that is already closed (`doccheck … | head -0`): the command ends
