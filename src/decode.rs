@@ -346,10 +346,7 @@ mod tests {
         let mut out = std::io::Cursor::new(Vec::new());
         img.write_to(&mut out, image::ImageFormat::Png).unwrap();
         let mut bytes = out.into_inner();
-        bytes[16..20].copy_from_slice(&10_000u32.to_be_bytes());
-        bytes[20..24].copy_from_slice(&10_000u32.to_be_bytes());
-        let crc = crc32(&bytes[12..29]);
-        bytes[29..33].copy_from_slice(&crc.to_be_bytes());
+        claim_png_size(&mut bytes, 10_000, 10_000);
         let err = decode_bytes(&bytes).unwrap_err().to_string();
         assert!(err.contains("800000000 bytes"), "{err}");
     }
@@ -378,11 +375,7 @@ mod tests {
     fn bomb_header_is_refused_before_decoding() {
         // A valid PNG header claiming 30000×30000 pixels with almost no data.
         let mut bytes = png(1, 1);
-        // IHDR width and height live at bytes 16..24; fix up the CRC too.
-        bytes[16..20].copy_from_slice(&30000u32.to_be_bytes());
-        bytes[20..24].copy_from_slice(&30000u32.to_be_bytes());
-        let crc = crc32(&bytes[12..29]);
-        bytes[29..33].copy_from_slice(&crc.to_be_bytes());
+        claim_png_size(&mut bytes, 30000, 30000);
         let err = decode_bytes(&bytes).unwrap_err();
         assert!(
             matches!(
@@ -396,18 +389,12 @@ mod tests {
         );
     }
 
-    fn crc32(data: &[u8]) -> u32 {
-        let mut crc = 0xffff_ffffu32;
-        for &b in data {
-            crc ^= u32::from(b);
-            for _ in 0..8 {
-                crc = if crc & 1 != 0 {
-                    (crc >> 1) ^ 0xedb8_8320
-                } else {
-                    crc >> 1
-                };
-            }
-        }
-        !crc
+    /// Rewrites a PNG's header to claim `width × height` pixels: IHDR's width and height
+    /// are at bytes 16..24, its CRC (over the chunk's type and data) at 29..33.
+    fn claim_png_size(bytes: &mut [u8], width: u32, height: u32) {
+        bytes[16..20].copy_from_slice(&width.to_be_bytes());
+        bytes[20..24].copy_from_slice(&height.to_be_bytes());
+        let crc = crc32fast::hash(&bytes[12..29]);
+        bytes[29..33].copy_from_slice(&crc.to_be_bytes());
     }
 }

@@ -22,8 +22,8 @@ use std::time::{Duration, Instant};
 
 use doccheck::decode::decode_bytes;
 use doccheck::synth::{Background, Scene};
-use doccheck::{Analyzer, FrameError, Options, MAX_PIXELS, MAX_SIDE};
-use support::{check_report, largest_allocation_during, SplitMix};
+use doccheck::{Analyzer, Options, MAX_PIXELS, MAX_SIDE};
+use support::{check_report, expected_error, largest_allocation_during, SplitMix};
 
 #[global_allocator]
 static ALLOCATOR: support::TrackingAllocator = support::TrackingAllocator;
@@ -321,25 +321,6 @@ fn fuzz_options(rng: &mut SplitMix) -> Options {
     }
 }
 
-/// What `Frame::new` must answer for a claimed size and a buffer of `len` bytes.
-fn expected_error(width: u32, height: u32, len: usize) -> Option<FrameError> {
-    let pixels = u64::from(width) * u64::from(height);
-    if width == 0 || height == 0 {
-        Some(FrameError::EmptyFrame { width, height })
-    } else if width > MAX_SIDE || height > MAX_SIDE || pixels > MAX_PIXELS {
-        Some(FrameError::TooLarge { width, height })
-    } else if len as u64 != pixels * 4 {
-        Some(FrameError::WrongLength {
-            expected: pixels * 4,
-            actual: len as u64,
-            width,
-            height,
-        })
-    } else {
-        None
-    }
-}
-
 /// One frame through a long-lived analyzer (so that the video path sees frames of changing
 /// sizes and contents one after another) or through a fresh one with fuzzed options.
 /// The frames target's state: one analyzer for the whole run, and whether the engine's
@@ -474,21 +455,6 @@ fn corpus() -> Vec<Vec<u8>> {
     ]
 }
 
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = 0xffff_ffffu32;
-    for &b in data {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 {
-                (crc >> 1) ^ 0xedb8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
 /// Recomputes every PNG chunk's CRC, so that a mutation reaches the decoder's handling of
 /// the chunk's contents instead of stopping at the checksum.
 fn fix_png_crcs(bytes: &mut [u8]) {
@@ -498,7 +464,7 @@ fn fix_png_crcs(bytes: &mut [u8]) {
         let Some(end) = (i + 8).checked_add(len).filter(|&e| e + 4 <= bytes.len()) else {
             return;
         };
-        let crc = crc32(&bytes[i + 4..end]);
+        let crc = crc32fast::hash(&bytes[i + 4..end]);
         bytes[end..end + 4].copy_from_slice(&crc.to_be_bytes());
         i = end + 4;
     }

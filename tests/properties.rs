@@ -9,30 +9,12 @@ use doccheck::{analyze, Analyzer, FrameError, Options, Problem, Strictness, MAX_
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
 use support::{
-    check_report, check_side_support, flat_frame, largest_allocation_during, noise_frame,
+    check_report, check_side_support, expected_error, flat_frame, largest_allocation_during,
+    noise_frame,
 };
 
 #[global_allocator]
 static ALLOCATOR: support::TrackingAllocator = support::TrackingAllocator;
-
-/// What `Frame::new` must answer for a claimed size and a buffer of `len` bytes.
-fn expected_error(width: u32, height: u32, len: usize) -> Option<FrameError> {
-    let pixels = u64::from(width) * u64::from(height);
-    if width == 0 || height == 0 {
-        Some(FrameError::EmptyFrame { width, height })
-    } else if width > doccheck::MAX_SIDE || height > doccheck::MAX_SIDE || pixels > MAX_PIXELS {
-        Some(FrameError::TooLarge { width, height })
-    } else if len as u64 != pixels * 4 {
-        Some(FrameError::WrongLength {
-            expected: pixels * 4,
-            actual: len as u64,
-            width,
-            height,
-        })
-    } else {
-        None
-    }
-}
 
 /// Runs both entry points (still and video) on one input and checks the answer.
 fn check_any_input(rgba: &[u8], width: u32, height: u32) -> Result<(), TestCaseError> {

@@ -9,7 +9,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
 use doccheck::verdict::READY_MESSAGE;
-use doccheck::{Problem, Report};
+use doccheck::{FrameError, Problem, Report, MAX_PIXELS, MAX_SIDE};
 
 /// Checks what the report promises for any frame: `ready` exactly when no problem, problems
 /// in priority order without repeats, a message for the first problem, a finite quad exactly
@@ -248,4 +248,24 @@ pub fn largest_allocation_during<T>(f: impl FnOnce() -> T) -> (T, usize) {
     LARGEST_ALLOCATION.with(|c| c.set(0));
     let out = f();
     (out, LARGEST_ALLOCATION.with(Cell::get))
+}
+
+/// What `Frame::new` must answer for a claimed size and a buffer of `len` bytes: the
+/// validation rules written out plainly, for the tests that feed it arbitrary sizes.
+pub fn expected_error(width: u32, height: u32, len: usize) -> Option<FrameError> {
+    let pixels = u64::from(width) * u64::from(height);
+    if width == 0 || height == 0 {
+        Some(FrameError::EmptyFrame { width, height })
+    } else if width > MAX_SIDE || height > MAX_SIDE || pixels > MAX_PIXELS {
+        Some(FrameError::TooLarge { width, height })
+    } else if len as u64 != pixels * 4 {
+        Some(FrameError::WrongLength {
+            expected: pixels * 4,
+            actual: len as u64,
+            width,
+            height,
+        })
+    } else {
+        None
+    }
 }
