@@ -5,6 +5,9 @@
 //! labelled classes so that they carry over to photos that were not looked at; see the
 //! README's accuracy section for the figures.
 
+use std::fmt;
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::FrameError;
@@ -51,10 +54,27 @@ pub struct StrictnessPerCheck {
     pub colour: Strictness,
 }
 
+impl StrictnessPerCheck {
+    /// The same strictness for every family.
+    #[must_use]
+    pub fn uniform(s: Strictness) -> Self {
+        StrictnessPerCheck {
+            framing: s,
+            exposure: s,
+            glare: s,
+            sharpness: s,
+            colour: s,
+        }
+    }
+}
+
 /// Thresholds of every check. Build with [`Options::default`] or
 /// [`Options::with_strictness`], then change single fields if needed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+///
+/// Serialised, it is an object of every threshold by name. It is read (deserialised) as the
+/// *options object* of the browser's `new Analyzer(options)` and the CLI's `--options`, with
+/// any serde format (see [`Options::deserialize`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Options {
     /// `too_far` below this share of the frame covered by the document (0–1). Devset: too-far
     /// cards cover 0.5–2.5% of the frame, good ones 25–70%; a card at arm's length with a
@@ -156,13 +176,56 @@ impl Options {
     /// Same thresholds for every family.
     #[must_use]
     pub fn uniform(s: Strictness) -> Self {
-        Options::with_strictness(StrictnessPerCheck {
-            framing: s,
-            exposure: s,
-            glare: s,
-            sharpness: s,
-            colour: s,
-        })
+        Options::with_strictness(StrictnessPerCheck::uniform(s))
+    }
+
+    /// Every `f32` threshold by name, with its accepted range (inclusive).
+    fn thresholds_mut(&mut self) -> [(&'static str, &mut f32, (f32, f32)); 16] {
+        let Options {
+            min_area_fraction,
+            max_area_fraction,
+            min_document_px,
+            max_corner_angle_deviation_deg,
+            corner_outside_tolerance,
+            max_corner_gap,
+            max_corner_oddness,
+            min_mean_luma,
+            max_clipped_fraction,
+            max_mean_luma,
+            max_light_ratio,
+            min_glare_fraction,
+            min_sheen_fraction,
+            min_sharpness,
+            min_colourfulness,
+            max_motion,
+            work_size: _,
+        } = self;
+        [
+            ("min_area_fraction", min_area_fraction, (0.0, 1.0)),
+            ("max_area_fraction", max_area_fraction, (0.0, 1.0)),
+            ("min_document_px", min_document_px, (0.0, 100_000.0)),
+            (
+                "max_corner_angle_deviation_deg",
+                max_corner_angle_deviation_deg,
+                (0.0, 90.0),
+            ),
+            (
+                "corner_outside_tolerance",
+                corner_outside_tolerance,
+                (0.0, 1.0),
+            ),
+            ("max_corner_gap", max_corner_gap, (0.0, 1.0)),
+            ("max_corner_oddness", max_corner_oddness, (0.0, 100.0)),
+            ("min_mean_luma", min_mean_luma, (0.0, 255.0)),
+            ("max_clipped_fraction", max_clipped_fraction, (0.0, 1.0)),
+            ("max_mean_luma", max_mean_luma, (0.0, 255.0)),
+            ("max_light_ratio", max_light_ratio, (1.0, 1000.0)),
+            ("min_glare_fraction", min_glare_fraction, (0.0, 1.0)),
+            ("min_sheen_fraction", min_sheen_fraction, (0.0, 1.0)),
+            ("min_sharpness", min_sharpness, (0.0, 1.0)),
+            ("min_colourfulness", min_colourfulness, (0.0, 255.0)),
+            ("max_motion", max_motion, (0.0, 10.0)),
+        ]
     }
 
     /// Checks every field for NaN and for its range.
@@ -170,35 +233,9 @@ impl Options {
     /// # Errors
     /// [`FrameError::InvalidOption`] naming the first field that is out of range.
     pub fn validate(&self) -> Result<(), FrameError> {
-        let checks: [(&'static str, f32, f32, f32); 16] = [
-            ("min_area_fraction", self.min_area_fraction, 0.0, 1.0),
-            ("max_area_fraction", self.max_area_fraction, 0.0, 1.0),
-            ("min_document_px", self.min_document_px, 0.0, 100_000.0),
-            (
-                "max_corner_angle_deviation_deg",
-                self.max_corner_angle_deviation_deg,
-                0.0,
-                90.0,
-            ),
-            (
-                "corner_outside_tolerance",
-                self.corner_outside_tolerance,
-                0.0,
-                1.0,
-            ),
-            ("max_corner_gap", self.max_corner_gap, 0.0, 1.0),
-            ("max_corner_oddness", self.max_corner_oddness, 0.0, 100.0),
-            ("min_mean_luma", self.min_mean_luma, 0.0, 255.0),
-            ("max_clipped_fraction", self.max_clipped_fraction, 0.0, 1.0),
-            ("max_mean_luma", self.max_mean_luma, 0.0, 255.0),
-            ("max_light_ratio", self.max_light_ratio, 1.0, 1000.0),
-            ("min_glare_fraction", self.min_glare_fraction, 0.0, 1.0),
-            ("min_sheen_fraction", self.min_sheen_fraction, 0.0, 1.0),
-            ("min_sharpness", self.min_sharpness, 0.0, 1.0),
-            ("min_colourfulness", self.min_colourfulness, 0.0, 255.0),
-            ("max_motion", self.max_motion, 0.0, 10.0),
-        ];
-        for (name, v, lo, hi) in checks {
+        let mut copy = self.clone();
+        for (name, v, (lo, hi)) in copy.thresholds_mut() {
+            let v = *v;
             if !v.is_finite() || v < lo || v > hi {
                 return Err(FrameError::InvalidOption {
                     name,
@@ -219,6 +256,172 @@ impl Options {
             });
         }
         Ok(())
+    }
+}
+
+/// Reads the options object: `strictness` (a name, or an object with one per family) picks
+/// the thresholds first, whatever its place in the object, then each threshold given by name
+/// replaces its own. A name that is not an option, or a value that is not a number, is an
+/// error naming it; a value of `null` (or JS `undefined`) counts as not given. The values are
+/// not range-checked here: [`Options::validate`] does that (and `Analyzer::new` calls it).
+///
+/// The browser binding reads it with serde-wasm-bindgen and the CLI's `--options` with
+/// serde_json, so both take the same object the same way. What [`Options`] serialises to
+/// reads back as the same options.
+impl<'de> Deserialize<'de> for Options {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(OptionsObject)
+    }
+}
+
+/// The visitor of the options object.
+struct OptionsObject;
+
+impl<'de> Visitor<'de> for OptionsObject {
+    type Value = Options;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the options as an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Options, A::Error> {
+        let mut strictness = None;
+        // Each threshold given, by its place in `thresholds_mut` (`None`: `work_size`).
+        let mut given: Vec<(Option<usize>, f64)> = Vec::new();
+        let mut names = Options::default();
+        while let Some(name) = map.next_key::<String>()? {
+            if name == "strictness" {
+                strictness = map.next_value::<Option<StrictnessChoice>>()?;
+                continue;
+            }
+            let place = names
+                .thresholds_mut()
+                .iter()
+                .position(|(known, _, _)| *known == name);
+            if place.is_none() && name != "work_size" {
+                return Err(de::Error::custom(format!("unknown option `{name}`")));
+            }
+            if let Some(v) = map.next_value_seed(NumberFor(&name))? {
+                given.push((place, v));
+            }
+        }
+        let mut options = match strictness {
+            None => Options::default(),
+            Some(StrictnessChoice(per)) => Options::with_strictness(per),
+        };
+        for (place, v) in given {
+            match place {
+                Some(i) => *options.thresholds_mut()[i].1 = v as f32,
+                None if v.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&v) => {
+                    options.work_size = v as u32;
+                }
+                None => {
+                    return Err(de::Error::custom(format!(
+                        "option `work_size` is invalid: {} is not a whole number in 128–1024",
+                        v as f32
+                    )))
+                }
+            }
+        }
+        Ok(options)
+    }
+}
+
+/// The strictness of that name.
+fn strictness_named<E: de::Error>(name: &str) -> Result<Strictness, E> {
+    match name {
+        "relaxed" => Ok(Strictness::Relaxed),
+        "normal" => Ok(Strictness::Normal),
+        "strict" => Ok(Strictness::Strict),
+        _ => Err(E::custom(format!(
+            "strictness `{name}` is not one of relaxed, normal, strict"
+        ))),
+    }
+}
+
+/// A strictness as the options object gives it: one name for every family, or an object with
+/// one per family (families left out stay `normal`).
+struct StrictnessChoice(StrictnessPerCheck);
+
+impl<'de> Deserialize<'de> for StrictnessChoice {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Choice;
+        impl<'de> Visitor<'de> for Choice {
+            type Value = StrictnessChoice;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(
+                    "a strictness (relaxed, normal or strict) or an object with one per family",
+                )
+            }
+
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<StrictnessChoice, E> {
+                strictness_named(s).map(|one| StrictnessChoice(StrictnessPerCheck::uniform(one)))
+            }
+
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StrictnessChoice, A::Error> {
+                let mut per = StrictnessPerCheck::default();
+                while let Some(family) = map.next_key::<String>()? {
+                    let slot = match family.as_str() {
+                        "framing" => &mut per.framing,
+                        "exposure" => &mut per.exposure,
+                        "glare" => &mut per.glare,
+                        "sharpness" => &mut per.sharpness,
+                        "colour" => &mut per.colour,
+                        _ => {
+                            return Err(de::Error::custom(format!(
+                                "strictness: unknown family `{family}`, not one of framing, \
+                                 exposure, glare, sharpness, colour"
+                            )))
+                        }
+                    };
+                    *slot = strictness_named(&map.next_value::<String>()?)?;
+                }
+                Ok(StrictnessChoice(per))
+            }
+        }
+        deserializer.deserialize_any(Choice)
+    }
+}
+
+/// Reads the value of the option it names: a number, or `None` for `null` (JS `undefined`
+/// too). Anything else is an error that names the option and says what was given.
+struct NumberFor<'a>(&'a str);
+
+impl<'de> de::DeserializeSeed<'de> for NumberFor<'_> {
+    type Value = Option<f64>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<f64>, D::Error> {
+        deserializer.deserialize_option(self)
+    }
+}
+
+impl<'de> Visitor<'de> for NumberFor<'_> {
+    type Value = Option<f64>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "option `{}` to be a number", self.0)
+    }
+    fn visit_none<E>(self) -> Result<Option<f64>, E> {
+        Ok(None)
+    }
+    fn visit_unit<E>(self) -> Result<Option<f64>, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<f64>, D::Error> {
+        d.deserialize_f64(self)
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Option<f64>, E> {
+        Ok(Some(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Option<f64>, E> {
+        Ok(Some(v as f64))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Option<f64>, E> {
+        Ok(Some(v as f64))
     }
 }
 
@@ -256,5 +459,98 @@ mod tests {
             ..Options::default()
         };
         assert!(o.validate().is_err());
+    }
+
+    /// The options object, read as the CLI reads it (the browser reads it through the same
+    /// `Deserialize`; tests/wasm.rs checks that path).
+    #[cfg(not(target_arch = "wasm32"))]
+    fn read(json: &str) -> Result<Options, String> {
+        serde_json::from_str(json).map_err(|e| e.to_string())
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn options_object_sets_strictness_first_then_thresholds() {
+        assert_eq!(read("{}").unwrap(), Options::default());
+        // The strictness applies first wherever it stands; the threshold given wins.
+        for json in [
+            r#"{"min_sharpness": 0.3, "strictness": "strict"}"#,
+            r#"{"strictness": "strict", "min_sharpness": 0.3}"#,
+        ] {
+            let o = read(json).unwrap();
+            assert_eq!(o.min_sharpness, 0.3);
+            assert_eq!(
+                o.min_mean_luma,
+                Options::uniform(Strictness::Strict).min_mean_luma
+            );
+        }
+        let per = read(r#"{"strictness": {"glare": "relaxed"}, "work_size": 512}"#).unwrap();
+        let mut expected = Options::with_strictness(StrictnessPerCheck {
+            glare: Strictness::Relaxed,
+            ..StrictnessPerCheck::default()
+        });
+        expected.work_size = 512;
+        assert_eq!(per, expected);
+        // null is "not given", for the strictness and for a threshold.
+        assert_eq!(
+            read(r#"{"strictness": null, "min_sharpness": null}"#).unwrap(),
+            Options::default()
+        );
+        // What the options serialise to reads back as the same options.
+        for s in [Strictness::Relaxed, Strictness::Normal, Strictness::Strict] {
+            let o = Options::uniform(s);
+            assert_eq!(read(&serde_json::to_string(&o).unwrap()).unwrap(), o);
+        }
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn options_object_mistakes_name_the_option() {
+        for (json, fragment) in [
+            (r#"{"min_sharpnes": 0.5}"#, "unknown option `min_sharpnes`"),
+            // An unknown name is reported as such whatever its value.
+            (r#"{"glare": {"a": [1]}}"#, "unknown option `glare`"),
+            (
+                r#"{"min_sharpness": "0.5"}"#,
+                r#"invalid type: string "0.5", expected option `min_sharpness` to be a number"#,
+            ),
+            (
+                r#"{"max_motion": [1]}"#,
+                "sequence, expected option `max_motion`",
+            ),
+            (
+                r#"{"max_motion": true}"#,
+                "boolean `true`, expected option `max_motion`",
+            ),
+            (
+                r#"{"work_size": 384.5}"#,
+                "option `work_size` is invalid: 384.5 is not a whole number in 128–1024",
+            ),
+            (r#"{"work_size": -1}"#, "option `work_size` is invalid"),
+            (
+                r#"{"strictness": "hard"}"#,
+                "strictness `hard` is not one of relaxed, normal, strict",
+            ),
+            (
+                r#"{"strictness": {"blur": "strict"}}"#,
+                "strictness: unknown family `blur`",
+            ),
+            (
+                r#"{"strictness": {"glare": "hard"}}"#,
+                "strictness `hard` is not one of",
+            ),
+            (r#"{"strictness": 3}"#, "expected a strictness"),
+            ("[1, 2]", "expected the options as an object"),
+        ] {
+            let err = read(json).expect_err(json);
+            assert!(err.contains(fragment), "{json}: `{err}` lacks `{fragment}`");
+        }
+        // Values are read as given; their ranges are `validate`'s to check.
+        let o = read(r#"{"min_area_fraction": 2}"#).unwrap();
+        assert!(o
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("min_area_fraction"));
     }
 }

@@ -5,7 +5,7 @@
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::{FrameError, Options, Strictness, StrictnessPerCheck};
+use crate::{FrameError, Options};
 
 #[wasm_bindgen(start)]
 fn start() {
@@ -26,10 +26,10 @@ impl JsAnalyzer {
     /// `new Analyzer(options?)`: `options` may hold `strictness` (`"relaxed"`, `"normal"`,
     /// `"strict"`, or an object with one of those per family: `framing`, `exposure`,
     /// `glare`, `sharpness`, `colour`) and any threshold of the Rust `Options` by its
-    /// snake_case name.
+    /// snake_case name; `null` or `undefined` values count as not given.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<JsAnalyzer, JsError> {
-        let options = options_from_js(&options)?;
+        let options = options_from_js(options)?;
         let inner = crate::Analyzer::new(options).map_err(|e| JsError::new(&e.to_string()))?;
         Ok(JsAnalyzer {
             inner,
@@ -133,60 +133,14 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
         .map_err(|e| JsError::new(&format!("cannot build the report: {e}")))
 }
 
-/// Options from a JS value: `undefined`/`null` for the defaults, else an object.
-fn options_from_js(value: &JsValue) -> Result<Options, JsError> {
+/// Options from a JS value: `undefined`/`null` for the defaults, else the options object
+/// (read as `Options`'s `Deserialize` reads it; `Analyzer::new` range-checks it).
+fn options_from_js(value: JsValue) -> Result<Options, JsError> {
     if value.is_undefined() || value.is_null() {
         return Ok(Options::default());
     }
-    if !value.is_object() {
+    if !value.is_object() || js_sys::Array::is_array(&value) {
         return Err(JsError::new("options must be an object"));
     }
-    let strictness_key = JsValue::from_str("strictness");
-    let strictness = js_sys::Reflect::get(value, &strictness_key).unwrap_or(JsValue::UNDEFINED);
-    let base = if strictness.is_undefined() {
-        Options::default()
-    } else if let Some(s) = strictness.as_string() {
-        let s: Strictness =
-            serde_wasm_bindgen::from_value(JsValue::from_str(&s)).map_err(|_| {
-                JsError::new(&format!(
-                    "strictness `{s}` is not one of relaxed, normal, strict"
-                ))
-            })?;
-        Options::uniform(s)
-    } else {
-        let per: StrictnessPerCheck = serde_wasm_bindgen::from_value(strictness)
-            .map_err(|e| JsError::new(&format!("strictness: {e}")))?;
-        Options::with_strictness(per)
-    };
-    // Overlay the given thresholds on the chosen preset.
-    let merged = to_js(&base)?;
-    let overrides = js_sys::Object::assign(&js_sys::Object::new(), value.unchecked_ref());
-    js_sys::Reflect::delete_property(&overrides, &strictness_key).ok();
-    for key in js_sys::Object::keys(&overrides).iter() {
-        let name = key.as_string().unwrap_or_default();
-        let known = js_sys::Reflect::has(&merged, &key).unwrap_or(false);
-        if !known {
-            return Err(JsError::new(&format!("options: unknown option `{name}`")));
-        }
-        // Name the option whose value has the wrong type, rather than what serde expected.
-        let given = js_sys::Reflect::get(&overrides, &key).unwrap_or(JsValue::UNDEFINED);
-        let default = js_sys::Reflect::get(&merged, &key).unwrap_or(JsValue::UNDEFINED);
-        let (given, default) = (given.js_typeof(), default.js_typeof());
-        if given != default {
-            let (given, default) = (
-                given.as_string().unwrap_or_default(),
-                default.as_string().unwrap_or_default(),
-            );
-            return Err(JsError::new(&format!(
-                "option `{name}` is invalid: a {default} is needed, not a {given}"
-            )));
-        }
-    }
-    let merged = js_sys::Object::assign(merged.unchecked_ref(), &overrides);
-    let options: Options = serde_wasm_bindgen::from_value(merged.into())
-        .map_err(|e| JsError::new(&format!("options: {e}")))?;
-    options
-        .validate()
-        .map_err(|e| JsError::new(&e.to_string()))?;
-    Ok(options)
+    serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&e.to_string()))
 }

@@ -430,15 +430,17 @@ fn options_are_read_as_the_browser_reads_them() {
         (r#"{"min_sharpnes": 0.5}"#, "unknown option `min_sharpnes`"),
         (
             r#"{"min_sharpness": "0.5"}"#,
-            "a number is needed, not a string",
+            "expected option `min_sharpness` to be a number",
         ),
         (r#"{"min_area_fraction": 2}"#, "min_area_fraction"),
         (r#"{"strictness": "hard"}"#, "strictness `hard`"),
         (
             r#"{"strictness": {"blur": "strict"}}"#,
-            "unknown field `blur`",
+            "unknown family `blur`",
         ),
-        ("[1, 2]", "must be a JSON object"),
+        ("[1, 2]", "expected the options as an object"),
+        // An unknown name is named as such, whatever its value.
+        (r#"{"glare": {"strict": true}}"#, "unknown option `glare`"),
         ("{oops", "not valid JSON"),
         ("no-such-options.json", "cannot read the options file"),
     ] {

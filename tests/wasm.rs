@@ -256,13 +256,19 @@ fn bad_options_throw_clear_errors() {
         ),
         (
             options(&[("min_sharpness", JsValue::from_str("high"))]),
-            "option `min_sharpness` is invalid: a number is needed, not a string",
+            r#"invalid type: string "high", expected option `min_sharpness` to be a number"#,
         ),
         (
             options(&[("strictness", JsValue::from_str("lenient"))]),
             "strictness `lenient` is not one of relaxed, normal, strict",
         ),
         (JsValue::from_f64(3.0), "options must be an object"),
+        (js_sys::Array::new().into(), "options must be an object"),
+        // An unknown name is named as such, whatever its value.
+        (
+            options(&[("glare", Object::new().into())]),
+            "unknown option `glare`",
+        ),
     ];
     for (value, expected) in cases {
         let message = error_message(JsAnalyzer::new(value).err().expect("an error"));
@@ -279,4 +285,15 @@ fn bad_options_throw_clear_errors() {
     let chosen = ok.options().expect("options");
     assert_eq!(get(&chosen, "min_sharpness").as_f64(), Some(0.3f32 as f64));
     assert_eq!(get(&chosen, "min_mean_luma").as_f64(), Some(75.0));
+    // null and undefined count as not given.
+    let unset = JsAnalyzer::new(options(&[
+        ("strictness", JsValue::NULL),
+        ("min_sharpness", JsValue::UNDEFINED),
+    ]))
+    .expect("valid options");
+    let defaults = JsAnalyzer::new(JsValue::UNDEFINED).expect("defaults");
+    assert_eq!(
+        js_sys::JSON::stringify(&unset.options().expect("options")).ok(),
+        js_sys::JSON::stringify(&defaults.options().expect("options")).ok()
+    );
 }

@@ -157,7 +157,7 @@ test('bad input throws a clear Error and the same Analyzer keeps working', async
     optionNaN: /option `min_sharpness` is invalid/,
     optionRange: /option `min_area_fraction` is invalid: 2 is not a number in 0–1/,
     optionUnknown: /unknown option `min_sharpnes`/,
-    optionType: /option `work_size` is invalid: a number is needed, not a string/,
+    optionType: /invalid type: string "big", expected option `work_size` to be a number/,
     strictness: /strictness `lenient` is not one of relaxed, normal, strict/,
     strictnessFamily: /strictness/,
     optionsNotObject: /options must be an object/,

@@ -9,6 +9,7 @@ use std::sync::mpsc;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
+use serde_json::error::Category;
 use serde_json::{json, Value};
 
 use doccheck::decode::{read_photo, read_photo_from};
@@ -189,49 +190,13 @@ fn chosen_options(strictness: StrictnessArg, options: Option<&str>) -> Result<Op
     }
 }
 
-/// Options from a JSON object, read as the browser binding reads its options object: the
-/// strictness sets the thresholds first, then each threshold given replaces its own; an
-/// unknown name, a value of the wrong type or out of range is an error naming the option.
+/// Options from a JSON object, read as the browser binding reads its options object (see
+/// `Options`'s `Deserialize`), then range-checked: a mistake is an error naming the option.
 fn options_from_json(text: &str) -> Result<Options, String> {
-    let Value::Object(mut given) =
-        serde_json::from_str(text).map_err(|e| format!("the options are not valid JSON: {e}"))?
-    else {
-        return Err("the options must be a JSON object".into());
-    };
-    let base = match given.remove("strictness") {
-        None | Some(Value::Null) => Options::default(),
-        Some(Value::String(s)) => Options::uniform(
-            serde_json::from_value(Value::String(s.clone()))
-                .map_err(|_| format!("strictness `{s}` is not one of relaxed, normal, strict"))?,
-        ),
-        Some(per) => Options::with_strictness(
-            serde_json::from_value(per).map_err(|e| format!("strictness: {e}"))?,
-        ),
-    };
-    let Ok(Value::Object(mut merged)) = serde_json::to_value(&base) else {
-        return Err("the options cannot be written as JSON".into());
-    };
-    let kind = |v: &Value| match v {
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Bool(_) => "boolean",
-        _ => "object",
-    };
-    for (name, value) in given {
-        let Some(default) = merged.get(&name) else {
-            return Err(format!("unknown option `{name}`"));
-        };
-        if kind(default) != kind(&value) {
-            return Err(format!(
-                "option `{name}` is invalid: a {} is needed, not a {}",
-                kind(default),
-                kind(&value)
-            ));
-        }
-        merged.insert(name, value);
-    }
-    let options: Options = serde_json::from_value(Value::Object(merged))
-        .map_err(|e| format!("the options are invalid: {e}"))?;
+    let options: Options = serde_json::from_str(text).map_err(|e| match e.classify() {
+        Category::Syntax | Category::Eof => format!("the options are not valid JSON: {e}"),
+        _ => e.to_string(),
+    })?;
     options.validate().map_err(|e| e.to_string())?;
     Ok(options)
 }
