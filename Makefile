@@ -2,6 +2,8 @@
 # Each target installs what it needs (scripts/setup.sh) on a fresh machine.
 SHELL := /bin/bash
 CARGO ?= cargo
+# Threads for make eval (the figures do not depend on it).
+JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 
 .PHONY: all setup wasm serve test test-rust test-wasm test-e2e lint bench eval soak fuzz-long audit clean
 
@@ -39,8 +41,8 @@ test-e2e: wasm
 
 # Accuracy over the labelled sets in ../shared (the README's table comes from this).
 eval:
-	$(CARGO) run --release --quiet -- eval ../shared/realdata/labels.jsonl
-	$(CARGO) run --release --quiet -- eval ../shared/devset/labels.jsonl
+	$(CARGO) run --release --quiet -- eval --jobs $(JOBS) ../shared/realdata/labels.jsonl
+	$(CARGO) run --release --quiet -- eval --jobs $(JOBS) ../shared/devset/labels.jsonl
 
 bench: wasm
 	$(CARGO) run --release --quiet -- bench --json bench/native.json

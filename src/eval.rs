@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::decode::read_photo;
 use crate::geometry::{quad_iou, Point};
-use crate::{Analyzer, Options, Problem, Report};
+use crate::{Options, Problem, Report};
 
 /// Codes that follow from a labelled problem and are therefore not counted as false raises
 /// on frames with that label: `(label, code it implies)`.
@@ -47,17 +47,18 @@ pub struct Outcome {
     pub iou: Option<f32>,
 }
 
-/// Runs the engine on every labelled file (paths relative to the labels file's folder).
+/// Runs the engine on every labelled file (paths relative to the labels file's folder), on
+/// up to `jobs` threads (see [`crate::batch::in_order`]); the outcomes keep the labels' order.
 ///
 /// # Errors
-/// A message when the labels file cannot be read or a line is not valid JSON.
-pub fn run(labels: &Path, options: &Options) -> Result<Vec<Outcome>, String> {
+/// A message when the labels file cannot be read, a line is not valid JSON or the options
+/// are invalid.
+pub fn run(labels: &Path, options: &Options, jobs: usize) -> Result<Vec<Outcome>, String> {
     let text = std::fs::read_to_string(labels).map_err(|e| format!("{}: {e}", labels.display()))?;
     let dir = labels
         .parent()
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    let mut analyzer = Analyzer::new(options.clone()).map_err(|e| e.to_string())?;
-    let mut out = Vec::new();
+    let mut labelled = Vec::new();
     for (n, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
@@ -66,39 +67,54 @@ pub fn run(labels: &Path, options: &Options) -> Result<Vec<Outcome>, String> {
             .map_err(|e| format!("{}:{}: {e}", labels.display(), n + 1))?;
         let file = v["file"].as_str().unwrap_or_default().to_string();
         let quad = parse_quad(&v["quad"]);
-        let expected = if let Some(p) = v.get("problems").and_then(Value::as_array) {
-            Some(
-                p.iter()
-                    .filter_map(|s| s.as_str().map(str::to_string))
-                    .collect(),
-            )
-        } else {
-            v.get("expect").and_then(Value::as_array).map(|p| {
+        let expected = v
+            .get("problems")
+            .and_then(Value::as_array)
+            .or_else(|| v.get("expect").and_then(Value::as_array))
+            .map(|p| {
                 p.iter()
                     .filter_map(|s| s.as_str().map(str::to_string))
                     .collect()
-            })
-        };
-        let report = read_photo(&dir.join(&file))
-            .map_err(|e| e.to_string())
-            .and_then(|p| {
-                analyzer
-                    .analyze_still(&p.rgba, p.width, p.height)
-                    .map_err(|e| e.to_string())
             });
-        let iou = quad.map(|q| match &report {
-            Ok(Report { quad: Some(f), .. }) => quad_iou(&q, &f.map(|[x, y]| Point::new(x, y))),
-            _ => 0.0,
-        });
-        out.push(Outcome {
-            file,
-            quad,
-            expected,
-            report,
-            iou,
-        });
+        labelled.push((file, quad, expected));
     }
-    Ok(out)
+    let mut reports = Vec::with_capacity(labelled.len());
+    crate::batch::in_order(
+        labelled.len(),
+        jobs,
+        options,
+        |analyzer, i| {
+            read_photo(&dir.join(&labelled[i].0))
+                .map_err(|e| e.to_string())
+                .and_then(|p| {
+                    analyzer
+                        .analyze_still(&p.rgba, p.width, p.height)
+                        .map_err(|e| e.to_string())
+                })
+        },
+        |report| {
+            reports.push(report);
+            true
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(labelled
+        .into_iter()
+        .zip(reports)
+        .map(|((file, quad, expected), report)| {
+            let iou = quad.map(|q| match &report {
+                Ok(Report { quad: Some(f), .. }) => quad_iou(&q, &f.map(|[x, y]| Point::new(x, y))),
+                _ => 0.0,
+            });
+            Outcome {
+                file,
+                quad,
+                expected,
+                report,
+                iou,
+            }
+        })
+        .collect())
 }
 
 fn parse_quad(v: &Value) -> Option<[Point; 4]> {

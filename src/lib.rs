@@ -14,6 +14,8 @@
 //! assert_eq!(report.problems[0].code(), "no_document");
 //! ```
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod batch;
 pub mod colour;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod decode;

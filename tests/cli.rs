@@ -322,6 +322,53 @@ fn several_jobs_give_the_same_lines_in_the_files_order() {
     }
     // No jobs at all is refused with a clear error.
     assert_usage_error(&with_jobs("0"), "--jobs");
+
+    // eval over the same files: the same figures and the same file list (--verbose, in the
+    // labels' order) with any number of jobs.
+    let mut labels = String::new();
+    for f in &files {
+        let name = f.file_name().unwrap().to_string_lossy();
+        let problems = if name.starts_with("bad") {
+            "[]"
+        } else {
+            r#"["too_far"]"#
+        };
+        labels.push_str(&format!(
+            "{{\"file\": \"{name}\", \"quad\": null, \"problems\": {problems}}}\n"
+        ));
+    }
+    let labels = write(&dir, "labels.jsonl", labels.as_bytes());
+    let eval = |jobs: &str| {
+        doccheck_with(&[
+            "eval".as_ref(),
+            "--verbose".as_ref(),
+            "--jobs".as_ref(),
+            jobs.as_ref(),
+            labels.as_os_str(),
+        ])
+    };
+    let one = eval("1");
+    assert_eq!(one.status.code(), Some(0), "{}", stderr(&one));
+    let text = String::from_utf8_lossy(&one.stdout).to_string();
+    let per_file = &text[text.find("per file:").expect("a per-file list")..];
+    let listed: Vec<usize> = files
+        .iter()
+        .map(|f| {
+            let name = f.file_name().unwrap().to_string_lossy().to_string();
+            per_file
+                .find(&name)
+                .unwrap_or_else(|| panic!("{name} not listed: {text}"))
+        })
+        .collect();
+    assert!(listed.windows(2).all(|w| w[0] < w[1]), "{text}");
+    for jobs in ["2", "5"] {
+        assert_eq!(
+            String::from_utf8_lossy(&eval(jobs).stdout),
+            text,
+            "eval --jobs {jobs}"
+        );
+    }
+    assert_usage_error(&eval("0"), "--jobs");
 }
 
 #[test]

@@ -35,7 +35,8 @@ fn outcomes(set: &'static str) -> Option<&'static [Outcome]> {
             );
             return None;
         }
-        let outcomes = run(&labels, &Options::default()).expect("labels readable");
+        let jobs = std::thread::available_parallelism().map_or(1, usize::from);
+        let outcomes = run(&labels, &Options::default(), jobs).expect("labels readable");
         println!("{set}:\n{}", summarize(&outcomes, false));
         Some(outcomes)
     })

@@ -1,17 +1,15 @@
 //! Subcommands of the `doccheck` binary.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use serde_json::error::Category;
 use serde_json::{json, Value};
 
+use doccheck::batch;
 use doccheck::decode::{read_photo, read_photo_from};
 use doccheck::synth::{Background, Scene};
 use doccheck::{Analyzer, Options, Strictness};
@@ -66,6 +64,9 @@ enum Command {
         /// `colour`); any threshold can be set by its snake_case name.
         #[arg(long, conflicts_with = "strictness", value_name = "JSON|FILE")]
         options: Option<String>,
+        /// Photos to check at once, each on its own thread (the figures do not depend on it).
+        #[arg(short, long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=256))]
+        jobs: u16,
     },
     /// Render generated test scenes (a card with a known outline) to PNG or to a Y4M video
     /// for Chromium's fake camera; several kinds in a row make a video that changes.
@@ -142,8 +143,9 @@ pub fn main() -> ExitCode {
             verbose,
             strictness,
             options,
+            jobs,
         } => match chosen_options(strictness, options.as_deref())
-            .and_then(|options| doccheck::eval::run(&labels, &options))
+            .and_then(|options| doccheck::eval::run(&labels, &options, usize::from(jobs)))
         {
             Ok(outcomes) => {
                 // A closed pipe (`| head`) ends the output quietly.
@@ -202,55 +204,25 @@ fn options_from_json(text: &str) -> Result<Options, String> {
 }
 
 fn check(files: &[PathBuf], options: Options, jobs: usize) -> ExitCode {
-    if let Err(e) = Analyzer::new(options.clone()) {
-        eprintln!("doccheck: {e}");
-        return ExitCode::from(2);
-    }
-    let next = AtomicUsize::new(0);
-    let (tx, rx) = mpsc::channel::<(usize, Value, bool)>();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
     let mut failed = false;
     let mut closed = false;
-    std::thread::scope(|scope| {
-        // Each worker takes the next file not yet taken, with an analyzer of its own.
-        for _ in 0..jobs.clamp(1, files.len().max(1)) {
-            let (tx, next, options) = (tx.clone(), &next, options.clone());
-            scope.spawn(move || {
-                let Ok(mut analyzer) = Analyzer::new(options) else {
-                    return;
-                };
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(path) = files.get(i) else {
-                        return;
-                    };
-                    let (line, ok) = check_one(&mut analyzer, path);
-                    // The receiver is gone when the output was closed: stop.
-                    if tx.send((i, line, ok)).is_err() {
-                        return;
-                    }
-                }
-            });
-        }
-        drop(tx);
-        // Lines come back in any order; they are written in the files' order.
-        let stdout = std::io::stdout();
-        let mut out = stdout.lock();
-        let mut pending = BTreeMap::new();
-        let mut written = 0;
-        for (i, line, ok) in rx {
-            pending.insert(i, (line, ok));
-            while let Some((line, ok)) = pending.remove(&written) {
-                failed |= !ok;
-                if writeln!(out, "{line}").is_err() {
-                    closed = true;
-                    // Dropping the receiver stops the workers at their next file.
-                    return;
-                }
-                written += 1;
-            }
-        }
-    });
-    if closed {
+    let run = batch::in_order(
+        files.len(),
+        jobs,
+        &options,
+        |analyzer, i| check_one(analyzer, &files[i]),
+        |(line, ok)| {
+            failed |= !ok;
+            closed = writeln!(out, "{line}").is_err();
+            !closed
+        },
+    );
+    if let Err(e) = run {
+        eprintln!("doccheck: {e}");
+        ExitCode::from(2)
+    } else if closed {
         ExitCode::from(2)
     } else if failed {
         ExitCode::FAILURE
