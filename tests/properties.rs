@@ -214,9 +214,51 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(config())]
+
+    /// The options object (as `--options` and `new Analyzer(options)` give it) sets exactly
+    /// the thresholds it names, each to its value as an `f32`, over the strictness it names
+    /// (wherever that stands), and leaves the others at the strictness's values.
+    #[test]
+    fn the_options_object_sets_what_it_names(
+        given in proptest::collection::btree_map(0usize..FLOAT_FIELDS.len(), -1e6f64..1e6, 0..6),
+        strictness in prop_oneof![
+            Just(None),
+            Just(Some(Strictness::Relaxed)),
+            Just(Some(Strictness::Strict)),
+        ],
+        strictness_last in any::<bool>(),
+        work_size in prop_oneof![Just(None), (0u32..2000).prop_map(Some)],
+    ) {
+        let mut entries: Vec<String> = given
+            .iter()
+            .map(|(&k, v)| format!("\"{}\": {v:?}", FLOAT_FIELDS[k].0))
+            .collect();
+        if let Some(w) = work_size {
+            entries.push(format!("\"work_size\": {w}"));
+        }
+        if let Some(s) = strictness {
+            let s = format!("\"strictness\": \"{}\"", format!("{s:?}").to_lowercase());
+            if strictness_last { entries.push(s) } else { entries.insert(0, s) }
+        }
+        let json = format!("{{{}}}", entries.join(", "));
+        let read: Options = serde_json::from_str(&json)
+            .map_err(|e| TestCaseError::fail(format!("{json}: {e}")))?;
+        let mut expected = strictness.map_or_else(Options::default, Options::uniform);
+        for (&k, &v) in &given {
+            (FLOAT_FIELDS[k].1)(&mut expected, v as f32);
+        }
+        if let Some(w) = work_size {
+            expected.work_size = w;
+        }
+        prop_assert_eq!(read, expected, "{}", json);
+    }
+}
+
 /// Every float threshold with a setter, so that tests can put any value in any of them.
 type Setter = fn(&mut Options, f32);
-const FLOAT_FIELDS: [(&str, Setter); 15] = [
+const FLOAT_FIELDS: [(&str, Setter); 16] = [
     ("min_area_fraction", |o, v| o.min_area_fraction = v),
     ("max_area_fraction", |o, v| o.max_area_fraction = v),
     ("min_document_px", |o, v| o.min_document_px = v),
@@ -233,19 +275,21 @@ const FLOAT_FIELDS: [(&str, Setter); 15] = [
     ("max_mean_luma", |o, v| o.max_mean_luma = v),
     ("max_light_ratio", |o, v| o.max_light_ratio = v),
     ("min_glare_fraction", |o, v| o.min_glare_fraction = v),
+    ("min_sheen_fraction", |o, v| o.min_sheen_fraction = v),
     ("min_sharpness", |o, v| o.min_sharpness = v),
     ("min_colourfulness", |o, v| o.min_colourfulness = v),
     ("max_motion", |o, v| o.max_motion = v),
 ];
 
 /// Fields documented as shares (0–1); the others have wider ranges.
-const FRACTION_FIELDS: [&str; 7] = [
+const FRACTION_FIELDS: [&str; 8] = [
     "min_area_fraction",
     "max_area_fraction",
     "corner_outside_tolerance",
     "max_corner_gap",
     "max_clipped_fraction",
     "min_glare_fraction",
+    "min_sheen_fraction",
     "min_sharpness",
 ];
 
