@@ -1,4 +1,4 @@
-//! Reading photo files for the CLI: JPEG and PNG decoded to RGBA in their displayed
+//! Reading photo files for the CLI: JPEG, PNG and WebP decoded to RGBA in their displayed
 //! orientation (EXIF orientation applied). Input is distrusted: the file's size is capped
 //! ([`MAX_FILE_BYTES`]), a JPEG must run to its end-of-image marker (a truncated JPEG would
 //! otherwise decode "successfully" with its missing part filled grey, and the verdict would be
@@ -15,7 +15,7 @@ use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 use crate::{MAX_PIXELS, MAX_SIDE};
 
 /// Largest file read, bytes: an uncompressed RGBA image at the pixel limit and 64 MiB of
-/// metadata. No JPEG or PNG of an accepted size needs more, and the cap keeps a huge file,
+/// metadata. No JPEG, PNG or WebP of an accepted size needs more, and the cap keeps a huge file,
 /// or an endless device such as `/dev/zero`, from being read into memory.
 pub const MAX_FILE_BYTES: u64 = MAX_PIXELS * 4 + (64 << 20);
 
@@ -39,7 +39,7 @@ pub struct Photo {
 pub enum DecodeError {
     /// The file could not be opened or read.
     Io(std::io::Error),
-    /// Not a JPEG or PNG, or its data is corrupt or truncated.
+    /// Not a JPEG, PNG or WebP, or its data is corrupt or truncated.
     Format(String),
     /// Its header claims more pixels than the engine accepts.
     TooLarge {
@@ -69,7 +69,7 @@ impl std::error::Error for DecodeError {}
 ///
 /// # Errors
 /// [`DecodeError`] when the file cannot be read, is larger than [`MAX_FILE_BYTES`], is not a
-/// complete, decodable JPEG or PNG, or is too large.
+/// complete, decodable JPEG, PNG or WebP, or is too large.
 pub fn read_photo(path: &Path) -> Result<Photo, DecodeError> {
     if path.is_dir() {
         return Err(DecodeError::Io(std::io::Error::other("is a directory")));
@@ -88,10 +88,10 @@ pub fn read_photo_from(mut reader: impl Read) -> Result<Photo, DecodeError> {
     // never ends) is refused after a few bytes rather than after the whole cap.
     let mut bytes = Vec::new();
     (&mut reader)
-        .take(8)
+        .take(SIGNATURE_BYTES)
         .read_to_end(&mut bytes)
         .map_err(DecodeError::Io)?;
-    if bytes.len() == 8 && sniff(&bytes).is_none() {
+    if bytes.len() as u64 == SIGNATURE_BYTES && sniff(&bytes).is_none() {
         return Err(not_an_image(&bytes));
     }
     reader
@@ -138,8 +138,10 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<Photo, DecodeError> {
         return Err(DecodeError::Format("the file is empty".into()));
     }
     let format = sniff(bytes).ok_or_else(|| not_an_image(bytes))?;
-    if format == ImageFormat::Jpeg {
-        check_jpeg_complete(bytes)?;
+    match format {
+        ImageFormat::Jpeg => check_jpeg_complete(bytes)?,
+        ImageFormat::WebP => check_webp_chunks(bytes)?,
+        _ => {}
     }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     // The pixel count is checked below against the engine's own limits, with a message
@@ -178,12 +180,18 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<Photo, DecodeError> {
     })
 }
 
-/// The format by the file's signature: JPEG (`FF D8 FF`) or PNG (its 8-byte signature).
+/// Bytes that tell the formats apart (WebP's signature is the longest).
+const SIGNATURE_BYTES: u64 = 12;
+
+/// The format by the file's signature: JPEG (`FF D8 FF`), PNG (its 8-byte signature) or WebP
+/// (a RIFF container of form type `WEBP`).
 fn sniff(bytes: &[u8]) -> Option<ImageFormat> {
     if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
         Some(ImageFormat::Jpeg)
     } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
         Some(ImageFormat::Png)
+    } else if bytes.len() >= 12 && bytes.starts_with(b"RIFF") && &bytes[8..12] == b"WEBP" {
+        Some(ImageFormat::WebP)
     } else {
         None
     }
@@ -194,7 +202,43 @@ fn not_an_image(bytes: &[u8]) -> DecodeError {
         Ok(format) => format!(" (it looks like {format:?}, which is not supported)"),
         Err(_) => String::new(),
     };
-    DecodeError::Format(format!("not a JPEG or PNG file{what}"))
+    DecodeError::Format(format!("not a JPEG, PNG or WebP file{what}"))
+}
+
+/// A WebP file is one RIFF chunk holding chunks (`VP8X`, `VP8 `, `EXIF`, …), each after its
+/// length. A file shorter than its RIFF header says was cut short (the decoder alone would
+/// only call its bitstream corrupt). A chunk claiming to run past the RIFF's end is corrupt,
+/// and must be refused here: the decoder allocates a metadata chunk's claimed length before
+/// reading it (a 1 KB file claiming a 4 GB `EXIF` chunk, found by the fuzzer).
+fn check_webp_chunks(bytes: &[u8]) -> Result<(), DecodeError> {
+    let le32 = |at: usize| {
+        u64::from(u32::from_le_bytes([
+            bytes[at],
+            bytes[at + 1],
+            bytes[at + 2],
+            bytes[at + 3],
+        ]))
+    };
+    let riff_end = 8 + le32(4);
+    if (bytes.len() as u64) < riff_end {
+        return Err(DecodeError::Format(format!(
+            "truncated WebP: the file has {} bytes but its header says {riff_end} (the file was cut short)",
+            bytes.len()
+        )));
+    }
+    let mut at = 12u64;
+    while at + 8 <= riff_end {
+        let size = le32(at as usize + 4);
+        if at + 8 + size > riff_end {
+            let name = String::from_utf8_lossy(&bytes[at as usize..at as usize + 4]);
+            return Err(DecodeError::Format(format!(
+                "corrupt WebP: chunk `{name}` at byte {at} claims {size} bytes, past the end of the image data at byte {riff_end}"
+            )));
+        }
+        // Chunks start at even offsets: an odd-sized one is followed by a padding byte.
+        at += 8 + size + (size & 1);
+    }
+    Ok(())
 }
 
 /// Walks a JPEG's segments from its start-of-image marker to its end-of-image marker, so
@@ -334,7 +378,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            gif.contains("not a JPEG or PNG") && gif.contains("Gif"),
+            gif.contains("not a JPEG, PNG or WebP") && gif.contains("Gif"),
             "{gif}"
         );
     }
@@ -396,5 +440,48 @@ mod tests {
         bytes[20..24].copy_from_slice(&height.to_be_bytes());
         let crc = crc32fast::hash(&bytes[12..29]);
         bytes[29..33].copy_from_slice(&crc.to_be_bytes());
+    }
+
+    #[test]
+    fn decodes_webp_lossless_exactly_and_lossy_with_its_orientation() {
+        let img = image::RgbaImage::from_fn(9, 6, |x, y| {
+            image::Rgba([(x * 28) as u8, (y * 40) as u8, 200, 255])
+        });
+        let mut out = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut out, image::ImageFormat::WebP).unwrap();
+        let bytes = out.into_inner();
+        let p = decode_bytes(&bytes).unwrap();
+        assert_eq!((p.width, p.height), (9, 6));
+        assert_eq!(
+            p.rgba,
+            img.into_raw(),
+            "lossless WebP gives the pixels back"
+        );
+        // A 128×72 lossy WebP (VP8) with EXIF orientation 6: displayed as 72×128.
+        let lossy = include_bytes!("../tests/fixtures/card-lossy-orientation6.webp");
+        let p = decode_bytes(lossy).unwrap();
+        assert_eq!((p.width, p.height), (72, 128));
+        // Cut short: refused, and said so.
+        for cut in [lossy.len() - 1, lossy.len() / 2, 13] {
+            let err = decode_bytes(&lossy[..cut]).unwrap_err().to_string();
+            assert!(err.contains("truncated WebP"), "{cut} bytes: {err}");
+        }
+        // A chunk claiming more than the file holds is refused before the decoder sizes a
+        // buffer from it.
+        let mut lying = lossy.to_vec();
+        let exif = lying.windows(4).position(|w| w == b"EXIF").unwrap();
+        lying[exif + 4..exif + 8].copy_from_slice(&0xA800_001Au32.to_le_bytes());
+        let err = decode_bytes(&lying).unwrap_err().to_string();
+        assert!(
+            err.contains("corrupt WebP: chunk `EXIF`") && err.contains("2818572314 bytes"),
+            "{err}"
+        );
+        // The signature alone is not taken for WebP, nor a RIFF of another form (WAVE).
+        let mut wave = lossy.to_vec();
+        wave[8..12].copy_from_slice(b"WAVE");
+        assert!(decode_bytes(&wave)
+            .unwrap_err()
+            .to_string()
+            .contains("not a JPEG, PNG or WebP"));
     }
 }

@@ -39,10 +39,15 @@ fn rgb_of(rgba: &[u8]) -> Vec<u8> {
 }
 
 fn png_of(scene: &Scene) -> Vec<u8> {
+    encoded(scene, image::ImageFormat::Png)
+}
+
+/// The scene in a lossless format (PNG, WebP).
+fn encoded(scene: &Scene, format: image::ImageFormat) -> Vec<u8> {
     let img = image::RgbaImage::from_raw(scene.width as u32, scene.height as u32, scene.render())
         .unwrap();
     let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    img.write_to(&mut out, format).unwrap();
     out.into_inner()
 }
 
@@ -176,13 +181,25 @@ fn good_photos_give_full_reports_and_exit_zero() {
     let jpg = write(&dir, "card.jpg", &jpeg_of(&scene));
     // A PNG under a JPEG's name: the content decides, not the name.
     let misnamed = write(&dir, "really-a-png.jpg", &png_of(&scene));
-    let out = doccheck(&[&png, &jpg, &misnamed]);
+    let webp = write(
+        &dir,
+        "card.webp",
+        &encoded(&scene, image::ImageFormat::WebP),
+    );
+    let out = doccheck(&[&png, &jpg, &misnamed, &webp]);
     assert!(out.status.success(), "{:?} {}", out.status, stderr(&out));
     let lines = lines(&out);
-    assert_eq!(lines.len(), 3);
-    for (line, path) in lines.iter().zip([&png, &jpg, &misnamed]) {
+    assert_eq!(lines.len(), 4);
+    for (line, path) in lines.iter().zip([&png, &jpg, &misnamed, &webp]) {
         assert_good_line(line, path, &scene);
     }
+    // Lossless WebP holds the PNG's pixels: the same report.
+    let without_file = |l: &serde_json::Map<String, Value>| {
+        let mut l = l.clone();
+        l.remove("file");
+        l
+    };
+    assert_eq!(without_file(&lines[3]), without_file(&lines[0]));
 }
 
 /// Each kind of bad file, between two good ones: its own error line with a message naming
@@ -193,6 +210,7 @@ fn each_bad_file_gives_an_error_line_and_the_others_are_still_checked() {
     let scene = good_scene();
     let png = png_of(&scene);
     let jpg = jpeg_of(&scene);
+    let webp = encoded(&scene, image::ImageFormat::WebP);
     let mut corrupt_png = png.clone();
     // Damage the middle of the compressed pixels: the chunk's CRC no longer matches.
     let mid = corrupt_png.len() / 2;
@@ -217,11 +235,15 @@ fn each_bad_file_gives_an_error_line_and_the_others_are_still_checked() {
             &["truncated"],
         ),
         (write(&dir, "header-only.jpg", &jpg[..200]), &["truncated"]),
+        (
+            write(&dir, "truncated.webp", &webp[..webp.len() * 2 / 3]),
+            &["truncated WebP"],
+        ),
         (write(&dir, "corrupt.png", &corrupt_png), &["CRC"]),
         (write(&dir, "corrupt.jpg", &corrupt_jpeg), &["corrupt"]),
         (
             write(&dir, "notes.txt", b"not a photo\n"),
-            &["not a JPEG or PNG"],
+            &["not a JPEG, PNG or WebP"],
         ),
         (
             write(
@@ -229,7 +251,7 @@ fn each_bad_file_gives_an_error_line_and_the_others_are_still_checked() {
                 "animation.gif",
                 b"GIF89a\x01\x00\x01\x00\x00\x00\x00;",
             ),
-            &["not a JPEG or PNG", "gif"],
+            &["not a JPEG, PNG or WebP", "gif"],
         ),
         (write(&dir, "empty.jpg", b""), &["empty"]),
         (dir.join("a-folder.jpg"), &["directory"]),
@@ -399,7 +421,10 @@ fn a_dash_reads_one_photo_from_standard_input() {
         assert_good_line(&got[1], dash, &scene);
         assert_good_line(&got[2], &png, &scene);
         // What is not a photo, or nothing, gives an error line, and the files are checked.
-        for (input, fragment) in [(&b"not a photo\n"[..], "not a JPEG or PNG"), (b"", "empty")] {
+        for (input, fragment) in [
+            (&b"not a photo\n"[..], "not a JPEG, PNG or WebP"),
+            (b"", "empty"),
+        ] {
             let out = run(input, jobs);
             assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
             let got = lines(&out);

@@ -452,7 +452,16 @@ fn corpus() -> Vec<Vec<u8>> {
         png(image::DynamicImage::ImageLuma8(dynamic.to_luma8())),
         png(image::DynamicImage::ImageRgba16(dynamic.to_rgba16())),
         png(image::DynamicImage::ImageLumaA8(dynamic.to_luma_alpha8())),
+        webp(&dynamic),
+        include_bytes!("fixtures/card-lossy-orientation6.webp").to_vec(),
     ]
+}
+
+/// A lossless WebP (the `image` crate writes no lossy ones; the corpus has a lossy file).
+fn webp(img: &image::DynamicImage) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::WebP).unwrap();
+    out.into_inner()
 }
 
 /// Recomputes every PNG chunk's CRC, so that a mutation reaches the decoder's handling of
@@ -571,12 +580,24 @@ fn decode_case(corpus: &mut Corpus, rng: &mut SplitMix) -> Result<Answer, Findin
         0 => (0..rng.below(512)).map(|_| rng.next() as u8).collect(),
         1 => {
             // Random bytes behind a real signature: the decoder's header parsing gets them.
-            let mut v = if rng.below(2) == 0 {
-                vec![0xFF, 0xD8, 0xFF]
-            } else {
-                b"\x89PNG\r\n\x1a\n".to_vec()
+            let mut v = match rng.below(3) {
+                0 => vec![0xFF, 0xD8, 0xFF],
+                1 => b"\x89PNG\r\n\x1a\n".to_vec(),
+                _ => {
+                    // RIFF, a length (set to the file's below, half the time), WEBP, then a
+                    // chunk's name.
+                    let mut v = b"RIFF".to_vec();
+                    v.extend_from_slice(&(rng.next() as u32).to_le_bytes());
+                    v.extend_from_slice(b"WEBP");
+                    v.extend_from_slice([&b"VP8 "[..], b"VP8L", b"VP8X"][rng.below(3) as usize]);
+                    v
+                }
             };
             v.extend((0..rng.below(512)).map(|_| rng.next() as u8));
+            if v.starts_with(b"RIFF") && rng.below(2) == 0 {
+                let len = (v.len() - 8) as u32;
+                v[4..8].copy_from_slice(&len.to_le_bytes());
+            }
             v
         }
         _ => {
@@ -638,6 +659,8 @@ fn corpus_files_decode_unmutated() {
             std::fs::create_dir_all(dir).unwrap();
             let ext = if bytes.starts_with(b"\x89PNG") {
                 "png"
+            } else if bytes.starts_with(b"RIFF") {
+                "webp"
             } else {
                 "jpg"
             };
