@@ -198,9 +198,19 @@ fn sniff(bytes: &[u8]) -> Option<ImageFormat> {
 }
 
 fn not_an_image(bytes: &[u8]) -> DecodeError {
-    let what = match image::guess_format(bytes) {
-        Ok(format) => format!(" (it looks like {format:?}, which is not supported)"),
-        Err(_) => String::new(),
+    // iPhones save HEIC (an ISO media file of brand `heic`, `heix` or `mif1`), which `image`
+    // does not know: name it, so that the person knows what to convert.
+    let heic = bytes.get(4..12).is_some_and(|b| {
+        &b[..4] == b"ftyp" && [&b"heic"[..], b"heix", b"mif1", b"msf1"].contains(&&b[4..])
+    });
+    let what = if heic {
+        " (it looks like HEIC, an iPhone photo format, which is not supported: save it as JPEG)"
+            .to_string()
+    } else {
+        match image::guess_format(bytes) {
+            Ok(format) => format!(" (it looks like {format:?}, which is not supported)"),
+            Err(_) => String::new(),
+        }
     };
     DecodeError::Format(format!("not a JPEG, PNG or WebP file{what}"))
 }
@@ -474,6 +484,13 @@ mod tests {
         let err = decode_bytes(&lying).unwrap_err().to_string();
         assert!(
             err.contains("corrupt WebP: chunk `EXIF`") && err.contains("2818572314 bytes"),
+            "{err}"
+        );
+        // An iPhone's HEIC is named, with what to do.
+        let heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic";
+        let err = decode_bytes(heic).unwrap_err().to_string();
+        assert!(
+            err.contains("HEIC") && err.contains("save it as JPEG"),
             "{err}"
         );
         // The signature alone is not taken for WebP, nor a RIFF of another form (WAVE).
