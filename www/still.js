@@ -2,6 +2,13 @@
 // draw (OffscreenCanvas), the page where the worker cannot (Safari before 16.4). Both go
 // through the same steps, so a photo gets the same report and the same JPEG either way.
 
+/**
+ * Most pixels a photo is checked and handed over at: Safari's largest canvas (one above it
+ * cannot be drawn or read back there, and phones now take 24–200 MP photos). It also bounds
+ * what a still costs in memory: 64 MiB for each RGBA copy (canvas, ImageData, wasm).
+ */
+export const MAX_STILL_PIXELS = 16_777_216;
+
 /** JPEG qualities tried in turn until the photo fits `maxBytes`. */
 const JPEG_QUALITIES = [0.95, 0.9, 0.85, 0.8, 0.7, 0.6];
 
@@ -47,7 +54,9 @@ export async function jpegWithin(maxBytes, encode) {
 /**
  * The report on a photo and a JPEG of at most `maxBytes`: the original bytes when they already
  * are such a JPEG, else the same pixels encoded (no crop, no filter); when even the lowest
- * quality is too large, the photo scaled down just enough, and checked again at that size.
+ * quality is too large, the photo scaled down just enough, and checked again at that size. A
+ * photo of more than `MAX_STILL_PIXELS` is scaled down to fit first: it is checked, and
+ * handed over as a JPEG, at that size.
  * @template R
  * @param {Blob | null} original the file or takePhoto() blob, if the photo came as one
  * @param {number} width
@@ -58,6 +67,12 @@ export async function jpegWithin(maxBytes, encode) {
  * @returns {Promise<{report: R, blob: Blob, width: number, height: number}>}
  */
 export async function checkPhoto(original, width, height, maxBytes, analyse, encode) {
+  const fit = Math.sqrt(MAX_STILL_PIXELS / (width * height));
+  if (fit < 1) {
+    width = Math.max(1, Math.floor(width * fit));
+    height = Math.max(1, Math.floor(height * fit));
+    original = null;
+  }
   let report = await analyse(width, height);
   if (original && original.type === 'image/jpeg' && original.size <= maxBytes) {
     return {report, blob: original, width, height};

@@ -111,6 +111,34 @@ test('no camera at all: NotFoundError, a clear message and the file picker', asy
     await page.locator('doc-capture [data-action="pick"]').focus();
     const outline = await page.locator('doc-capture [data-action="pick"]').evaluate((b) => getComputedStyle(b).outlineStyle);
     assert.equal(outline, 'solid');
+
+    // A photo above Safari's largest canvas (16,777,216 px; today's phones take 24-200 MP) is
+    // checked, and handed over as a JPEG, at the largest size within it: 5120x3600 (18.4 MP).
+    const big = tempPath('good-5120x3600.jpg');
+    if (!existsSync(big)) {
+      execFileSync(CLI, ['scene', '--kinds', 'good', '--width', '5120', '--height', '3600', '--out', big]);
+    }
+    const chooser = page.waitForEvent('filechooser');
+    await page.locator('doc-capture [data-action="pick"]').click();
+    await (await chooser).setFiles(big);
+    const all = await waitForEvents(page, () => window.__events.some((e) => e.type === 'capture'));
+    const capture = all.find((e) => e.type === 'capture');
+    const fit = Math.sqrt(16_777_216 / (5120 * 3600));
+    assert.deepEqual([capture.width, capture.height], [Math.floor(5120 * fit), Math.floor(3600 * fit)]);
+    assert.ok(capture.width * capture.height <= 16_777_216);
+    assert.equal(capture.mime, 'image/jpeg');
+    const handed = tempPath('big-handed-over.jpg');
+    writeFileSync(handed, await captureBytes(page, 0));
+    const native = nativeReport(handed);
+    assert.deepEqual([native.width, native.height], [capture.width, capture.height]);
+    // The same verdict as the full-size original, and its outline at the smaller scale.
+    const original = nativeReport(big);
+    assert.equal(capture.ready, true);
+    assert.deepEqual(capture.problems, original.problems);
+    capture.quad.forEach(([x, y], k) => {
+      const [ox, oy] = original.quad[k];
+      assert.ok(Math.hypot(x - ox * fit, y - oy * fit) < 8, `corner ${k}: ${x},${y} vs ${ox * fit},${oy * fit}`);
+    });
   } finally {
     await browser.close();
   }
