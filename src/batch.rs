@@ -1,12 +1,33 @@
-//! Many photos at once, natively (`doccheck check --jobs`, `doccheck eval --jobs`): worker
-//! threads that each keep an analyzer of their own, with the results handed back in the
-//! inputs' order.
+//! Photo files checked natively, one (`check_file`) or many at once (`in_order`, for
+//! `doccheck check --jobs` and `doccheck eval --jobs`): worker threads that each keep an
+//! analyzer of their own, with the results handed back in the inputs' order.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
-use crate::{Analyzer, FrameError, Options};
+use crate::decode::{read_photo, read_photo_from};
+use crate::{Analyzer, FrameError, Options, Report};
+
+/// The report on the photo file at `path` (`-`: one photo read from standard input), with the
+/// photo's width and height as displayed; what went wrong, as text, when it cannot be read,
+/// decoded or analysed.
+///
+/// # Errors
+/// The decoding or frame error's message.
+pub fn check_file(analyzer: &mut Analyzer, path: &Path) -> Result<(u32, u32, Report), String> {
+    let photo = if path == Path::new("-") {
+        read_photo_from(std::io::stdin().lock())
+    } else {
+        read_photo(path)
+    }
+    .map_err(|e| e.to_string())?;
+    analyzer
+        .analyze_still(&photo.rgba, photo.width, photo.height)
+        .map(|report| (photo.width, photo.height, report))
+        .map_err(|e| e.to_string())
+}
 
 /// Runs `work(analyzer, i)` for every `i` in `0..count` on up to `jobs` threads (at least
 /// one), each with an analyzer of its own made with `options`, and hands the results to

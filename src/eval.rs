@@ -4,11 +4,10 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 
-use crate::decode::read_photo;
 use crate::geometry::{quad_iou, Point};
 use crate::{Options, Problem, Report};
 
@@ -55,9 +54,9 @@ pub struct Outcome {
 /// are invalid.
 pub fn run(labels: &Path, options: &Options, jobs: usize) -> Result<Vec<Outcome>, String> {
     let text = std::fs::read_to_string(labels).map_err(|e| format!("{}: {e}", labels.display()))?;
-    let dir = labels
-        .parent()
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    // Below `.` when the labels lie in the working folder, so that no photo path is `-`
+    // (standard input to `check_file`).
+    let dir = Path::new(".").join(labels.parent().unwrap_or(Path::new("")));
     let mut labelled = Vec::new();
     for (n, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
@@ -84,13 +83,8 @@ pub fn run(labels: &Path, options: &Options, jobs: usize) -> Result<Vec<Outcome>
         jobs,
         options,
         |analyzer, i| {
-            read_photo(&dir.join(&labelled[i].0))
-                .map_err(|e| e.to_string())
-                .and_then(|p| {
-                    analyzer
-                        .analyze_still(&p.rgba, p.width, p.height)
-                        .map_err(|e| e.to_string())
-                })
+            crate::batch::check_file(analyzer, &dir.join(&labelled[i].0))
+                .map(|(_, _, report)| report)
         },
         |report| {
             reports.push(report);

@@ -10,7 +10,6 @@ use serde_json::error::Category;
 use serde_json::{json, Value};
 
 use doccheck::batch;
-use doccheck::decode::{read_photo, read_photo_from};
 use doccheck::synth::{Background, Scene};
 use doccheck::{Analyzer, Options, Strictness};
 
@@ -27,26 +26,13 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check photos (JPEG, PNG): one JSON report per line per file.
+    /// Check photos (JPEG, PNG, WebP): one JSON report per line per file.
     Check {
         /// Photos to check; `-` is one photo read from standard input.
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// Strictness of every check.
-        #[arg(long, value_enum, default_value = "normal")]
-        strictness: StrictnessArg,
-        /// Options as the browser's `new Analyzer(options)` takes them, as JSON: inline (text
-        /// starting with `{`) or the path of a file holding them. `strictness` is one
-        /// strictness or one per family (`framing`, `exposure`, `glare`, `sharpness`,
-        /// `colour`); any threshold can be set by its snake_case name.
-        #[arg(long, conflicts_with = "strictness", value_name = "JSON|FILE")]
-        options: Option<String>,
-        /// Photos checked at once, each on its own thread (decoding a large photo takes far
-        /// longer than checking it). The output keeps the order of the files. Each photo in
-        /// flight holds its decoded pixels: up to about 470 MB for the largest one accepted
-        /// (100 megapixels).
-        #[arg(short, long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=256))]
-        jobs: u16,
+        #[command(flatten)]
+        run: RunArgs,
     },
     /// Run over a labelled set (labels.jsonl) and print accuracy figures.
     Eval {
@@ -55,18 +41,8 @@ enum Command {
         /// Also list every file with its expected and found problems.
         #[arg(long)]
         verbose: bool,
-        /// Strictness of every check.
-        #[arg(long, value_enum, default_value = "normal")]
-        strictness: StrictnessArg,
-        /// Options as the browser's `new Analyzer(options)` takes them, as JSON: inline (text
-        /// starting with `{`) or the path of a file holding them. `strictness` is one
-        /// strictness or one per family (`framing`, `exposure`, `glare`, `sharpness`,
-        /// `colour`); any threshold can be set by its snake_case name.
-        #[arg(long, conflicts_with = "strictness", value_name = "JSON|FILE")]
-        options: Option<String>,
-        /// Photos to check at once, each on its own thread (the figures do not depend on it).
-        #[arg(short, long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=256))]
-        jobs: u16,
+        #[command(flatten)]
+        run: RunArgs,
     },
     /// Render generated test scenes (a card with a known outline) to PNG or to a Y4M video
     /// for Chromium's fake camera; several kinds in a row make a video that changes.
@@ -106,6 +82,45 @@ enum Command {
     },
 }
 
+/// How `check` and `eval` run: the thresholds and the number of photos at once.
+#[derive(clap::Args)]
+struct RunArgs {
+    /// Strictness of every check.
+    #[arg(long, value_enum, default_value = "normal")]
+    strictness: StrictnessArg,
+    /// Options as the browser's `new Analyzer(options)` takes them, as JSON: inline (text
+    /// starting with `{`) or the path of a file holding them. `strictness` is one
+    /// strictness or one per family (`framing`, `exposure`, `glare`, `sharpness`,
+    /// `colour`); any threshold can be set by its snake_case name.
+    #[arg(long, conflicts_with = "strictness", value_name = "JSON|FILE")]
+    options: Option<String>,
+    /// Photos checked at once, each on its own thread (decoding a large photo takes far
+    /// longer than checking it). The output and the figures do not depend on it. Each photo
+    /// in flight holds its decoded pixels: up to about 470 MB for the largest one accepted
+    /// (100 megapixels).
+    #[arg(short, long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=256))]
+    jobs: u16,
+}
+
+impl RunArgs {
+    /// The options of `--options` when given, else those of `--strictness`.
+    fn options(&self) -> Result<Options, String> {
+        match self.options.as_deref() {
+            None => Ok(Options::uniform(self.strictness.into())),
+            Some(arg) if arg.trim_start().starts_with(['{', '[']) => options_from_json(arg),
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| format!("cannot read the options file {path}: {e}"))?;
+                options_from_json(&text).map_err(|e| format!("{path}: {e}"))
+            }
+        }
+    }
+
+    fn jobs(&self) -> usize {
+        usize::from(self.jobs)
+    }
+}
+
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum StrictnessArg {
     Relaxed,
@@ -126,13 +141,8 @@ impl From<StrictnessArg> for Strictness {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Check {
-            files,
-            strictness,
-            options,
-            jobs,
-        } => match chosen_options(strictness, options.as_deref()) {
-            Ok(options) => check(&files, options, usize::from(jobs)),
+        Command::Check { files, run } => match run.options() {
+            Ok(options) => check(&files, options, run.jobs()),
             Err(e) => {
                 eprintln!("doccheck check: {e}");
                 ExitCode::from(2)
@@ -141,11 +151,10 @@ pub fn main() -> ExitCode {
         Command::Eval {
             labels,
             verbose,
-            strictness,
-            options,
-            jobs,
-        } => match chosen_options(strictness, options.as_deref())
-            .and_then(|options| doccheck::eval::run(&labels, &options, usize::from(jobs)))
+            run,
+        } => match run
+            .options()
+            .and_then(|options| doccheck::eval::run(&labels, &options, run.jobs()))
         {
             Ok(outcomes) => {
                 // A closed pipe (`| head`) ends the output quietly.
@@ -176,19 +185,6 @@ pub fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-    }
-}
-
-/// The options of `--options` when given, else those of `--strictness`.
-fn chosen_options(strictness: StrictnessArg, options: Option<&str>) -> Result<Options, String> {
-    match options {
-        None => Ok(Options::uniform(strictness.into())),
-        Some(arg) if arg.trim_start().starts_with(['{', '[']) => options_from_json(arg),
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| format!("cannot read the options file {path}: {e}"))?;
-            options_from_json(&text).map_err(|e| format!("{path}: {e}"))
-        }
     }
 }
 
@@ -234,18 +230,7 @@ fn check(files: &[PathBuf], options: Options, jobs: usize) -> ExitCode {
 /// One file's JSON line, and whether it was checked (not an error line).
 fn check_one(analyzer: &mut Analyzer, path: &Path) -> (Value, bool) {
     let name = path.display().to_string();
-    let photo = if path == Path::new("-") {
-        read_photo_from(std::io::stdin().lock())
-    } else {
-        read_photo(path)
-    };
-    let report = photo.map_err(|e| e.to_string()).and_then(|photo| {
-        analyzer
-            .analyze_still(&photo.rgba, photo.width, photo.height)
-            .map(|report| (photo.width, photo.height, report))
-            .map_err(|e| e.to_string())
-    });
-    match report {
+    match batch::check_file(analyzer, path) {
         Ok((width, height, report)) => {
             let mut v = json!({"file": name, "width": width, "height": height});
             if let (Value::Object(map), Ok(Value::Object(r))) =
