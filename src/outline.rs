@@ -30,6 +30,10 @@ const MAX_LINES: usize = 120;
 const MAX_PEAKS: usize = 240;
 /// Least final hypothesis score (supported working pixels, weighted) of a document.
 const MIN_OUTLINE_SCORE: f32 = 40.0;
+/// Largest angle (degrees) by which a corner of a hypothesis running out of the frame may be
+/// off square (see [`too_skewed_past_frame`]). The devset's cut-off cards reach 28°; the
+/// relaxed `tilted` threshold is 40°.
+const MAX_SKEW_PAST_FRAME_DEG: f32 = 40.0;
 /// Marks the unseen side of a three-sided hypothesis.
 const OPEN_SIDE: usize = usize::MAX;
 /// Candidates that get the full (contrast, extension) scoring.
@@ -617,6 +621,9 @@ impl OutlineFinder {
             // first: once one cannot beat the best so far, none after it can.
             if best.as_ref().is_some_and(|(s, _, _)| c.score <= *s) {
                 break;
+            }
+            if too_skewed_past_frame(&c.quad, w, h) {
+                continue;
             }
             let (median, steady) = self.side_contrasts(work, &c.quad);
             // A side assumed to run out of the frame is held to the steady contrast: wood
@@ -1564,6 +1571,26 @@ fn keep_best(candidates: &mut Vec<Candidate>, keep: usize) -> Option<f32> {
     candidates.last().map(|c| c.score)
 }
 
+/// Whether `quad` runs out of the frame (`w` × `h`) and has a corner more than
+/// [`MAX_SKEW_PAST_FRAME_DEG`] off square. The lines of wood grain, floorboards and tiles
+/// cross the frame at any angle and close such shapes; a document seen so obliquely (some 60°
+/// of tilt: its text squeezed to under half its width) cannot be read anyway, and one running
+/// out of the frame has fewer of its own corners to show for it. Documents wholly in the
+/// frame are not held to this: all four corners seen are evidence enough.
+fn too_skewed_past_frame(quad: &[Point; 4], w: f32, h: f32) -> bool {
+    let past = quad
+        .iter()
+        .any(|p| p.x < 0.0 || p.y < 0.0 || p.x > w - 1.0 || p.y > h - 1.0);
+    // |cos| of a corner's angle above sin(limit) is a corner more than the limit off 90°.
+    let most_cos = MAX_SKEW_PAST_FRAME_DEG.to_radians().sin();
+    past && (0..4).any(|k| {
+        let (p, a, b) = (quad[k], quad[(k + 3) % 4], quad[(k + 1) % 4]);
+        let (ux, uy, vx, vy) = (a.x - p.x, a.y - p.y, b.x - p.x, b.y - p.y);
+        let dot = ux * vx + uy * vy;
+        dot * dot > most_cos * most_cos * (ux * ux + uy * uy) * (vx * vx + vy * vy)
+    })
+}
+
 /// Higher score first; equal scores by their lines, so that which of two equal candidates is
 /// kept or wins never depends on the order they were found in. Not inlined: the two sorts
 /// that use it would copy it into every place they compare (+2 KB of gzipped wasm).
@@ -2291,5 +2318,43 @@ mod tests {
             }
         }
         assert!(ties < 100, "{ties} ties");
+    }
+
+    #[test]
+    fn only_shapes_running_out_of_the_frame_are_held_to_the_skew_limit() {
+        // A parallelogram whose corners are `skew` degrees off square, its middle at (cx, cy).
+        let shape = |skew: f32, cx: f32, cy: f32| {
+            let (s, c) = skew.to_radians().sin_cos();
+            let (side, down) = (100.0, 60.0);
+            let (dx, dy) = (down * s, down * c);
+            [
+                Point::new(cx - side / 2.0 - dx / 2.0, cy - dy / 2.0),
+                Point::new(cx + side / 2.0 - dx / 2.0, cy - dy / 2.0),
+                Point::new(cx + side / 2.0 + dx / 2.0, cy + dy / 2.0),
+                Point::new(cx - side / 2.0 + dx / 2.0, cy + dy / 2.0),
+            ]
+        };
+        let (w, h) = (384.0, 216.0);
+        for skew in [0.0, 20.0, 39.5] {
+            assert!(
+                !too_skewed_past_frame(&shape(skew, 20.0, 100.0), w, h),
+                "{skew}"
+            );
+        }
+        for skew in [40.5, 60.0] {
+            assert!(
+                too_skewed_past_frame(&shape(skew, 20.0, 100.0), w, h),
+                "{skew}"
+            );
+            assert!(
+                too_skewed_past_frame(&shape(-skew, 370.0, 100.0), w, h),
+                "{skew}"
+            );
+            // Wholly in the frame: all four corners seen.
+            assert!(
+                !too_skewed_past_frame(&shape(skew, 190.0, 100.0), w, h),
+                "{skew}"
+            );
+        }
     }
 }
