@@ -6,10 +6,13 @@
 // RGBA instead ({width, height, rgba}, transferred) and encodes the photo itself; `ready` says
 // which the worker can do.
 //
-// Messages in:  {type: 'init', options}          → {type: 'ready', simd, canvas, videoFrame, wasmMemoryBytes}
+// Messages in:  {type: 'init', options, seq}     → {type: 'ready', simd, canvas, videoFrame, wasmMemoryBytes, seq, refused}
 //               {type: 'frame', id, frame}        → {type: 'report', id, report, ms, …}
 //               {type: 'still', id, source, maxBytes} → {type: 'still', id, report, blob, …}
-//               {type: 'options', options}, {type: 'reset'}
+//               {type: 'options', options, seq}   → {type: 'options', seq} once in use
+//               {type: 'reset'}
+// Options the engine refuses leave the previous ones in use (the defaults at `init`, where
+// `refused` then says why) and answer {type: 'error', seq, name, message}.
 // Failures:     {type: 'error', id, name, message} for bad input (the engine stays usable),
 //               {type: 'crashed', message} when wasm trapped; the worker then closes itself
 //               and the widget starts a fresh one; {type: 'fatal', name, message} when the
@@ -52,8 +55,16 @@ async function handle(msg) {
   switch (msg.type) {
     case 'init': {
       await loadEngine();
-      analyzer = new engine.Analyzer(msg.options ?? undefined);
-      post({type: 'ready', simd: engine.simd, canvas: canDraw(), videoFrame: typeof VideoFrame === 'function', wasmMemoryBytes: memoryBytes()});
+      // Options the engine refuses must not stop it: it starts with the defaults instead.
+      let refused = null;
+      try {
+        analyzer = new engine.Analyzer(msg.options ?? undefined);
+      } catch (error) {
+        if (isTrap(error)) throw error;
+        refused = {name: error?.name ?? 'Error', message: String(error?.message ?? error)};
+        analyzer = new engine.Analyzer();
+      }
+      post({type: 'ready', simd: engine.simd, canvas: canDraw(), videoFrame: typeof VideoFrame === 'function', wasmMemoryBytes: memoryBytes(), seq: msg.seq, refused});
       break;
     }
     case 'options': {
@@ -61,6 +72,7 @@ async function handle(msg) {
       const next = new engine.Analyzer(msg.options ?? undefined);
       analyzer?.free();
       analyzer = next;
+      post({type: 'options', seq: msg.seq});
       break;
     }
     case 'reset':
@@ -268,7 +280,8 @@ function fail(msg, error) {
   if (msg?.type === 'frame') msg.frame?.close?.();
   if (msg?.type === 'still') msg.source?.close?.();
   if (msg?.type === 'init') {
-    // No engine (no WebAssembly, a missing file) or options it refuses: retrying cannot help.
+    // No engine (no WebAssembly, a missing file, a CSP without 'wasm-unsafe-eval'): retrying
+    // cannot help.
     post({type: 'fatal', name: error?.name ?? 'Error', message: String(error?.message ?? error)});
     return;
   }
@@ -277,7 +290,7 @@ function fail(msg, error) {
     self.close();
     return;
   }
-  post({type: 'error', id: msg?.id, name: error?.name ?? 'Error', message: String(error?.message ?? error)});
+  post({type: 'error', id: msg?.id, seq: msg?.seq, name: error?.name ?? 'Error', message: String(error?.message ?? error)});
 }
 
 /** @param {Record<string, unknown>} msg */

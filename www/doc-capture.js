@@ -45,6 +45,22 @@ const DEFAULT_MAX_BYTES = 10_000_000;
 const CARD_ASPECT = 85.6 / 53.98;
 const PASSPORT_ASPECT = 125 / 88;
 
+/** What each camera or engine failure (by its error's name) tells the person. */
+const BLOCKED_BY = {
+  NotAllowedError: 'camera_denied',
+  SecurityError: 'camera_denied',
+  PermissionDeniedError: 'camera_denied',
+  NotFoundError: 'camera_missing',
+  DevicesNotFoundError: 'camera_missing',
+  OverconstrainedError: 'camera_missing',
+  NotReadableError: 'camera_busy',
+  TrackStartError: 'camera_busy',
+  AbortError: 'camera_busy',
+  TrackEndedError: 'camera_stopped',
+  InsecureContextError: 'camera_unsupported',
+  WorkerError: 'engine_failed',
+};
+
 const COLOUR = {ready: '#22c55e', light: '#f59e0b', framing: '#ef4444', guide: 'rgba(255,255,255,0.55)'};
 
 export class DocCapture extends HTMLElement {
@@ -94,6 +110,15 @@ export class DocCapture extends HTMLElement {
   #restarts = [];
   /** @type {Record<string, unknown> | undefined} */
   #options = undefined;
+  /** The options the engine last accepted (`#options` goes back to them when it refuses new ones). */
+  #optionsInUse = undefined;
+  /** Options sent to the worker and not yet answered, oldest first, as [seq, value]. */
+  #optionsSent = [];
+  #optionsSeq = 0;
+  /** The engine cannot start here: no camera is opened for it until a restart. */
+  #engineFailed = false;
+  /** Bumped by every capture or file check and by whatever ends one (retake, restart, removal): a result that finds it changed is dropped. */
+  #captureToken = 0;
 
   // Feedback.
   /** @type {{report: Report, width: number, height: number} | null} */
@@ -122,6 +147,9 @@ export class DocCapture extends HTMLElement {
   connectedCallback() {
     this.#connected = true;
     if (!this.#built) this.#build();
+    // Added in a background tab (or again after being removed while hidden): wait until shown.
+    this.#paused = document.visibilityState === 'hidden';
+    for (const taken of this.#captures.values()) if (!taken.url) taken.url = URL.createObjectURL(taken.blob);
     document.addEventListener('visibilitychange', this.#onVisibility);
     this.#resizeObserver.observe(this.#ui.stage);
     this.#start();
@@ -133,8 +161,17 @@ export class DocCapture extends HTMLElement {
     this.#resizeObserver.disconnect();
     this.#stopCamera();
     this.#stopWorker();
+    this.#captureToken++;
     clearTimeout(this.#messageTimer);
-    this.#state = 'idle';
+    this.#messageTimer = 0;
+    this.#hideStill();
+    this.#review = null;
+    // The thumbnails' URLs go with the element; connecting it again makes new ones.
+    for (const taken of this.#captures.values()) {
+      URL.revokeObjectURL(taken.url);
+      taken.url = '';
+    }
+    this.#setState('idle');
   }
 
   attributeChangedCallback(name, before, after) {
@@ -178,7 +215,7 @@ export class DocCapture extends HTMLElement {
 
   set options(value) {
     this.#options = value ?? undefined;
-    this.#worker?.postMessage({type: 'options', options: this.#engineOptions()});
+    if (this.#worker) this.#postOptions(this.#worker, 'options');
   }
 
   /** Extra camera constraints (e.g. `{width: {ideal: 3840}}`), used from the next start. */
@@ -221,6 +258,11 @@ export class DocCapture extends HTMLElement {
     await this.#loadMessages();
     if (!this.#connected) return;
     this.#renderAll();
+    // Connected again after every photo was taken: nothing to photograph.
+    if (!this.#currentSide) {
+      this.#showDone();
+      return;
+    }
     await this.#openCamera();
   }
 
@@ -280,7 +322,7 @@ export class DocCapture extends HTMLElement {
   // ---- Camera -----------------------------------------------------------------------------
 
   async #openCamera() {
-    if (!this.#connected) return;
+    if (!this.#connected || this.#engineFailed) return;
     // A newer call (retry, retake, tab shown again) wins over one still waiting for the camera.
     const attempt = ++this.#cameraAttempt;
     this.#stopCamera();
@@ -315,7 +357,8 @@ export class DocCapture extends HTMLElement {
         overconstrained = e;
       }
     }
-    if (!this.#connected || attempt !== this.#cameraAttempt) {
+    // Removed, overtaken by a newer call, or the engine failed meanwhile (its message stays).
+    if (!this.#connected || attempt !== this.#cameraAttempt || this.#engineFailed) {
       stream?.getTracks().forEach((t) => t.stop());
       return;
     }
@@ -324,8 +367,14 @@ export class DocCapture extends HTMLElement {
       return;
     }
     if (overconstrained) this.#emitError(overconstrained.name, overconstrained.message || 'camera constraints not satisfiable', true);
-    stream = await this.#avoidUltraWide(stream, preferred);
-    if (!this.#connected || attempt !== this.#cameraAttempt) {
+    try {
+      stream = await this.#avoidUltraWide(stream, preferred);
+    } catch (e) {
+      // The switch away from the ultra-wide lens lost the camera, and getting it back failed.
+      if (this.#connected && attempt === this.#cameraAttempt && !this.#engineFailed) this.#block(e?.name ?? 'Error', e?.message ?? String(e));
+      return;
+    }
+    if (!this.#connected || attempt !== this.#cameraAttempt || this.#engineFailed) {
       stream.getTracks().forEach((t) => t.stop());
       return;
     }
@@ -375,6 +424,11 @@ export class DocCapture extends HTMLElement {
     this.#lastFrameAt = performance.now();
     clearInterval(this.#watchdog);
     this.#watchdog = setInterval(this.#checkCamera, 1000);
+    // A photo being checked or shown for review keeps the screen; the camera waits behind it.
+    if (this.#state === 'checking' || this.#state === 'review') {
+      this.#requestFrame();
+      return;
+    }
     this.#hidePanel();
     // "Starting the camera…" needs no reading time: the first report replaces it at once.
     this.#shownAt = 0;
@@ -441,24 +495,9 @@ export class DocCapture extends HTMLElement {
    * The camera cannot be used: say why, offer a way forward (try again, choose a photo) and
    * fire `error`.
    */
-  #block(name, message) {
+  #block(name, message, kind = BLOCKED_BY[name] ?? 'camera_unsupported') {
     this.#stopCamera();
     this.#setState('blocked');
-    const kind =
-      {
-        NotAllowedError: 'camera_denied',
-        SecurityError: 'camera_denied',
-        PermissionDeniedError: 'camera_denied',
-        NotFoundError: 'camera_missing',
-        DevicesNotFoundError: 'camera_missing',
-        OverconstrainedError: 'camera_missing',
-        NotReadableError: 'camera_busy',
-        TrackStartError: 'camera_busy',
-        AbortError: 'camera_busy',
-        TrackEndedError: 'camera_stopped',
-        InsecureContextError: 'camera_unsupported',
-        WorkerError: 'engine_failed',
-      }[name] ?? 'camera_unsupported';
     const text = name === 'InsecureContextError' ? this.#t('camera_insecure') : this.#t(kind);
     const actions = [];
     if (kind === 'engine_failed') {
@@ -479,9 +518,17 @@ export class DocCapture extends HTMLElement {
 
   /** Back to live capture after a retake or a restart (the camera may be off). */
   #resumeCamera() {
-    this.#review = null;
+    this.#captureToken++;
     this.#hideStill();
+    this.#review = null;
     this.#renderSides();
+    if (!this.#connected) return;
+    if (!this.#worker) {
+      // The engine stopped (it could not start, or kept failing): give it a fresh start.
+      this.#engineFailed = false;
+      this.#restarts = [];
+      this.#startWorker();
+    }
     if (this.#track?.readyState === 'live') {
       this.#hidePanel();
       this.#setState('live');
@@ -596,7 +643,27 @@ export class DocCapture extends HTMLElement {
     const timer = setTimeout(() => this.#workerFailed(worker, 'WorkerError', 'the analysis engine did not start'), WORKER_TIMEOUT_MS.init);
     this.#workerStarted = new Promise((resolve, reject) => this.#pending.set(0, {resolve, reject, timer}));
     this.#workerStarted.catch(() => {});
-    worker.postMessage({type: 'init', options: this.#engineOptions()});
+    this.#engineFailed = false;
+    this.#optionsSent = [];
+    this.#postOptions(worker, 'init');
+  }
+
+  /** Sends the options (with the strictness attribute) as `init` or `options`; the worker's answer says whether they are in use. */
+  #postOptions(worker, type) {
+    const seq = ++this.#optionsSeq;
+    this.#optionsSent.push([seq, this.#options]);
+    worker.postMessage({type, options: this.#engineOptions(), seq});
+  }
+
+  /** The worker's answer to options `seq`: in use, or refused (the previous ones stay in use). */
+  #optionsAnswered(seq, refused) {
+    const i = this.#optionsSent.findIndex(([s]) => s === seq);
+    if (i < 0) return;
+    const [, value] = this.#optionsSent[i];
+    // Answers come in order: the ones before were answered already.
+    this.#optionsSent.splice(0, i + 1);
+    if (!refused) this.#optionsInUse = value;
+    else if (this.#optionsSent.length === 0) this.#options = this.#optionsInUse;
   }
 
   #stopWorker() {
@@ -624,6 +691,15 @@ export class DocCapture extends HTMLElement {
     if (worker !== this.#worker) return;
     switch (msg.type) {
       case 'ready':
+        if (msg.refused) {
+          // Options refused at start: the engine runs with the defaults.
+          this.#optionsInUse = undefined;
+          this.#optionsAnswered(msg.seq, true);
+          console.warn('doc-capture:', msg.refused.message);
+          this.#emitError(msg.refused.name, msg.refused.message, true);
+        } else {
+          this.#optionsAnswered(msg.seq, false);
+        }
         this.#workerReady = true;
         this.#workerDraws = msg.canvas !== false;
         this.#sendVideoFrames = msg.videoFrame !== false;
@@ -640,14 +716,18 @@ export class DocCapture extends HTMLElement {
         this.#stats.wasmMemoryBytes = msg.wasmMemoryBytes;
         this.#settle(msg.id, msg);
         break;
+      case 'options':
+        this.#optionsAnswered(msg.seq, false);
+        break;
       case 'error':
-        if (this.#inflight?.id === msg.id) {
+        if (msg.id !== undefined && this.#inflight?.id === msg.id) {
           this.#stats.framesClosed++;
           this.#dropInflight();
         }
-        if (msg.id === undefined) {
+        if (msg.seq !== undefined) {
           // New options the engine refused: it keeps the previous ones.
           console.warn('doc-capture:', msg.message);
+          this.#optionsAnswered(msg.seq, true);
           this.#emitError(msg.name, msg.message, true);
         }
         this.#settle(msg.id, undefined, Object.assign(new Error(msg.message), {name: msg.name}));
@@ -658,10 +738,12 @@ export class DocCapture extends HTMLElement {
         this.#workerFailed(worker, 'WorkerError', msg.message);
         break;
       case 'fatal':
-        // The engine cannot start (no WebAssembly, or options it refuses): no point retrying.
+        // The engine cannot start (no WebAssembly, a file missing, a CSP without
+        // 'wasm-unsafe-eval'): no point retrying, and no point in a camera without it.
         this.#settle(0, undefined, new Error(msg.message));
         this.#stopWorker();
-        this.#block(msg.name === 'Error' ? 'WorkerError' : msg.name, msg.message);
+        this.#engineFailed = true;
+        this.#block(msg.name, msg.message, 'engine_failed');
         break;
     }
   }
@@ -688,7 +770,8 @@ export class DocCapture extends HTMLElement {
     this.#restarts.push(now);
     this.#stats.workerRestarts++;
     if (this.#restarts.length > MAX_RESTARTS_PER_MINUTE) {
-      this.#block(name, message);
+      this.#engineFailed = true;
+      this.#block(name, message, 'engine_failed');
       return;
     }
     this.#emitError(name, message, true);
@@ -739,7 +822,15 @@ export class DocCapture extends HTMLElement {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.#workerFailed(worker, 'WorkerError', 'no answer from the analysis worker'), WORKER_TIMEOUT_MS.still);
       this.#pending.set(id, {resolve, reject, timer});
-      worker.postMessage({type: 'still', id, source, maxBytes: this.#maxBytes}, transferOf(source));
+      try {
+        worker.postMessage({type: 'still', id, source, maxBytes: this.#maxBytes}, transferOf(source));
+      } catch (error) {
+        // Not sent (a source that cannot be cloned or transferred): nothing to wait for.
+        clearTimeout(timer);
+        this.#pending.delete(id);
+        source.close?.();
+        reject(error);
+      }
     });
   }
 
@@ -847,10 +938,12 @@ export class DocCapture extends HTMLElement {
   async #capture(trigger) {
     const side = this.#currentSide;
     if (this.#state !== 'live' || !side || !this.#track) return;
+    const token = ++this.#captureToken;
     this.#setState('capturing');
     this.#breakReadyStreak();
     this.#say(this.#t('capturing'), 'info', true);
     let result = null;
+    let failure = null;
     try {
       result = await this.#takePhoto().catch(() => null);
       if (!result?.report.ready && this.#track?.readyState === 'live') {
@@ -860,14 +953,20 @@ export class DocCapture extends HTMLElement {
         if (grabbed.report.ready || !result) result = grabbed;
       }
     } catch (error) {
-      console.warn('doc-capture: capture failed:', error);
+      failure = error;
     }
-    if (this.#state !== 'capturing') return;
+    // Dropped by a retake, a restart or the element's removal meanwhile.
+    if (this.#state !== 'capturing' || token !== this.#captureToken) return;
     if (!result || (trigger === 'auto' && !result.report.ready)) {
       // The still came out worse than the preview (a shake, a refocus): keep going.
       this.#setState('live');
       const problem = result?.report.problems[0];
-      if (problem) this.#say(this.#t('not_taken', {problem: this.#t(problem)}), 'problem', true);
+      if (problem) {
+        this.#say(this.#t('not_taken', {problem: this.#t(problem)}), 'problem', true);
+      } else if (!result) {
+        this.#say(this.#t(failure?.name === 'TooLargeError' ? 'photo_too_large' : 'capture_failed'), 'problem', true);
+        if (failure) this.#emitError(failure.name ?? 'Error', failure.message ?? String(failure), true);
+      }
       return;
     }
     this.#accept(side, result, 'camera');
@@ -912,15 +1011,7 @@ export class DocCapture extends HTMLElement {
     this.#review = null;
     const next = this.#currentSide;
     if (!next) {
-      this.#stopCamera();
-      this.#setState('done');
-      this.#renderSides();
-      this.#showPanel({
-        title: this.#t('done_title'),
-        text: this.#t('done_text'),
-        actions: this.#sides.map((s) => ({label: this.#t('retake_side', {side: this.#sideName(s)}), run: () => this.retake(s)})),
-      });
-      this.#say(this.#t('done_title'), 'ready', true);
+      this.#showDone();
       return;
     }
     const done = this.#t('captured', {side: this.#sideName(side)});
@@ -932,6 +1023,19 @@ export class DocCapture extends HTMLElement {
     }
     this.#beginSide();
     this.#say(`${done} — ${this.#t('turn_over')}`, 'ready', true);
+  }
+
+  /** Every side taken: the camera goes off, the photos can be looked at and retaken. */
+  #showDone() {
+    this.#stopCamera();
+    this.#setState('done');
+    this.#renderSides();
+    this.#showPanel({
+      title: this.#t('done_title'),
+      text: this.#t('done_text'),
+      actions: this.#sides.map((s) => ({label: this.#t('retake_side', {side: this.#sideName(s)}), run: () => this.retake(s)})),
+    });
+    this.#say(this.#t('done_title'), 'ready', true);
   }
 
   #flash() {
@@ -954,17 +1058,26 @@ export class DocCapture extends HTMLElement {
     const side = this.#currentSide;
     if (!file || !side) return;
     const before = this.#state;
+    const token = ++this.#captureToken;
     this.#setState('checking');
     this.#say(this.#t('checking'), 'info', true);
     let result;
     try {
       result = await this.#checkStill(file);
     } catch (error) {
-      this.#setState(before === 'checking' ? 'live' : before);
-      this.#say(this.#t('file_unreadable'), 'problem', true);
-      if (!this.#track) this.#showFilePanel(this.#t('file_unreadable'));
+      if (token !== this.#captureToken) return;
+      const text = this.#t(error?.name === 'TooLargeError' ? 'photo_too_large' : 'file_unreadable');
+      if (this.#state === 'checking') {
+        // Back to the camera if it is on (it may have started during the check).
+        this.#setState(this.#track ? 'live' : before);
+        if (this.#track) this.#beginSide();
+      }
+      this.#say(text, 'problem', true);
+      if (!this.#track) this.#showFilePanel(text);
       return;
     }
+    // Dropped by a retake, a restart or the element's removal meanwhile.
+    if (token !== this.#captureToken) return;
     if (result.report.ready) {
       this.#accept(side, result, 'file');
       return;
@@ -974,6 +1087,8 @@ export class DocCapture extends HTMLElement {
 
   /** Shows a photo that has problems, with each of them, and what can be done. */
   #showReview(side, result) {
+    // A photo under review before this one (another choice after "Choose another photo").
+    this.#hideStill();
     this.#setState('review');
     const url = URL.createObjectURL(result.blob);
     this.#review = {result, url, side};
@@ -997,9 +1112,10 @@ export class DocCapture extends HTMLElement {
 
   #hideStill() {
     const still = this.#ui.still;
-    if (!still || still.hidden) return;
-    still.hidden = true;
-    still.removeAttribute('src');
+    if (still && !still.hidden) {
+      still.hidden = true;
+      still.removeAttribute('src');
+    }
     if (this.#review) URL.revokeObjectURL(this.#review.url);
   }
 

@@ -39,6 +39,7 @@ export default {
   done_title: 'All photos taken',
   done_text: 'Look at them below. Retake any that is not sharp and fully visible.',
   not_taken: 'This photo was not taken: {problem}',
+  capture_failed: 'The photo could not be taken. Try again.',
 
   // Controls.
   shutter: 'Take photo',
@@ -59,6 +60,7 @@ export default {
   review_title: 'This photo has problems',
   review_ok: 'This photo looks good',
   file_unreadable: 'This file could not be opened as a photo. Choose a JPEG or PNG photo.',
+  photo_too_large: 'This photo cannot be made small enough to send. Choose another photo.',
 
   // Camera and engine failures: what happened, then what to do.
   camera_denied_title: 'Camera access is off',

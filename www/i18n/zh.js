@@ -34,6 +34,7 @@ export default {
   done_title: '照片已全部拍好',
   done_text: '请在下方查看。如有不清晰或不完整的照片，请重拍。',
   not_taken: '未拍照：{problem}',
+  capture_failed: '无法拍照，请重试。',
 
   shutter: '拍照',
   pick: '上传',
@@ -52,6 +53,7 @@ export default {
   review_title: '这张照片有问题',
   review_ok: '这张照片合格',
   file_unreadable: '无法打开这个文件。请选择 JPEG 或 PNG 格式的照片。',
+  photo_too_large: '这张照片无法压缩到可以发送的大小。请选择另一张照片。',
 
   camera_denied_title: '摄像头权限已关闭',
   camera_denied: '请在浏览器设置中允许本网站使用摄像头后重试，或用相机应用拍照后在这里选择照片。',

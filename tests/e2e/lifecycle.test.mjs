@@ -1,0 +1,248 @@
+// The widget's life in a page that does more than show it: an engine that cannot start, options
+// an embedder gets wrong, the element moved or re-added, a photo chosen while the camera is still
+// starting. Each must leave the widget in a state the person can get out of, with no camera left
+// running for nothing and no photo kept in memory after it is gone.
+
+import {test, before, after} from 'node:test';
+import assert from 'node:assert/strict';
+import {startServer, launch, record, renderVideo, renderStill, tempPath} from './helpers.mjs';
+import {writeFileSync} from 'node:fs';
+import en from '../../www/i18n/en.js';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch({video: renderVideo(['good'], {frames: 10, fps: 15})});
+  await record(browser.context, browser.page);
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+/**
+ * Opens the demo page and replaces its widget with a fresh one (`attrs`, `options` set before it
+ * is connected), recording its events in `window.__w`.
+ */
+async function fresh(page, attrs = {}, options = undefined) {
+  await page.goto(`${server.origin}/`);
+  await page.evaluate(() => customElements.whenDefined('doc-capture'));
+  await page.evaluate(
+    ([attrs, options]) => {
+      window.__w = [];
+      const old = document.querySelector('doc-capture');
+      const widget = document.createElement('doc-capture');
+      for (const [k, v] of Object.entries(attrs)) widget.setAttribute(k, v);
+      if (options !== undefined) widget.options = options;
+      for (const type of ['error', 'capture', 'retake']) {
+        widget.addEventListener(type, (e) => window.__w.push({type, ...(type === 'capture' ? {side: e.detail.side} : e.detail)}));
+      }
+      old.replaceWith(widget);
+      window.__el = widget;
+    },
+    [attrs, options],
+  );
+}
+
+const stats = (page) => page.evaluate(() => window.__el.stats);
+const events = (page) => page.evaluate(() => window.__w);
+const cameraTrack = (page) =>
+  page.evaluate(() => window.__el.shadowRoot.querySelector('video').srcObject?.getVideoTracks()[0]?.readyState ?? 'none');
+const panelTitle = (page) =>
+  page.evaluate(() => {
+    const panel = window.__el.shadowRoot.querySelector('.panel');
+    return panel.hidden ? null : panel.querySelector('h2').textContent;
+  });
+/** Whether a blob: URL of a photo still resolves (a revoked one no longer loads; the demo's CSP allows blob: images, not fetches). */
+const alive = (page, url) =>
+  page.evaluate(async (u) => {
+    const img = new Image();
+    img.src = u;
+    try {
+      await img.decode();
+      return true;
+    } catch {
+      return false;
+    }
+  }, url);
+
+async function analyses(page, n = 5, timeout = 15000) {
+  const start = (await stats(page)).analysedFrames;
+  await page.waitForFunction(([s, k]) => window.__el.stats.analysedFrames >= s + k, [start, n], {timeout, polling: 100});
+}
+
+test('the engine cannot start: its own message, no camera left on, and restart() tries the engine again', async () => {
+  const page = await browser.context.newPage();
+  try {
+    // The engine's files cannot be fetched (a deployment that forgot them, or a CSP without
+    // 'wasm-unsafe-eval': the same path, a fatal message from the worker).
+    await page.route('**/doccheck_bg.wasm', (route) => route.abort());
+    await fresh(page, {sides: 'front'});
+    await page.waitForFunction(() => window.__el.stats.state === 'blocked', undefined, {timeout: 20000});
+    assert.equal(await panelTitle(page), en.engine_failed_title);
+    // The camera may have been granted meanwhile: it must not stay on for nothing.
+    await page.waitForTimeout(1500);
+    assert.equal(await cameraTrack(page), 'none');
+    assert.equal((await stats(page)).state, 'blocked');
+    const [error] = (await events(page)).filter((e) => e.type === 'error');
+    assert.equal(error.recovered, false);
+
+    // The files are back: restart() gives the engine a fresh start, and the session goes on.
+    await page.unroute('**/doccheck_bg.wasm');
+    await page.evaluate(() => window.__el.restart());
+    await analyses(page);
+    assert.equal(await cameraTrack(page), 'live');
+    assert.equal(await panelTitle(page), null);
+  } finally {
+    await page.close();
+  }
+});
+
+test('options the engine refuses, at start or later: an error event, the engine keeps going on the options in use', async () => {
+  const page = await browser.context.newPage();
+  try {
+    // A strictness attribute that is not one: the engine starts with the defaults.
+    await fresh(page, {sides: 'front', strictness: 'lenient'});
+    await analyses(page);
+    let errors = (await events(page)).filter((e) => e.type === 'error');
+    assert.equal(errors.length, 1);
+    assert.equal(errors[0].recovered, true);
+    assert.match(errors[0].message, /strictness `lenient`/);
+
+    // Good options, then bad ones: the getter gives back the ones in use.
+    await page.evaluate(() => window.__el.removeAttribute('strictness'));
+    await page.evaluate(() => (window.__el.options = {min_sharpness: 0.2}));
+    await page.evaluate(() => (window.__el.options = {min_sharpness: -5}));
+    await page.waitForFunction(() => window.__w.filter((e) => e.type === 'error').length === 2);
+    errors = (await events(page)).filter((e) => e.type === 'error');
+    assert.match(errors[1].message, /min_sharpness/);
+    assert.equal(errors[1].recovered, true);
+    await page.waitForFunction(() => window.__el.options?.min_sharpness === 0.2);
+    // Changing the strictness sends the options in use again: no new error.
+    await page.evaluate(() => window.__el.setAttribute('strictness', 'strict'));
+    await analyses(page);
+    assert.equal((await events(page)).filter((e) => e.type === 'error').length, 2);
+    assert.equal((await stats(page)).state, 'live');
+
+    // Bad options given before the element is connected do not stop it either.
+    await fresh(page, {sides: 'front'}, {min_sharpness: 7});
+    await analyses(page);
+    errors = (await events(page)).filter((e) => e.type === 'error');
+    assert.equal(errors.length, 1);
+    assert.equal(await page.evaluate(() => window.__el.options), undefined);
+  } finally {
+    await page.close();
+  }
+});
+
+test('moved in the page: after every photo it stays done with no camera; in review its photo is dropped; thumbnails come back', async () => {
+  const page = await browser.context.newPage();
+  try {
+    await fresh(page, {sides: 'front', 'auto-capture': 'off'});
+    await analyses(page);
+    await page.evaluate(() => window.__el.capture());
+    await page.waitForFunction(() => window.__el.stats.state === 'done', undefined, {timeout: 20000});
+    const thumb = () => page.evaluate(() => window.__el.shadowRoot.querySelector('.thumb')?.src);
+    const before = await thumb();
+    assert.ok(await alive(page, before));
+
+    // An app moves the widget (a re-render, a modal): removed and added again.
+    await page.evaluate(() => {
+      const host = window.__el.parentNode;
+      window.__el.remove();
+      host.append(window.__el);
+    });
+    await page.waitForTimeout(2000);
+    assert.equal((await stats(page)).state, 'done');
+    assert.equal(await cameraTrack(page), 'none');
+    assert.equal(await panelTitle(page), en.done_title);
+    const after = await thumb();
+    assert.notEqual(after, before);
+    assert.ok(await alive(page, after), 'the thumbnail shown is not there');
+    assert.ok(!(await alive(page, before)), 'the old thumbnail URL was kept');
+  } finally {
+    await page.close();
+  }
+});
+
+test('a photo under review: going back to the camera or choosing another releases it', async () => {
+  const page = await browser.context.newPage();
+  try {
+    await fresh(page, {sides: 'front', 'auto-capture': 'off'});
+    await analyses(page);
+    const far = renderStill('far');
+    const still = () => page.evaluate(() => window.__el.shadowRoot.querySelector('.still').src);
+    const review = async () => {
+      await page.setInputFiles('doc-capture >> input.file', far);
+      await page.waitForFunction(() => window.__el.stats.state === 'review', undefined, {timeout: 20000});
+      return still();
+    };
+    const first = await review();
+    assert.ok(await alive(page, first));
+    const second = await review();
+    assert.notEqual(second, first);
+    assert.ok(!(await alive(page, first)), 'the first review photo was kept');
+    await page.locator('doc-capture .panel button', {hasText: en.back_to_camera}).click();
+    await analyses(page);
+    assert.ok(!(await alive(page, second)), 'the review photo was kept after going back to the camera');
+  } finally {
+    await page.close();
+  }
+});
+
+test('a file chosen while the camera starts, and unreadable: back to the live camera, not stuck', async () => {
+  const page = await browser.context.newPage();
+  try {
+    // The camera takes a moment to start (a permission prompt), and checking the photo takes
+    // longer (a big photo on a slow phone): the camera comes on during the check.
+    await page.addInitScript(() => {
+      const get = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+      navigator.mediaDevices.getUserMedia = (c) => new Promise((r) => setTimeout(r, 300)).then(() => get(c));
+      const post = Worker.prototype.postMessage;
+      Worker.prototype.postMessage = function (msg, ...rest) {
+        if (msg?.type !== 'still') return post.call(this, msg, ...rest);
+        setTimeout(() => post.call(this, msg, ...rest), 2000);
+      };
+    });
+    await fresh(page, {sides: 'front'});
+    assert.equal((await stats(page)).state, 'starting');
+    const junk = tempPath('not-a-photo.jpg');
+    writeFileSync(junk, 'this is not a photo\n'.repeat(5000));
+    await page.setInputFiles('doc-capture >> input.file', junk);
+    // The camera is on, but the photo being checked keeps the screen.
+    await page.waitForTimeout(1000);
+    assert.equal(await cameraTrack(page), 'live');
+    assert.equal((await stats(page)).state, 'checking');
+    // The check fails: the person is told, and the live camera takes over.
+    await page.waitForFunction((text) => window.__el.shadowRoot.querySelector('.message').textContent === text, en.file_unreadable);
+    await analyses(page, 5, 20000);
+    assert.equal((await stats(page)).state, 'live');
+    assert.equal(await page.evaluate(() => window.__el.shadowRoot.querySelector('.shutter')?.disabled ?? null), false);
+  } finally {
+    await page.close();
+  }
+});
+
+test('removed while the tab is hidden, added back once it is shown: analysis resumes', async () => {
+  const page = await browser.context.newPage();
+  try {
+    await fresh(page, {sides: 'front'});
+    await analyses(page);
+    await page.evaluate(() => {
+      const state = (v) => Object.defineProperty(document, 'visibilityState', {get: () => v, configurable: true});
+      state('hidden');
+      document.dispatchEvent(new Event('visibilitychange'));
+      const host = window.__el.parentNode;
+      window.__el.remove();
+      state('visible');
+      host.append(window.__el);
+    });
+    await analyses(page);
+    assert.equal((await stats(page)).paused, false);
+  } finally {
+    await page.close();
+  }
+});
