@@ -55,9 +55,13 @@ impl fmt::Display for DecodeError {
         match self {
             DecodeError::Io(e) => write!(f, "cannot read file: {e}"),
             DecodeError::Format(e) => write!(f, "cannot decode image: {e}"),
+            DecodeError::TooLarge { width, height } if (*width).max(*height) > MAX_SIDE => write!(
+                f,
+                "image is {width}×{height} pixels, a side above the limit of {MAX_SIDE} pixels; refused before decoding"
+            ),
             DecodeError::TooLarge { width, height } => write!(
                 f,
-                "image is {width}×{height} pixels, above the limit of {MAX_PIXELS} pixels ({MAX_SIDE} a side); refused before decoding"
+                "image is {width}×{height} pixels, above the limit of {MAX_PIXELS} pixels in all; refused before decoding"
             ),
         }
     }
@@ -171,13 +175,38 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<Photo, DecodeError> {
     let orientation = decoder.orientation().map_err(format_error)?;
     let mut image = DynamicImage::from_decoder(decoder).map_err(format_error)?;
     image.apply_orientation(orientation);
-    let rgba = image.into_rgba8();
-    let (width, height) = rgba.dimensions();
+    let (width, height) = (image.width(), image.height());
     Ok(Photo {
-        rgba: rgba.into_raw(),
+        rgba: into_rgba(image),
         width,
         height,
     })
+}
+
+/// The image's pixels as RGBA. The usual 8-bit RGB (JPEG, most PNGs and WebPs) and grey
+/// images are widened in their own buffer, from its end back, rather than copied into a new
+/// one: a 100-megapixel photo then peaks at its RGBA size (400 MB), not RGB and RGBA at once
+/// (700 MB). A large buffer grows in place where the allocator can remap it (glibc does).
+fn into_rgba(image: DynamicImage) -> Vec<u8> {
+    /// Widens `v`, holding pixels of `from` bytes each, to 4 bytes a pixel with `px`.
+    fn widen(mut v: Vec<u8>, from: usize, px: impl Fn(&[u8]) -> [u8; 4]) -> Vec<u8> {
+        let n = v.len() / from;
+        // Exactly: `resize` alone may double the capacity (600 MB for a 300 MB RGB buffer).
+        v.reserve_exact(n * 4 - v.len());
+        v.resize(n * 4, 0);
+        // Pixel i moves from from·i to 4·i: at or after where it was, so going from the last
+        // pixel back never overwrites one not yet moved.
+        for i in (0..n).rev() {
+            let p = px(&v[from * i..from * (i + 1)]);
+            v[4 * i..4 * (i + 1)].copy_from_slice(&p);
+        }
+        v
+    }
+    match image {
+        DynamicImage::ImageRgb8(rgb) => widen(rgb.into_raw(), 3, |p| [p[0], p[1], p[2], 255]),
+        DynamicImage::ImageLuma8(grey) => widen(grey.into_raw(), 1, |p| [p[0], p[0], p[0], 255]),
+        other => other.into_rgba8().into_raw(),
+    }
 }
 
 /// Bytes that tell the formats apart (WebP's signature is the longest).
@@ -379,6 +408,34 @@ mod tests {
                 height: 60000
             })
         ));
+    }
+
+    #[test]
+    fn rgb_and_grey_widen_in_place_to_the_same_rgba_as_a_copy() {
+        let mut state = 7u32;
+        for (w, h) in [(1, 1), (3, 2), (17, 5), (64, 33)] {
+            let bytes: Vec<u8> = (0..w * h * 3)
+                .map(|_| crate::xorshift(&mut state) as u8)
+                .collect();
+            let rgb = image::RgbImage::from_raw(w, h, bytes).unwrap();
+            let copied = DynamicImage::ImageRgb8(rgb.clone()).into_rgba8().into_raw();
+            assert_eq!(
+                into_rgba(DynamicImage::ImageRgb8(rgb)),
+                copied,
+                "{w}×{h} RGB"
+            );
+            let grey =
+                image::GrayImage::from_raw(w, h, (0..w * h).map(|i| (i * 7) as u8).collect())
+                    .unwrap();
+            let copied = DynamicImage::ImageLuma8(grey.clone())
+                .into_rgba8()
+                .into_raw();
+            assert_eq!(
+                into_rgba(DynamicImage::ImageLuma8(grey)),
+                copied,
+                "{w}×{h} grey"
+            );
+        }
     }
 
     #[test]

@@ -50,8 +50,8 @@ pub struct Outcome {
 /// up to `jobs` threads (see [`crate::batch::in_order`]); the outcomes keep the labels' order.
 ///
 /// # Errors
-/// A message when the labels file cannot be read, a line is not valid JSON or the options
-/// are invalid.
+/// A message when the labels file cannot be read, a line is not valid JSON or not a valid
+/// label (see `parse_label`), or the options are invalid.
 pub fn run(labels: &Path, options: &Options, jobs: usize) -> Result<Vec<Outcome>, String> {
     let text = std::fs::read_to_string(labels).map_err(|e| format!("{}: {e}", labels.display()))?;
     // Below `.` when the labels lie in the working folder, so that no photo path is `-`
@@ -62,20 +62,15 @@ pub fn run(labels: &Path, options: &Options, jobs: usize) -> Result<Vec<Outcome>
         if line.trim().is_empty() {
             continue;
         }
+        // A byte-order mark (some editors write one) is not part of the first label.
+        let line = if n == 0 {
+            line.trim_start_matches('\u{feff}')
+        } else {
+            line
+        };
         let v: Value = serde_json::from_str(line)
             .map_err(|e| format!("{}:{}: {e}", labels.display(), n + 1))?;
-        let file = v["file"].as_str().unwrap_or_default().to_string();
-        let quad = parse_quad(&v["quad"]);
-        let expected = v
-            .get("problems")
-            .and_then(Value::as_array)
-            .or_else(|| v.get("expect").and_then(Value::as_array))
-            .map(|p| {
-                p.iter()
-                    .filter_map(|s| s.as_str().map(str::to_string))
-                    .collect()
-            });
-        labelled.push((file, quad, expected));
+        labelled.push(parse_label(&v).map_err(|e| format!("{}:{}: {e}", labels.display(), n + 1))?);
     }
     let mut reports = Vec::with_capacity(labelled.len());
     crate::batch::in_order(
@@ -109,6 +104,54 @@ pub fn run(labels: &Path, options: &Options, jobs: usize) -> Result<Vec<Outcome>
             }
         })
         .collect())
+}
+
+/// A label's photo path, quad and problems.
+type Label = (String, Option<[Point; 4]>, Option<Vec<String>>);
+
+/// One label's photo path, quad and problems. A field that is there but malformed is an error
+/// (a figure quietly computed without it would mislead); `null` counts as not given, and other
+/// fields (`width`, `class`, `note`, …) are not read.
+fn parse_label(v: &Value) -> Result<Label, String> {
+    let Value::Object(label) = v else {
+        return Err("a label must be a JSON object".into());
+    };
+    let file = match label.get("file") {
+        Some(Value::String(f)) if !f.is_empty() => f.clone(),
+        _ => return Err("`file` must be the photo's path, a non-empty string".into()),
+    };
+    let quad = match label.get("quad") {
+        None | Some(Value::Null) => None,
+        Some(q) => {
+            Some(parse_quad(q).ok_or("`quad` must be four [x, y] corners (numbers), or null")?)
+        }
+    };
+    // `problems` (the devset) or `expect` (realdata), whichever is given.
+    let listed = ["problems", "expect"]
+        .into_iter()
+        .find_map(|k| label.get(k).filter(|p| !p.is_null()).map(|p| (k, p)));
+    let expected = match listed {
+        None => None,
+        Some((key, Value::Array(codes))) => {
+            let mut list: Vec<String> = Vec::with_capacity(codes.len());
+            for c in codes {
+                let code = c
+                    .as_str()
+                    .filter(|c| Problem::ALL.iter().any(|p| p.code() == *c))
+                    .ok_or_else(|| {
+                        let known: Vec<_> = Problem::ALL.iter().map(|p| p.code()).collect();
+                        format!("`{key}`: {c} is not a problem code ({})", known.join(", "))
+                    })?;
+                if list.iter().any(|l| l == code) {
+                    return Err(format!("`{key}`: `{code}` is listed twice"));
+                }
+                list.push(code.to_string());
+            }
+            Some(list)
+        }
+        Some((key, _)) => return Err(format!("`{key}` must be a list of problem codes, or null")),
+    };
+    Ok((file, quad, expected))
 }
 
 fn parse_quad(v: &Value) -> Option<[Point; 4]> {
@@ -154,10 +197,9 @@ pub fn summarize(outcomes: &[Outcome], verbose: bool) -> String {
             100.0 * good
         );
     }
-    let labelled: Vec<_> = outcomes
-        .iter()
-        .filter(|o| o.expected.is_some() && o.report.is_ok())
-        .collect();
+    // A photo that could not be read raised nothing and is not ready: a miss in every figure,
+    // as its IoU is 0.
+    let labelled: Vec<_> = outcomes.iter().filter(|o| o.expected.is_some()).collect();
     if !labelled.is_empty() {
         let raised = |o: &Outcome, code: &str| {
             o.report

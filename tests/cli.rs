@@ -370,7 +370,8 @@ fn several_jobs_give_the_same_lines_in_the_files_order() {
         ])
     };
     let one = eval("1");
-    assert_eq!(one.status.code(), Some(0), "{}", stderr(&one));
+    // The bad files are misses, and make the run exit 1.
+    assert_eq!(one.status.code(), Some(1), "{}", stderr(&one));
     let text = String::from_utf8_lossy(&one.stdout).to_string();
     let per_file = &text[text.find("per file:").expect("a per-file list")..];
     let listed: Vec<usize> = files
@@ -584,23 +585,34 @@ fn decompression_bombs_are_refused_before_decoding() {
     let dir = scratch("bombs");
     let scene = good_scene();
     let good = write(&dir, "card.png", &png_of(&scene));
+    let side = format!("a side above the limit of {}", doccheck::MAX_SIDE);
+    let all = format!("above the limit of {} pixels in all", doccheck::MAX_PIXELS);
+    // Each bomb and the limit its message names.
     let bombs = [
         (
             write(&dir, "bomb.png", &png_claiming(30_000, 30_000)),
             "30000×30000",
+            &side,
         ),
         (
             write(&dir, "bomb.jpg", &jpeg_claiming(60_000, 60_000)),
             "60000×60000",
+            &side,
         ),
         // Each side within the limit, the product far above it.
         (
             write(&dir, "wide.png", &png_claiming(20_000, 20_000)),
             "20000×20000",
+            &all,
+        ),
+        // Few pixels, one side far too long.
+        (
+            write(&dir, "thin.png", &png_claiming(1, 100_000)),
+            "1×100000",
+            &side,
         ),
     ];
-    let limit = doccheck::MAX_PIXELS.to_string();
-    for (bomb, size) in &bombs {
+    for (bomb, size, limit) in &bombs {
         // `sh` sets the limit, then becomes doccheck ("$0") with the three files.
         let script = "ulimit -v 1048576 && exec \"$0\" check \"$1\" \"$2\" \"$3\"";
         let out = Command::new("sh")
@@ -620,7 +632,7 @@ fn decompression_bombs_are_refused_before_decoding() {
         let lines = lines(&out);
         assert_eq!(lines.len(), 3, "{lines:?}");
         assert_good_line(&lines[0], &good, &scene);
-        assert_error_line(&lines[1], bomb, &[size, &limit, "refused"]);
+        assert_error_line(&lines[1], bomb, &[size, limit, "refused"]);
         assert_good_line(&lines[2], &good, &scene);
     }
 }
@@ -717,5 +729,120 @@ fn a_closed_output_pipe_ends_quietly() {
         let err = stderr(&out);
         assert!(!err.contains("panicked"), "{args:?}: {err}");
         assert_ne!(out.status.code(), Some(101), "{args:?}: {err}");
+    }
+}
+
+/// Labels that are there but malformed stop `eval` with the line and the field named: a figure
+/// quietly computed without them would mislead. `null` counts as not given.
+#[test]
+fn eval_refuses_malformed_labels_naming_the_line_and_field() {
+    let dir = scratch("eval_labels");
+    write(&dir, "card.png", &png_of(&good_scene()));
+    let good = r#"{"file": "card.png", "quad": null, "expect": null}"#;
+    let cases = [
+        (r#"[1, 2, 3]"#, "a label must be a JSON object"),
+        (r#"{"quad": null}"#, "`file`"),
+        (r#"{"file": 123}"#, "`file`"),
+        (r#"{"file": ""}"#, "`file`"),
+        (
+            r#"{"file": "card.png", "quad": [[0, 0], [1, 0], [1, 1]]}"#,
+            "`quad`",
+        ),
+        (r#"{"file": "card.png", "quad": "abc"}"#, "`quad`"),
+        (
+            r#"{"file": "card.png", "problems": "too_far"}"#,
+            "`problems` must be a list",
+        ),
+        (
+            r#"{"file": "card.png", "expect": ["banana"]}"#,
+            "\"banana\" is not a problem code",
+        ),
+        (
+            r#"{"file": "card.png", "problems": ["too_far", "too_far"]}"#,
+            "`too_far` is listed twice",
+        ),
+    ];
+    for (bad, fragment) in cases {
+        let labels = write(&dir, "labels.jsonl", format!("{good}\n{bad}\n").as_bytes());
+        let out = doccheck_with(&["eval".as_ref(), labels.as_os_str()]);
+        assert_usage_error(&out, "labels.jsonl:2: ");
+        assert!(stderr(&out).contains(fragment), "{bad}: {}", stderr(&out));
+    }
+    // A byte-order mark before the first label, CRLF line ends: read as meant.
+    let labels = write(
+        &dir,
+        "labels.jsonl",
+        format!("\u{feff}{good}\r\n{good}\r\n").as_bytes(),
+    );
+    let out = doccheck_with(&["eval".as_ref(), labels.as_os_str()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("frames: 2  (errors: 0)"));
+}
+
+/// A photo `eval` cannot read is a miss in every figure (not left out of some), and the run
+/// exits 1 after printing them.
+#[test]
+fn eval_counts_an_unreadable_photo_as_a_miss_and_exits_1() {
+    let dir = scratch("eval_errors");
+    write(&dir, "card.png", &png_of(&good_scene()));
+    let labels = write(
+        &dir,
+        "labels.jsonl",
+        b"{\"file\": \"card.png\", \"problems\": []}\n{\"file\": \"missing.png\", \"problems\": []}\n",
+    );
+    let out = doccheck_with(&["eval".as_ref(), labels.as_os_str()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("frames: 2  (errors: 1)"), "{text}");
+    assert!(text.contains("clean frames judged ready: 1/2"), "{text}");
+}
+
+/// An options file saved with a byte-order mark is read as meant.
+#[test]
+fn an_options_file_with_a_byte_order_mark_is_read() {
+    let dir = scratch("options_bom");
+    let photo = write(&dir, "card.png", &png_of(&good_scene()));
+    let options = write(
+        &dir,
+        "options.json",
+        "\u{feff}{\"min_sharpness\": 0.2}".as_bytes(),
+    );
+    let out = doccheck_with(&[
+        "check".as_ref(),
+        "--options".as_ref(),
+        options.as_os_str(),
+        photo.as_os_str(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(lines(&out).len(), 1);
+}
+
+/// Output that cannot be written (a full disk) is said on standard error, exit status 1; only a
+/// closed pipe ends quietly.
+#[test]
+fn output_that_cannot_be_written_is_an_error() {
+    let full = Path::new("/dev/full");
+    if !full.exists() {
+        eprintln!("SKIPPED: no /dev/full on this system");
+        return;
+    }
+    let dir = scratch("dev_full");
+    let photo = write(&dir, "card.png", &png_of(&good_scene()));
+    let labels = write(&dir, "labels.jsonl", b"{\"file\": \"card.png\"}\n");
+    for args in [
+        ["check", photo.to_str().unwrap()],
+        ["eval", labels.to_str().unwrap()],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_doccheck"))
+            .args(args)
+            .stdout(std::fs::File::create(full).unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("cannot write the output"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
     }
 }

@@ -96,8 +96,8 @@ struct RunArgs {
     options: Option<String>,
     /// Photos checked at once, each on its own thread (decoding a large photo takes far
     /// longer than checking it). The output and the figures do not depend on it. Each photo
-    /// in flight holds its decoded pixels: up to about 470 MB for the largest one accepted
-    /// (100 megapixels).
+    /// in flight holds its decoded pixels: for the largest one accepted (100 megapixels), a
+    /// peak of about 450 MB, or 640 MB when it is stored sideways (EXIF orientation).
     #[arg(short, long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=256))]
     jobs: u16,
 }
@@ -157,12 +157,18 @@ pub fn main() -> ExitCode {
             .and_then(|options| doccheck::eval::run(&labels, &options, run.jobs()))
         {
             Ok(outcomes) => {
-                // A closed pipe (`| head`) ends the output quietly.
                 let summary = doccheck::eval::summarize(&outcomes, verbose);
-                if write!(std::io::stdout(), "{summary}").is_err() {
-                    return ExitCode::from(2);
+                let mut out = std::io::stdout().lock();
+                if let Err(e) = write!(out, "{summary}").and_then(|()| out.flush()) {
+                    return output_failed("eval", &e);
                 }
-                ExitCode::SUCCESS
+                // A photo that could not be read counts as a miss in every figure; the run
+                // did not measure what it was asked to.
+                if outcomes.iter().any(|o| o.report.is_err()) {
+                    ExitCode::FAILURE
+                } else {
+                    ExitCode::SUCCESS
+                }
             }
             Err(e) => {
                 eprintln!("doccheck eval: {e}");
@@ -191,6 +197,8 @@ pub fn main() -> ExitCode {
 /// Options from a JSON object, read as the browser binding reads its options object (see
 /// `Options`'s `Deserialize`), then range-checked: a mistake is an error naming the option.
 fn options_from_json(text: &str) -> Result<Options, String> {
+    // A file saved by an editor that writes a byte-order mark.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let options: Options = serde_json::from_str(text).map_err(|e| match e.classify() {
         Category::Syntax | Category::Eof => format!("the options are not valid JSON: {e}"),
         _ => e.to_string(),
@@ -199,11 +207,21 @@ fn options_from_json(text: &str) -> Result<Options, String> {
     Ok(options)
 }
 
+/// The exit status when standard output cannot be written: a closed pipe (`| head`) ends the
+/// output quietly; anything else (a full disk) is said on standard error.
+fn output_failed(command: &str, e: &std::io::Error) -> ExitCode {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return ExitCode::from(2);
+    }
+    eprintln!("doccheck {command}: cannot write the output: {e}");
+    ExitCode::FAILURE
+}
+
 fn check(files: &[PathBuf], options: Options, jobs: usize) -> ExitCode {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut failed = false;
-    let mut closed = false;
+    let mut write_error = None;
     let run = batch::in_order(
         files.len(),
         jobs,
@@ -211,15 +229,15 @@ fn check(files: &[PathBuf], options: Options, jobs: usize) -> ExitCode {
         |analyzer, i| check_one(analyzer, &files[i]),
         |(line, ok)| {
             failed |= !ok;
-            closed = writeln!(out, "{line}").is_err();
-            !closed
+            write_error = writeln!(out, "{line}").and_then(|()| out.flush()).err();
+            write_error.is_none()
         },
     );
     if let Err(e) = run {
         eprintln!("doccheck: {e}");
         ExitCode::from(2)
-    } else if closed {
-        ExitCode::from(2)
+    } else if let Some(e) = write_error {
+        output_failed("check", &e)
     } else if failed {
         ExitCode::FAILURE
     } else {
