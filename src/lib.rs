@@ -38,7 +38,7 @@ pub mod wasm;
 
 pub use error::FrameError;
 pub use frame::{Frame, MAX_PIXELS, MAX_SIDE};
-pub use options::{Options, Strictness, StrictnessPerCheck};
+pub use options::{Options, Strictness, StrictnessPerCheck, WORK_SIZES};
 pub use report::{Metrics, Report};
 pub use verdict::Problem;
 

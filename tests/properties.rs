@@ -172,7 +172,7 @@ proptest! {
     fn any_option_value_is_refused_by_name_or_works(
         field in 0usize..FLOAT_FIELDS.len(),
         bits in any::<u32>(),
-        work_size in prop_oneof![Just(384u32), any::<u32>(), 100u32..1100],
+        work_size in prop_oneof![Just(384u32), any::<u32>(), 300u32..540],
         scene in any_scene(),
     ) {
         let (name, set) = FLOAT_FIELDS[field];
@@ -190,7 +190,7 @@ proptest! {
             Err(other) => prop_assert!(false, "{value} in {name}: unexpected {other:?}"),
             Ok(mut analyzer) => {
                 prop_assert!(value.is_finite(), "{value} accepted in {name}");
-                prop_assert!((128..=1024).contains(&work_size), "work_size {work_size} accepted");
+                prop_assert!(doccheck::WORK_SIZES.contains(&work_size), "work_size {work_size} accepted");
                 let report = analyzer
                     .analyze_still(&scene.render(), scene.width as u32, scene.height as u32)
                     .unwrap();
@@ -324,7 +324,7 @@ fn nan_infinite_negative_and_out_of_range_options_are_invalid_option() {
             assert_eq!(analyze(&frame, 8, 8, &options).unwrap_err(), err);
         }
     }
-    for work_size in [0, 1, 127, 1025, u32::MAX] {
+    for work_size in [0, 1, 127, 319, 513, 1025, u32::MAX] {
         let err = Analyzer::new(Options {
             work_size,
             ..Options::default()

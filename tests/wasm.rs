@@ -248,7 +248,7 @@ fn bad_options_throw_clear_errors() {
         ),
         (
             options(&[("work_size", JsValue::from_f64(5.0))]),
-            "option `work_size` is invalid: 5 is not in 128–1024",
+            "option `work_size` is invalid: 5 is not in 320–512",
         ),
         (
             options(&[("glare", JsValue::from_f64(0.1))]),
