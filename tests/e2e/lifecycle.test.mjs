@@ -38,7 +38,9 @@ async function fresh(page, attrs = {}, options = undefined) {
       for (const [k, v] of Object.entries(attrs)) widget.setAttribute(k, v);
       if (options !== undefined) widget.options = options;
       for (const type of ['error', 'capture', 'retake']) {
-        widget.addEventListener(type, (e) => window.__w.push({type, ...(type === 'capture' ? {side: e.detail.side} : e.detail)}));
+        widget.addEventListener(type, (e) =>
+          window.__w.push({type, t: performance.now(), ...(type === 'capture' ? {side: e.detail.side} : e.detail)}),
+        );
       }
       old.replaceWith(widget);
       window.__el = widget;
@@ -242,6 +244,44 @@ test('removed while the tab is hidden, added back once it is shown: analysis res
     });
     await analyses(page);
     assert.equal((await stats(page)).paused, false);
+  } finally {
+    await page.close();
+  }
+});
+
+test('restart() while a photo is being taken: that photo is dropped, the next one is kept', async () => {
+  const page = await browser.context.newPage();
+  try {
+    // Checking each still takes as long as the test says (a slow phone).
+    await page.addInitScript(() => {
+      window.__stillDelays = [];
+      const post = Worker.prototype.postMessage;
+      Worker.prototype.postMessage = function (msg, ...rest) {
+        if (msg?.type !== 'still') return post.call(this, msg, ...rest);
+        setTimeout(() => post.call(this, msg, ...rest), window.__stillDelays.shift() ?? 0);
+      };
+    });
+    await fresh(page, {sides: 'front back', 'auto-capture': 'off'});
+    await analyses(page);
+    // The first photo takes 2 s; 0.3 s in, the person starts over and takes another, which
+    // takes 4 s. The first one's result arrives while the second is being taken.
+    await page.evaluate(() => {
+      window.__stillDelays = [2000];
+      window.__el.capture();
+    });
+    await page.waitForTimeout(300);
+    const second = await page.evaluate(() => {
+      window.__el.restart();
+      window.__stillDelays = [4000, 4000];
+      window.__el.capture();
+      return performance.now();
+    });
+    await page.waitForFunction(() => window.__w.some((e) => e.type === 'capture'), undefined, {timeout: 20000});
+    await page.waitForTimeout(1000);
+    const captures = (await events(page)).filter((e) => e.type === 'capture');
+    assert.equal(captures.length, 1, JSON.stringify(captures));
+    assert.equal(captures[0].side, 'front');
+    assert.ok(captures[0].t - second >= 3500, `the photo kept came ${Math.round(captures[0].t - second)} ms after the second capture began: the first one`);
   } finally {
     await page.close();
   }
