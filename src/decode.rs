@@ -8,8 +8,10 @@
 
 use std::fmt;
 use std::io::{Cursor, Read};
+use std::ops::Range;
 use std::path::Path;
 
+use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 
 use crate::{MAX_PIXELS, MAX_SIDE};
@@ -142,8 +144,11 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<Photo, DecodeError> {
         return Err(DecodeError::Format("the file is empty".into()));
     }
     let format = sniff(bytes).ok_or_else(|| not_an_image(bytes))?;
+    // A JPEG's orientation comes from its first EXIF block, as browsers and most viewers take
+    // it (the decoder would take the last one of several).
+    let mut jpeg_exif = None;
     match format {
-        ImageFormat::Jpeg => check_jpeg_complete(bytes)?,
+        ImageFormat::Jpeg => jpeg_exif = Some(check_jpeg_complete(bytes)?),
         ImageFormat::WebP => check_webp_chunks(bytes)?,
         _ => {}
     }
@@ -172,7 +177,12 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<Photo, DecodeError> {
             decoder.total_bytes()
         )));
     }
-    let orientation = decoder.orientation().map_err(format_error)?;
+    let orientation = match jpeg_exif {
+        Some(exif) => exif
+            .and_then(|tiff| Orientation::from_exif_chunk(&bytes[tiff]))
+            .unwrap_or(Orientation::NoTransforms),
+        None => decoder.orientation().map_err(format_error)?,
+    };
     let mut image = DynamicImage::from_decoder(decoder).map_err(format_error)?;
     image.apply_orientation(orientation);
     let (width, height) = (image.width(), image.height());
@@ -283,8 +293,10 @@ fn check_webp_chunks(bytes: &[u8]) -> Result<(), DecodeError> {
 /// Walks a JPEG's segments from its start-of-image marker to its end-of-image marker, so
 /// that a file cut short is refused. The walk only reads lengths and markers: segments are
 /// skipped by their declared length, entropy-coded data up to the next marker (a `FF` not
-/// followed by a stuffed `00`, a restart marker or fill).
-fn check_jpeg_complete(bytes: &[u8]) -> Result<(), DecodeError> {
+/// followed by a stuffed `00`, a restart marker or fill). Returns where the first EXIF
+/// block's TIFF structure lies (the APP1 segment's data after `Exif\0\0`), if there is one
+/// before the image data.
+fn check_jpeg_complete(bytes: &[u8]) -> Result<Option<Range<usize>>, DecodeError> {
     let truncated = || {
         DecodeError::Format(
             "truncated JPEG: the data ends before its end-of-image marker (the file was cut short)"
@@ -293,6 +305,7 @@ fn check_jpeg_complete(bytes: &[u8]) -> Result<(), DecodeError> {
     };
     let mut i = 2;
     let mut scanned = false;
+    let mut exif = None;
     loop {
         // Decoders skip stray bytes before a marker; so does this walk.
         while i < bytes.len() && bytes[i] != 0xFF {
@@ -307,7 +320,7 @@ fn check_jpeg_complete(bytes: &[u8]) -> Result<(), DecodeError> {
         };
         i += 1;
         match marker {
-            0xD9 if scanned => return Ok(()),
+            0xD9 if scanned => return Ok(exif),
             0xD9 => {
                 return Err(DecodeError::Format(
                     "JPEG ends before any image data".into(),
@@ -327,9 +340,18 @@ fn check_jpeg_complete(bytes: &[u8]) -> Result<(), DecodeError> {
                 i - 2
             )));
         }
+        let body = i + 2..i + len;
         i += len;
         if i > bytes.len() {
             return Err(truncated());
+        }
+        // The first APP1 segment holding EXIF, before the image data: its TIFF structure.
+        if marker == 0xE1
+            && exif.is_none()
+            && !scanned
+            && bytes[body.clone()].starts_with(b"Exif\0\0")
+        {
+            exif = Some(body.start + 6..body.end);
         }
         if marker == 0xDA {
             scanned = true;
@@ -436,6 +458,26 @@ mod tests {
                 "{w}×{h} grey"
             );
         }
+    }
+
+    #[test]
+    fn a_jpeg_with_two_exif_blocks_is_turned_by_the_first_as_browsers_do() {
+        // 24×16 stored; the first block says 6 (turn a quarter), the second 3 (a half turn).
+        let stored = jpeg(24, 16);
+        let second = with_exif_orientation(&stored, 3);
+        let both = with_exif_orientation(&second, 6);
+        let photo = decode_bytes(&both).unwrap();
+        assert_eq!((photo.width, photo.height), (16, 24));
+        assert_eq!(
+            photo.rgba,
+            decode_bytes(&with_exif_orientation(&stored, 6))
+                .unwrap()
+                .rgba
+        );
+        // One block, and none: as before.
+        let half = decode_bytes(&second).unwrap();
+        assert_eq!((half.width, half.height), (24, 16));
+        assert_ne!(half.rgba, decode_bytes(&stored).unwrap().rgba);
     }
 
     #[test]
