@@ -392,7 +392,13 @@ impl<'de> Deserialize<'de> for StrictnessChoice {
                             )))
                         }
                     };
-                    *slot = strictness_named(&map.next_value::<String>()?)?;
+                    // `null` (JS `undefined`) leaves the family as it is, as for any option.
+                    let name = map
+                        .next_value::<Option<String>>()
+                        .map_err(|e| de::Error::custom(format!("strictness of `{family}`: {e}")))?;
+                    if let Some(name) = name {
+                        *slot = strictness_named(&name)?;
+                    }
                 }
                 Ok(StrictnessChoice(per))
             }
@@ -505,11 +511,21 @@ mod tests {
         });
         expected.work_size = 512;
         assert_eq!(per, expected);
-        // null is "not given", for the strictness and for a threshold.
+        // null is "not given", for the strictness, a family's strictness and a threshold.
         assert_eq!(
             read(r#"{"strictness": null, "min_sharpness": null}"#).unwrap(),
             Options::default()
         );
+        assert_eq!(
+            read(r#"{"strictness": {"glare": null, "framing": "relaxed"}}"#).unwrap(),
+            Options::with_strictness(StrictnessPerCheck {
+                framing: Strictness::Relaxed,
+                ..StrictnessPerCheck::default()
+            })
+        );
+        // A family's strictness of the wrong type is named.
+        let err = read(r#"{"strictness": {"glare": 1}}"#).unwrap_err();
+        assert!(err.contains("strictness of `glare`"), "{err}");
         // What the options serialise to reads back as the same options.
         for s in [Strictness::Relaxed, Strictness::Normal, Strictness::Strict] {
             let o = Options::uniform(s);

@@ -2,8 +2,10 @@
 //! lives in a Web Worker; reports become plain JS objects with the same keys as the CLI's,
 //! and bad input becomes a JS `Error` with a message, never a trap.
 
+use js_sys::{Array, Object, Reflect, Uint8Array, Uint8ClampedArray};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::{FrameError, Options};
 
@@ -17,8 +19,11 @@ fn start() {
 pub struct JsAnalyzer {
     inner: crate::Analyzer,
     /// The frame JS writes through `inputBuffer`, kept between frames so that a camera frame
-    /// reaches the engine with one copy (e.g. `VideoFrame.copyTo`) and no allocation.
+    /// reaches the engine with one copy (e.g. `VideoFrame.copyTo`) and no allocation; also
+    /// where `analyze` copies the pixels it is given.
     input: Vec<u8>,
+    /// The size last given to `inputBuffer`, which `analyzeInput` must repeat.
+    input_size: Option<(u32, u32)>,
 }
 
 #[wasm_bindgen(js_class = Analyzer)]
@@ -34,15 +39,32 @@ impl JsAnalyzer {
         Ok(JsAnalyzer {
             inner,
             input: Vec::new(),
+            input_size: None,
         })
     }
 
     /// Analyses the next video frame (`rgba`: `Uint8Array` or `Uint8ClampedArray` of
-    /// `width × height × 4` bytes); compares with the previous frame for `moving`.
-    pub fn analyze(&mut self, rgba: &[u8], width: u32, height: u32) -> Result<JsValue, JsError> {
+    /// `width × height × 4` bytes, such as `ImageData.data`); compares with the previous
+    /// frame for `moving`.
+    ///
+    /// # Errors
+    /// A size that is not a whole number of pixels, pixels that are not such an array or not
+    /// of that length (checked before anything is copied), and the engine's frame errors.
+    pub fn analyze(
+        &mut self,
+        rgba: &JsValue,
+        width: &JsValue,
+        height: &JsValue,
+    ) -> Result<JsValue, JsError> {
+        let (width, height) = (
+            pixels_across(width, "width")?,
+            pixels_across(height, "height")?,
+        );
+        self.take_pixels(rgba, width, height)?;
+        self.input_size = None;
         let report = self
             .inner
-            .analyze(rgba, width, height)
+            .analyze(&self.input, width, height)
             .map_err(frame_error)?;
         to_js(&report)
     }
@@ -56,20 +78,47 @@ impl JsAnalyzer {
     /// # Errors
     /// Zero or absurd dimensions, checked before anything is allocated.
     #[wasm_bindgen(js_name = inputBuffer)]
-    pub fn input_buffer(&mut self, width: u32, height: u32) -> Result<js_sys::Uint8Array, JsError> {
+    pub fn input_buffer(
+        &mut self,
+        width: &JsValue,
+        height: &JsValue,
+    ) -> Result<Uint8Array, JsError> {
+        let (width, height) = (
+            pixels_across(width, "width")?,
+            pixels_across(height, "height")?,
+        );
         let len = frame_len(width, height)?;
         self.input.resize(len, 0);
+        self.input_size = Some((width, height));
         // SAFETY: the view aliases `self.input`, which nothing touches until the next call
         // into this analyzer; the contract above tells JS not to keep the view past that.
-        Ok(unsafe { js_sys::Uint8Array::view(&self.input) })
+        Ok(unsafe { Uint8Array::view(&self.input) })
     }
 
     /// Analyses the video frame written into `inputBuffer(width, height)`, as `analyze` does.
     ///
     /// # Errors
-    /// When `width × height` is not the size last given to `inputBuffer`.
+    /// When `width` and `height` are not the size last given to `inputBuffer`, or no frame
+    /// has been asked for since the last `analyze` or `analyzeStill`.
     #[wasm_bindgen(js_name = analyzeInput)]
-    pub fn analyze_input(&mut self, width: u32, height: u32) -> Result<JsValue, JsError> {
+    pub fn analyze_input(&mut self, width: &JsValue, height: &JsValue) -> Result<JsValue, JsError> {
+        let (width, height) = (
+            pixels_across(width, "width")?,
+            pixels_across(height, "height")?,
+        );
+        match self.input_size {
+            None => {
+                return Err(JsError::new(
+                    "no frame to analyse: call inputBuffer(width, height) and write the frame first",
+                ))
+            }
+            Some((w, h)) if (w, h) != (width, height) => {
+                return Err(JsError::new(&format!(
+                    "analyzeInput({width}, {height}) after inputBuffer({w}, {h}): the sizes must be the same"
+                )))
+            }
+            Some(_) => {}
+        }
         let report = self
             .inner
             .analyze(&self.input, width, height)
@@ -78,16 +127,25 @@ impl JsAnalyzer {
     }
 
     /// Analyses a single photo (no comparison with earlier frames).
+    ///
+    /// # Errors
+    /// As `analyze`.
     #[wasm_bindgen(js_name = analyzeStill)]
     pub fn analyze_still(
         &mut self,
-        rgba: &[u8],
-        width: u32,
-        height: u32,
+        rgba: &JsValue,
+        width: &JsValue,
+        height: &JsValue,
     ) -> Result<JsValue, JsError> {
+        let (width, height) = (
+            pixels_across(width, "width")?,
+            pixels_across(height, "height")?,
+        );
+        self.take_pixels(rgba, width, height)?;
+        self.input_size = None;
         let report = self
             .inner
-            .analyze_still(rgba, width, height)
+            .analyze_still(&self.input, width, height)
             .map_err(frame_error)?;
         to_js(&report)
     }
@@ -101,6 +159,76 @@ impl JsAnalyzer {
     pub fn options(&self) -> Result<JsValue, JsError> {
         to_js(self.inner.options())
     }
+}
+
+impl JsAnalyzer {
+    /// Copies a `width × height` frame's pixels into `input`, after checking what they are and
+    /// their length: a wrong buffer of any size is refused without being copied.
+    fn take_pixels(&mut self, rgba: &JsValue, width: u32, height: u32) -> Result<(), JsError> {
+        let len = frame_len(width, height)?;
+        let bytes = rgba.dyn_ref::<Uint8Array>();
+        let clamped = rgba.dyn_ref::<Uint8ClampedArray>();
+        let given = match (bytes, clamped) {
+            (Some(a), _) => a.length(),
+            (None, Some(a)) => a.length(),
+            (None, None) => {
+                let kind = rgba.js_typeof().as_string().unwrap_or_default();
+                let what = if rgba.is_object() {
+                    Reflect::get(rgba, &"constructor".into())
+                        .ok()
+                        .and_then(|c| Reflect::get(&c, &"name".into()).ok())
+                        .and_then(|n| n.as_string())
+                        .unwrap_or(kind)
+                } else {
+                    kind
+                };
+                return Err(JsError::new(&format!(
+                    "the pixels must be a Uint8Array or Uint8ClampedArray (such as ImageData.data), not {what}"
+                )));
+            }
+        };
+        if given as usize != len {
+            return Err(frame_error(FrameError::WrongLength {
+                actual: u64::from(given),
+                expected: len as u64,
+                width,
+                height,
+            }));
+        }
+        if self.input.len() != len {
+            self.input.clear();
+            self.input.resize(len, 0);
+        }
+        match (bytes, clamped) {
+            (Some(a), _) => a.copy_to(&mut self.input),
+            (None, Some(a)) => a.copy_to(&mut self.input),
+            (None, None) => {}
+        }
+        Ok(())
+    }
+}
+
+/// A frame's width or height from JS: a whole, non-negative number (not a string, not 3.5,
+/// not NaN), so that nothing is rounded or wrapped into a size that happens to fit.
+fn pixels_across(v: &JsValue, name: &str) -> Result<u32, JsError> {
+    let Some(n) = v.as_f64() else {
+        let kind = v.js_typeof().as_string().unwrap_or_default();
+        return Err(JsError::new(&format!(
+            "{name} must be a number of pixels, not a {kind}"
+        )));
+    };
+    if !(n.is_finite() && n >= 0.0 && n.fract() == 0.0) {
+        return Err(JsError::new(&format!(
+            "{name} must be a whole number of pixels, not {n}"
+        )));
+    }
+    if n > f64::from(u32::MAX) {
+        return Err(JsError::new(&format!(
+            "{name} {n} is not a frame size (at most {} pixels a side)",
+            crate::MAX_SIDE
+        )));
+    }
+    Ok(n as u32)
 }
 
 /// A frame error as a JS `Error`; an empty buffer for a valid size is almost always an
@@ -139,8 +267,57 @@ fn options_from_js(value: JsValue) -> Result<Options, JsError> {
     if value.is_undefined() || value.is_null() {
         return Ok(Options::default());
     }
-    if !value.is_object() || js_sys::Array::is_array(&value) {
+    if !value.is_object() || value.is_instance_of::<Array>() {
         return Err(JsError::new("options must be an object"));
     }
-    serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&e.to_string()))
+    let plain = plain_copy(&value, 0)
+        .map_err(|e| JsError::new(&format!("the options cannot be read: {}", message_of(&e))))?;
+    serde_wasm_bindgen::from_value(plain).map_err(|e| JsError::new(&message_of(&e.into())))
+}
+
+/// A copy of `value` made of plain objects, read only through calls that hand a JS exception
+/// (a throwing getter, a revoked `Proxy`) back as an error. The reader then meets nothing that
+/// can throw: an exception thrown through wasm frames skips their epilogues, leaking their
+/// stack space, and a few hundred such calls break the module for every analyzer in the
+/// page. Own enumerable string keys are copied (what `Object.entries` gives), a `Map`'s
+/// entries too; arrays become empty arrays (the reader refuses them whatever they hold), and
+/// objects nested deeper than options go (`strictness` → family) become empty objects.
+fn plain_copy(value: &JsValue, depth: u32) -> Result<JsValue, JsValue> {
+    if !value.is_object() {
+        return Ok(value.clone());
+    }
+    if value.is_instance_of::<Array>() {
+        return Ok(Array::new().into());
+    }
+    if depth > 2 {
+        return Ok(Object::new().into());
+    }
+    let source: JsValue = if value.is_instance_of::<js_sys::Map>() {
+        Object::from_entries(value)?.into()
+    } else {
+        value.clone()
+    };
+    let entries = Array::new();
+    for key in Reflect::own_keys(&source)?.iter() {
+        if !key.is_string() {
+            continue;
+        }
+        let described =
+            Reflect::get_own_property_descriptor(source.unchecked_ref::<Object>(), &key)?;
+        if described.is_undefined() || !Reflect::get(&described, &"enumerable".into())?.is_truthy()
+        {
+            continue;
+        }
+        let v = Reflect::get(&source, &key)?;
+        entries.push(&Array::of2(&key, &plain_copy(&v, depth + 1)?));
+    }
+    Ok(Object::from_entries(&entries)?.into())
+}
+
+/// The message of a JS error value (`Error.message`, not `"Error: …"`), or its text.
+fn message_of(e: &JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "an exception that is not an Error".into())
 }

@@ -67,10 +67,39 @@ fn analyzer() -> JsAnalyzer {
     JsAnalyzer::new(JsValue::UNDEFINED).expect("default options")
 }
 
+/// A number as JS passes it.
+fn n(v: u32) -> JsValue {
+    JsValue::from_f64(f64::from(v))
+}
+
+/// The binding's calls with Rust bytes and sizes, passed as JS would pass them (a
+/// `Uint8Array`, numbers).
+trait FromRust {
+    fn still(&mut self, rgba: &[u8], w: u32, h: u32) -> Result<JsValue, JsError>;
+    fn video(&mut self, rgba: &[u8], w: u32, h: u32) -> Result<JsValue, JsError>;
+    fn buffer(&mut self, w: u32, h: u32) -> Result<js_sys::Uint8Array, JsError>;
+    fn input(&mut self, w: u32, h: u32) -> Result<JsValue, JsError>;
+}
+
+impl FromRust for JsAnalyzer {
+    fn still(&mut self, rgba: &[u8], w: u32, h: u32) -> Result<JsValue, JsError> {
+        self.analyze_still(&js_sys::Uint8Array::from(rgba), &n(w), &n(h))
+    }
+    fn video(&mut self, rgba: &[u8], w: u32, h: u32) -> Result<JsValue, JsError> {
+        self.analyze(&js_sys::Uint8Array::from(rgba), &n(w), &n(h))
+    }
+    fn buffer(&mut self, w: u32, h: u32) -> Result<js_sys::Uint8Array, JsError> {
+        self.input_buffer(&n(w), &n(h))
+    }
+    fn input(&mut self, w: u32, h: u32) -> Result<JsValue, JsError> {
+        self.analyze_input(&n(w), &n(h))
+    }
+}
+
 #[wasm_bindgen_test]
 fn report_has_the_cli_keys_and_types() {
     let report = analyzer()
-        .analyze_still(&scene("glare"), W as u32, H as u32)
+        .still(&scene("glare"), W as u32, H as u32)
         .expect("a report");
     let keys: Vec<String> = Object::keys(report.unchecked_ref::<Object>())
         .iter()
@@ -105,7 +134,7 @@ fn report_has_the_cli_keys_and_types() {
         .is_some_and(|l| l > 0.0 && l < 255.0));
 
     let empty = analyzer()
-        .analyze_still(&scene("empty"), W as u32, H as u32)
+        .still(&scene("empty"), W as u32, H as u32)
         .expect("a report");
     assert!(get(&empty, "quad").is_null());
     assert!(get(&get(&empty, "metrics"), "glare_box").is_null());
@@ -116,7 +145,7 @@ fn binding_reports_equal_the_core_reports() {
     for kind in ["good", "dark", "glare", "blurry", "thumb", "empty"] {
         let rgba = scene(kind);
         let from_js = analyzer()
-            .analyze_still(&rgba, W as u32, H as u32)
+            .still(&rgba, W as u32, H as u32)
             .expect("a report");
         let core = Analyzer::new(Options::default())
             .expect("default options")
@@ -151,14 +180,14 @@ fn video_frames_track_motion_like_the_core_and_reset_forgets_it() {
     let mut js = analyzer();
     let mut core = Analyzer::new(Options::default()).expect("default options");
     for rgba in [&first, &second] {
-        let a = js.analyze(rgba, W as u32, H as u32).expect("a report");
+        let a = js.video(rgba, W as u32, H as u32).expect("a report");
         let b = core.analyze(rgba, W as u32, H as u32).expect("a report");
         assert_eq!(json(&a), json(&core_to_js(&b)));
     }
-    let again = js.analyze(&second, W as u32, H as u32).expect("a report");
+    let again = js.video(&second, W as u32, H as u32).expect("a report");
     assert_eq!(get(&get(&again, "metrics"), "motion").as_f64(), Some(0.0));
     js.reset();
-    let after_reset = js.analyze(&first, W as u32, H as u32).expect("a report");
+    let after_reset = js.video(&first, W as u32, H as u32).expect("a report");
     assert!(get(&get(&after_reset, "metrics"), "motion").is_null());
 }
 
@@ -166,12 +195,12 @@ fn video_frames_track_motion_like_the_core_and_reset_forgets_it() {
 fn input_buffer_gives_the_same_report_as_a_copied_frame() {
     let rgba = scene("glare");
     let mut js = analyzer();
-    let view = js.input_buffer(W as u32, H as u32).expect("a buffer");
+    let view = js.buffer(W as u32, H as u32).expect("a buffer");
     assert_eq!(view.length() as usize, rgba.len());
     view.copy_from(&rgba);
-    let direct = js.analyze_input(W as u32, H as u32).expect("a report");
+    let direct = js.input(W as u32, H as u32).expect("a report");
     let copied = analyzer()
-        .analyze(&rgba, W as u32, H as u32)
+        .video(&rgba, W as u32, H as u32)
         .expect("a report");
     assert_eq!(json(&direct), json(&copied));
 }
@@ -183,39 +212,39 @@ fn bad_sizes_throw_clear_errors_and_the_analyzer_keeps_working() {
     let (w, h) = (W as u32, H as u32);
     let cases: Vec<(String, &str)> = vec![
         (
-            error_message(js.analyze(&good[4..], w, h).unwrap_err()),
+            error_message(js.video(&good[4..], w, h).unwrap_err()),
             "pixel buffer has 921596 bytes but a 640×360 RGBA frame needs 921600",
         ),
         (
-            error_message(js.analyze(&[], w, h).unwrap_err()),
+            error_message(js.video(&[], w, h).unwrap_err()),
             "was its ArrayBuffer transferred to another thread (detached)?",
         ),
         (
-            error_message(js.analyze_still(&good, 0, h).unwrap_err()),
+            error_message(js.still(&good, 0, h).unwrap_err()),
             "frame is empty: 0×360",
         ),
         (
-            error_message(js.analyze(&good, w, 0).unwrap_err()),
+            error_message(js.video(&good, w, 0).unwrap_err()),
             "frame is empty: 640×0",
         ),
         (
-            error_message(js.analyze(&good, 100_000, 100_000).unwrap_err()),
+            error_message(js.video(&good, 100_000, 100_000).unwrap_err()),
             "frame is too large: 100000×100000",
         ),
         (
-            error_message(js.input_buffer(100_000, 100_000).unwrap_err()),
+            error_message(js.buffer(100_000, 100_000).unwrap_err()),
             "frame is too large: 100000×100000",
         ),
         (
-            error_message(js.input_buffer(0, 5).unwrap_err()),
+            error_message(js.buffer(0, 5).unwrap_err()),
             "frame is empty",
         ),
         (
             error_message({
-                js.input_buffer(8, 8).expect("a buffer");
-                js.analyze_input(w, h).unwrap_err()
+                js.buffer(8, 8).expect("a buffer");
+                js.input(w, h).unwrap_err()
             }),
-            "pixel buffer has 256 bytes",
+            "analyzeInput(640, 360) after inputBuffer(8, 8): the sizes must be the same",
         ),
     ];
     for (message, expected) in cases {
@@ -223,7 +252,7 @@ fn bad_sizes_throw_clear_errors_and_the_analyzer_keeps_working() {
             message.contains(expected),
             "`{message}` does not say `{expected}`"
         );
-        let report = js.analyze_still(&good, w, h).expect("still usable");
+        let report = js.still(&good, w, h).expect("still usable");
         assert_eq!(get(&report, "ready").as_bool(), Some(true));
     }
 }
@@ -296,4 +325,189 @@ fn bad_options_throw_clear_errors() {
         js_sys::JSON::stringify(&unset.options().expect("options")).ok(),
         js_sys::JSON::stringify(&defaults.options().expect("options")).ok()
     );
+}
+
+/// Sizes are whole numbers of pixels as given: nothing is rounded, wrapped or read from a
+/// string into a size that happens to fit the buffer.
+#[wasm_bindgen_test]
+fn sizes_that_are_not_whole_numbers_are_refused() {
+    let rgba = js_sys::Uint8Array::from(&scene("good")[..]);
+    let mut js = analyzer();
+    let w = n(W as u32);
+    let cases = [
+        (
+            JsValue::from_f64(640.5),
+            "width must be a whole number of pixels, not 640.5",
+        ),
+        (
+            JsValue::from_f64(f64::NAN),
+            "width must be a whole number of pixels, not NaN",
+        ),
+        (
+            JsValue::from_f64(-640.0),
+            "width must be a whole number of pixels, not -640",
+        ),
+        (
+            JsValue::from_f64(4294967296.0 + 640.0),
+            "is not a frame size",
+        ),
+        (
+            JsValue::from_str("640"),
+            "width must be a number of pixels, not a string",
+        ),
+        (
+            JsValue::UNDEFINED,
+            "width must be a number of pixels, not a undefined",
+        ),
+    ];
+    for (width, expected) in cases {
+        let message = error_message(js.analyze(&rgba, &width, &n(H as u32)).unwrap_err());
+        assert!(
+            message.contains(expected),
+            "`{message}` does not say `{expected}`"
+        );
+        let message = error_message(js.input_buffer(&w, &width).unwrap_err());
+        assert!(
+            message.contains(&expected.replace("width", "height")),
+            "`{message}`"
+        );
+    }
+    assert!(js.analyze(&rgba, &w, &n(H as u32)).is_ok());
+}
+
+/// Pixels must be bytes (`Uint8Array`, or `Uint8ClampedArray` as in `ImageData`); a buffer of
+/// the wrong length is refused before it is copied, so a huge one cannot grow the module's
+/// memory; a detached one is named as such.
+#[wasm_bindgen_test]
+fn pixels_are_checked_before_they_are_copied() {
+    let good = scene("good");
+    let (w, h) = (n(W as u32), n(H as u32));
+    let mut js = analyzer();
+    let clamped = js_sys::Uint8ClampedArray::new_with_length(good.len() as u32);
+    clamped.copy_from(&good);
+    let from_clamped = js.analyze_still(&clamped, &w, &h).expect("a report");
+    assert_eq!(
+        json(&from_clamped),
+        json(&js.still(&good, W as u32, H as u32).unwrap())
+    );
+
+    let plain = Array::new();
+    plain.push(&JsValue::from_f64(1.0));
+    let cases = [
+        (
+            js_sys::ArrayBuffer::new(good.len() as u32).into(),
+            "not ArrayBuffer",
+        ),
+        (plain.into(), "not Array"),
+        (JsValue::from_str("pixels"), "not string"),
+        (JsValue::NULL, "must be a Uint8Array or Uint8ClampedArray"),
+    ];
+    for (value, expected) in cases {
+        let message = error_message(js.analyze(&value, &w, &h).unwrap_err());
+        assert!(
+            message.contains(expected),
+            "`{message}` does not say `{expected}`"
+        );
+    }
+
+    let memory = || {
+        wasm_bindgen::memory()
+            .unchecked_into::<js_sys::WebAssembly::Memory>()
+            .buffer()
+            .unchecked_into::<js_sys::ArrayBuffer>()
+            .byte_length()
+    };
+    let before = memory();
+    let huge = js_sys::Uint8Array::new_with_length(256 << 20);
+    let message = error_message(js.analyze(&huge, &w, &h).unwrap_err());
+    assert!(
+        message.contains("pixel buffer has 268435456 bytes"),
+        "{message}"
+    );
+    assert_eq!(
+        memory(),
+        before,
+        "the wrong buffer was copied into wasm memory"
+    );
+
+    // Detached: its ArrayBuffer transferred elsewhere.
+    let bytes = js_sys::Uint8Array::from(&good[..]);
+    let options = Object::new();
+    let transfer = Array::of1(&bytes.buffer());
+    Reflect::set(&options, &"transfer".into(), &transfer).unwrap();
+    let clone: js_sys::Function = Reflect::get(&js_sys::global(), &"structuredClone".into())
+        .unwrap()
+        .unchecked_into();
+    clone
+        .call2(&JsValue::NULL, &bytes.buffer(), &options)
+        .expect("transferred");
+    let message = error_message(js.analyze(&bytes, &w, &h).unwrap_err());
+    assert!(message.contains("detached"), "{message}");
+    assert!(js.still(&good, W as u32, H as u32).is_ok());
+}
+
+/// `analyzeInput` analyses what `inputBuffer` was asked for, at that size, once.
+#[wasm_bindgen_test]
+fn analyze_input_needs_the_input_buffer_of_its_size() {
+    let mut js = analyzer();
+    let message = error_message(js.input(8, 8).unwrap_err());
+    assert!(
+        message.contains("call inputBuffer(width, height)"),
+        "{message}"
+    );
+    js.buffer(100, 50).unwrap();
+    let message = error_message(js.input(50, 100).unwrap_err());
+    assert!(message.contains("the sizes must be the same"), "{message}");
+    assert!(js.input(100, 50).is_ok());
+}
+
+/// Options whose reading throws (a getter, a revoked Proxy) give an error every time, and the
+/// module keeps working: an exception let through wasm frames leaks their stack space, which
+/// broke the module after about 650 such calls.
+#[wasm_bindgen_test]
+fn options_that_throw_when_read_never_break_the_module() {
+    let throwing = Object::new();
+    let descriptor = Object::new();
+    Reflect::set(
+        &descriptor,
+        &"get".into(),
+        &js_sys::Function::new_no_args("throw new Error('g')"),
+    )
+    .unwrap();
+    Reflect::set(&descriptor, &"enumerable".into(), &JsValue::TRUE).unwrap();
+    Object::define_property(&throwing, &"strictness".into(), &descriptor);
+    let revocable = js_sys::Proxy::revocable(&Object::new(), &Object::new());
+    let revoke: js_sys::Function = Reflect::get(&revocable, &"revoke".into())
+        .unwrap()
+        .unchecked_into();
+    revoke.call0(&JsValue::NULL).unwrap();
+    let revoked = Reflect::get(&revocable, &"proxy".into()).unwrap();
+    let nested = Object::new();
+    Reflect::set(&nested, &"strictness".into(), &throwing).unwrap();
+    for _ in 0..1000 {
+        for (value, expected) in [
+            (JsValue::from(&throwing), "the options cannot be read: g"),
+            (revoked.clone(), "the options cannot be read"),
+            (JsValue::from(&nested), "the options cannot be read: g"),
+        ] {
+            let message = error_message(JsAnalyzer::new(value).err().expect("an error"));
+            assert!(message.starts_with(expected), "{message}");
+        }
+    }
+    let report = analyzer()
+        .still(&scene("good"), W as u32, H as u32)
+        .expect("still working");
+    assert_eq!(get(&report, "ready").as_bool(), Some(true));
+    // Messages are the error's own, without a doubled "Error: ".
+    let message = error_message(
+        JsAnalyzer::new(Object::new().into())
+            .map(|_| ())
+            .and_then(|()| {
+                let o = Object::new();
+                Reflect::set(&o, &"bogus".into(), &JsValue::TRUE).unwrap();
+                JsAnalyzer::new(o.into()).map(|_| ())
+            })
+            .unwrap_err(),
+    );
+    assert_eq!(message, "unknown option `bogus`");
 }
