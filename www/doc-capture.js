@@ -90,6 +90,8 @@ export class DocCapture extends HTMLElement {
   #frameRequestIsVideo = false;
   #watchdog = 0;
   #cameraAttempt = 0;
+  /** The browser refused to play the preview without a tap: the panel offers a button. */
+  #awaitingTap = false;
 
   // Worker.
   /** @type {Worker | null} */
@@ -420,7 +422,7 @@ export class DocCapture extends HTMLElement {
     stream.addEventListener('inactive', this.#onTrackEnded);
     const video = this.#ui.video;
     video.srcObject = stream;
-    video.play().catch(() => {});
+    this.#play();
     this.#lastFrameAt = performance.now();
     clearInterval(this.#watchdog);
     this.#watchdog = setInterval(this.#checkCamera, 1000);
@@ -439,6 +441,7 @@ export class DocCapture extends HTMLElement {
   #stopCamera() {
     clearInterval(this.#watchdog);
     this.#watchdog = 0;
+    this.#awaitingTap = false;
     if (!this.#stream) return;
     this.#stoppingCamera = true;
     this.#track?.removeEventListener('ended', this.#onTrackEnded);
@@ -448,6 +451,35 @@ export class DocCapture extends HTMLElement {
     this.#stream = null;
     this.#track = null;
     if (this.#ui.video) this.#ui.video.srcObject = null;
+  }
+
+  /**
+   * Plays the preview. A browser that will not start it without a tap (autoplay refused, as
+   * iOS may in Low Power Mode) gets a button for it; the tap plays it and the session goes on.
+   */
+  #play() {
+    const video = this.#ui.video;
+    video.play().then(
+      () => {
+        if (!this.#awaitingTap) return;
+        this.#awaitingTap = false;
+        this.#hidePanel();
+        this.#lastFrameAt = performance.now();
+        this.#requestFrame();
+      },
+      (e) => {
+        // Refused, unless the element's own autoplay started it anyway.
+        if (e?.name !== 'NotAllowedError' || this.#awaitingTap || !this.#stream || !video.paused) return;
+        if (this.#state !== 'live' && this.#state !== 'starting') return;
+        this.#awaitingTap = true;
+        this.#showPanel({
+          title: this.#t('tap_title'),
+          text: this.#t('tap_text'),
+          actions: [{label: this.#t('start_camera'), run: () => this.#play(), primary: true, name: 'play'}],
+        });
+        this.#say(this.#t('tap_title'), 'info', true);
+      },
+    );
   }
 
   #onTrackEnded = () => {
@@ -469,7 +501,7 @@ export class DocCapture extends HTMLElement {
       return;
     }
     const video = this.#ui.video;
-    if (video.paused && performance.now() - this.#lastFrameAt > 2000) video.play().catch(() => {});
+    if (video.paused && performance.now() - this.#lastFrameAt > 2000) this.#play();
   };
 
   #onVisibility = () => {
@@ -484,7 +516,7 @@ export class DocCapture extends HTMLElement {
       if (!this.#track || this.#track.readyState === 'ended') {
         this.#openCamera();
       } else {
-        this.#ui.video.play().catch(() => {});
+        this.#play();
         this.#lastFrameAt = performance.now();
         this.#requestFrame();
       }

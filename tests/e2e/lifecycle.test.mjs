@@ -286,3 +286,41 @@ test('restart() while a photo is being taken: that photo is dropped, the next on
     await page.close();
   }
 });
+
+test('a browser that plays the camera only after a tap (iOS in Low Power Mode): a button starts it', async () => {
+  const page = await browser.context.newPage();
+  try {
+    // Autoplay refused: no autoplay attribute takes effect, and play() works only once the
+    // person has tapped, as Safari does when it will not start media on its own. (A tap, not
+    // Chromium's user activation, which Playwright's evaluate grants.)
+    await page.addInitScript(() => {
+      let tapped = false;
+      document.addEventListener('click', () => (tapped = true), true);
+      const setAttribute = Element.prototype.setAttribute;
+      Element.prototype.setAttribute = function (name, value) {
+        if (this instanceof HTMLMediaElement && name === 'autoplay') return undefined;
+        return setAttribute.call(this, name, value);
+      };
+      const play = HTMLMediaElement.prototype.play;
+      HTMLMediaElement.prototype.play = function () {
+        if (!tapped) return Promise.reject(new DOMException('playback needs a tap', 'NotAllowedError'));
+        return play.call(this);
+      };
+    });
+    await fresh(page, {sides: 'front'});
+    await page.waitForFunction(
+      (title) => {
+        const panel = window.__el.shadowRoot.querySelector('.panel');
+        return !panel.hidden && panel.querySelector('h2').textContent === title;
+      },
+      en.tap_title,
+      {timeout: 20000},
+    );
+    assert.equal((await stats(page)).analysedFrames, 0);
+    await page.locator('doc-capture [data-action="play"]').click();
+    await analyses(page);
+    assert.equal(await panelTitle(page), null);
+  } finally {
+    await page.close();
+  }
+});
