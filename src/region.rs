@@ -192,11 +192,13 @@ impl Region {
 
     /// The whole image as one region.
     pub fn fill_all(&mut self, width: usize, height: usize) {
+        // The pixels' outer edges, so that a frame one pixel wide or high is covered too.
+        let (w, h) = (width as f32 - 0.5, height as f32 - 0.5);
         let quad = [
-            Point::new(0.0, 0.0),
-            Point::new(width as f32 - 1.0, 0.0),
-            Point::new(width as f32 - 1.0, height as f32 - 1.0),
-            Point::new(0.0, height as f32 - 1.0),
+            Point::new(-0.5, -0.5),
+            Point::new(w, -0.5),
+            Point::new(w, h),
+            Point::new(-0.5, h),
         ];
         self.fill(&quad, width, height, 0.0);
     }
@@ -215,6 +217,21 @@ fn cell_of(u: f32, v: f32, across: usize, down: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_whole_image_is_every_pixel_even_one_wide_or_high() {
+        let mut region = Region::default();
+        for (w, h) in [(1, 1), (1, 7), (7, 1), (2, 2), (5, 3), (384, 216)] {
+            region.fill_all(w, h);
+            let mut seen = vec![0u8; w * h];
+            for &(y, x0, x1) in &region.spans {
+                for x in x0..x1 {
+                    seen[y * w + x] += 1;
+                }
+            }
+            assert!(seen.iter().all(|&c| c == 1), "{w}×{h}: {seen:?}");
+        }
+    }
 
     #[test]
     fn cells_are_those_of_truncating_then_clamping() {
