@@ -328,6 +328,10 @@ fn check_jpeg_complete(bytes: &[u8]) -> Result<Option<Range<usize>>, DecodeError
             }
             // Standalone markers: no length follows.
             0x01 | 0xD0..=0xD8 => continue,
+            // Codings the decoder lacks, named (its own messages for them mislead).
+            0xC3 => return Err(unsupported_jpeg("lossless")),
+            0xC5..=0xC7 => return Err(unsupported_jpeg("hierarchical")),
+            0xC9..=0xCF => return Err(unsupported_jpeg("arithmetic-coded")),
             _ => {}
         }
         let Some(len) = bytes.get(i..i + 2) else {
@@ -367,6 +371,13 @@ fn check_jpeg_complete(bytes: &[u8]) -> Result<Option<Range<usize>>, DecodeError
             }
         }
     }
+}
+
+/// A JPEG coding no camera or browser writes, with what to do.
+fn unsupported_jpeg(kind: &str) -> DecodeError {
+    DecodeError::Format(format!(
+        "{kind} JPEG is not supported: save the photo again as an ordinary JPEG"
+    ))
 }
 
 fn format_error(e: image::ImageError) -> DecodeError {
@@ -478,6 +489,30 @@ mod tests {
         let half = decode_bytes(&second).unwrap();
         assert_eq!((half.width, half.height), (24, 16));
         assert_ne!(half.rgba, decode_bytes(&stored).unwrap().rgba);
+    }
+
+    #[test]
+    fn jpeg_codings_the_decoder_lacks_are_named() {
+        let bytes = jpeg(24, 16);
+        let sof = bytes.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+        for (marker, kind) in [
+            (0xC3, "lossless"),
+            (0xC6, "hierarchical"),
+            (0xC9, "arithmetic-coded"),
+            (0xCF, "arithmetic-coded"),
+        ] {
+            let mut other = bytes.clone();
+            other[sof + 1] = marker;
+            let message = decode_bytes(&other).unwrap_err().to_string();
+            assert!(
+                message.contains(&format!("{kind} JPEG is not supported")),
+                "{marker:#x}: {message}"
+            );
+        }
+        // Progressive and extended sequential ones are read.
+        let mut extended = bytes.clone();
+        extended[sof + 1] = 0xC1;
+        assert!(decode_bytes(&extended).is_ok());
     }
 
     #[test]
