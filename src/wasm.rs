@@ -56,12 +56,7 @@ impl JsAnalyzer {
         width: &JsValue,
         height: &JsValue,
     ) -> Result<JsValue, JsError> {
-        let (width, height) = (
-            pixels_across(width, "width")?,
-            pixels_across(height, "height")?,
-        );
-        self.take_pixels(rgba, width, height)?;
-        self.input_size = None;
+        let (width, height) = self.take_frame(rgba, width, height)?;
         let report = self
             .inner
             .analyze(&self.input, width, height)
@@ -83,10 +78,7 @@ impl JsAnalyzer {
         width: &JsValue,
         height: &JsValue,
     ) -> Result<Uint8Array, JsError> {
-        let (width, height) = (
-            pixels_across(width, "width")?,
-            pixels_across(height, "height")?,
-        );
+        let (width, height) = frame_size(width, height)?;
         let len = frame_len(width, height)?;
         self.input.resize(len, 0);
         self.input_size = Some((width, height));
@@ -102,10 +94,7 @@ impl JsAnalyzer {
     /// has been asked for since the last `analyze` or `analyzeStill`.
     #[wasm_bindgen(js_name = analyzeInput)]
     pub fn analyze_input(&mut self, width: &JsValue, height: &JsValue) -> Result<JsValue, JsError> {
-        let (width, height) = (
-            pixels_across(width, "width")?,
-            pixels_across(height, "height")?,
-        );
+        let (width, height) = frame_size(width, height)?;
         match self.input_size {
             None => {
                 return Err(JsError::new(
@@ -137,12 +126,7 @@ impl JsAnalyzer {
         width: &JsValue,
         height: &JsValue,
     ) -> Result<JsValue, JsError> {
-        let (width, height) = (
-            pixels_across(width, "width")?,
-            pixels_across(height, "height")?,
-        );
-        self.take_pixels(rgba, width, height)?;
-        self.input_size = None;
+        let (width, height) = self.take_frame(rgba, width, height)?;
         let report = self
             .inner
             .analyze_still(&self.input, width, height)
@@ -162,9 +146,17 @@ impl JsAnalyzer {
 }
 
 impl JsAnalyzer {
-    /// Copies a `width × height` frame's pixels into `input`, after checking what they are and
-    /// their length: a wrong buffer of any size is refused without being copied.
-    fn take_pixels(&mut self, rgba: &JsValue, width: u32, height: u32) -> Result<(), JsError> {
+    /// Copies a frame's pixels into `input`, after checking its size, what the pixels are and
+    /// their length: a wrong buffer of any size is refused without being copied. The copy
+    /// replaces whatever `inputBuffer` was asked for. Returns the size.
+    fn take_frame(
+        &mut self,
+        rgba: &JsValue,
+        width: &JsValue,
+        height: &JsValue,
+    ) -> Result<(u32, u32), JsError> {
+        let (width, height) = frame_size(width, height)?;
+        self.input_size = None;
         let len = frame_len(width, height)?;
         let bytes = rgba.dyn_ref::<Uint8Array>();
         let clamped = rgba.dyn_ref::<Uint8ClampedArray>();
@@ -204,8 +196,16 @@ impl JsAnalyzer {
             (None, Some(a)) => a.copy_to(&mut self.input),
             (None, None) => {}
         }
-        Ok(())
+        Ok((width, height))
     }
+}
+
+/// Width and height from JS (see [`pixels_across`]).
+fn frame_size(width: &JsValue, height: &JsValue) -> Result<(u32, u32), JsError> {
+    Ok((
+        pixels_across(width, "width")?,
+        pixels_across(height, "height")?,
+    ))
 }
 
 /// A frame's width or height from JS: a whole, non-negative number (not a string, not 3.5,
