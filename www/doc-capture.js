@@ -61,6 +61,34 @@ const BLOCKED_BY = {
   WorkerError: 'engine_failed',
 };
 
+/** The page's visibility changes so far: a deadline armed before one may have slept through a suspension. */
+let visibilityChanges = 0;
+document.addEventListener('visibilitychange', () => visibilityChanges++);
+
+/**
+ * Calls `expired` after `ms`, not counting time the page spent hidden: iOS suspends a page in
+ * the background, and on its return overdue timers fire before the worker's answers they wait
+ * for arrive, which would restart a healthy worker. A deadline that finds the page hidden, or
+ * shown again since it was armed, starts over. Returns what cancels it.
+ * @param {number} ms @param {() => void} expired
+ */
+function deadline(ms, expired) {
+  let seen = visibilityChanges;
+  let id = 0;
+  const arm = () => {
+    id = setTimeout(() => {
+      if (seen !== visibilityChanges || document.visibilityState === 'hidden') {
+        seen = visibilityChanges;
+        arm();
+        return;
+      }
+      expired();
+    }, ms);
+  };
+  arm();
+  return () => clearTimeout(id);
+}
+
 const COLOUR = {ready: '#22c55e', light: '#f59e0b', framing: '#ef4444', guide: 'rgba(255,255,255,0.55)'};
 
 export class DocCapture extends HTMLElement {
@@ -104,9 +132,9 @@ export class DocCapture extends HTMLElement {
   /** VideoFrame exists in the worker too (and transferring one has not failed). */
   #sendVideoFrames = true;
   #nextId = 1;
-  /** @type {{id: number, timer: number, posted: boolean} | null} */
+  /** @type {{id: number, cancel: () => void, posted: boolean} | null} */
   #inflight = null;
-  /** @type {Map<number, {resolve: Function, reject: Function, timer: number}>} */
+  /** @type {Map<number, {resolve: Function, reject: Function, cancel: () => void}>} */
   #pending = new Map();
   /** @type {number[]} */
   #restarts = [];
@@ -614,8 +642,8 @@ export class DocCapture extends HTMLElement {
   #sendFrame(video) {
     const id = this.#nextId++;
     const worker = this.#worker;
-    const timer = setTimeout(() => this.#workerFailed(worker, 'WorkerError', 'no answer from the analysis worker'), WORKER_TIMEOUT_MS.frame);
-    const inflight = {id, timer, posted: false};
+    const cancel = deadline(WORKER_TIMEOUT_MS.frame, () => this.#workerFailed(worker, 'WorkerError', 'no answer from the analysis worker'));
+    const inflight = {id, cancel, posted: false};
     this.#inflight = inflight;
     // A worker that cannot draw gets RGBA drawn here (Safari before 16.4).
     const grabbed = this.#workerDraws ? this.#grab(video) : Promise.resolve().then(() => drawHere(video, video.videoWidth, video.videoHeight));
@@ -639,7 +667,7 @@ export class DocCapture extends HTMLElement {
         inflight.posted = true;
       })
       .catch(() => {
-        clearTimeout(timer);
+        cancel();
         if (this.#inflight?.id === id) this.#inflight = null;
       });
   }
@@ -672,8 +700,8 @@ export class DocCapture extends HTMLElement {
       this.#workerFailed(worker, 'WorkerError', e.message || 'the analysis worker failed');
     });
     worker.addEventListener('messageerror', () => this.#workerFailed(worker, 'WorkerError', 'a message to the analysis worker was lost'));
-    const timer = setTimeout(() => this.#workerFailed(worker, 'WorkerError', 'the analysis engine did not start'), WORKER_TIMEOUT_MS.init);
-    this.#workerStarted = new Promise((resolve, reject) => this.#pending.set(0, {resolve, reject, timer}));
+    const cancel = deadline(WORKER_TIMEOUT_MS.init, () => this.#workerFailed(worker, 'WorkerError', 'the analysis engine did not start'));
+    this.#workerStarted = new Promise((resolve, reject) => this.#pending.set(0, {resolve, reject, cancel}));
     this.#workerStarted.catch(() => {});
     this.#engineFailed = false;
     this.#optionsSent = [];
@@ -706,7 +734,7 @@ export class DocCapture extends HTMLElement {
     if (this.#inflight?.posted) this.#stats.framesClosed++;
     this.#dropInflight();
     for (const p of this.#pending.values()) {
-      clearTimeout(p.timer);
+      p.cancel();
       p.reject(Object.assign(new Error('the analysis worker stopped'), {name: 'WorkerError'}));
     }
     this.#pending.clear();
@@ -714,7 +742,7 @@ export class DocCapture extends HTMLElement {
 
   #dropInflight() {
     if (!this.#inflight) return;
-    clearTimeout(this.#inflight.timer);
+    this.#inflight.cancel();
     this.#inflight = null;
   }
 
@@ -784,7 +812,7 @@ export class DocCapture extends HTMLElement {
     const p = this.#pending.get(id);
     if (!p) return;
     this.#pending.delete(id);
-    clearTimeout(p.timer);
+    p.cancel();
     if (error) p.reject(error);
     else p.resolve(value);
   }
@@ -852,13 +880,13 @@ export class DocCapture extends HTMLElement {
     }
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => this.#workerFailed(worker, 'WorkerError', 'no answer from the analysis worker'), WORKER_TIMEOUT_MS.still);
-      this.#pending.set(id, {resolve, reject, timer});
+      const cancel = deadline(WORKER_TIMEOUT_MS.still, () => this.#workerFailed(worker, 'WorkerError', 'no answer from the analysis worker'));
+      this.#pending.set(id, {resolve, reject, cancel});
       try {
         worker.postMessage({type: 'still', id, source, maxBytes: this.#maxBytes}, transferOf(source));
       } catch (error) {
         // Not sent (a source that cannot be cloned or transferred): nothing to wait for.
-        clearTimeout(timer);
+        cancel();
         this.#pending.delete(id);
         source.close?.();
         reject(error);

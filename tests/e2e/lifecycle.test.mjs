@@ -324,3 +324,30 @@ test('a browser that plays the camera only after a tap (iOS in Low Power Mode): 
     await page.close();
   }
 });
+
+test('time spent hidden does not count against the worker: no restart while hidden, one after if it is really gone', async () => {
+  const page = await browser.context.newPage();
+  try {
+    await fresh(page, {sides: 'front', 'auto-capture': 'off'});
+    await analyses(page);
+    const state = (v) =>
+      page.evaluate((value) => {
+        Object.defineProperty(document, 'visibilityState', {get: () => value, configurable: true});
+        document.dispatchEvent(new Event('visibilitychange'));
+      }, v);
+    // The worker goes quiet with a frame in flight, and the page is hidden (as iOS suspends a
+    // page in the background: its timers come due while it sleeps).
+    const worker = page.workers().find((w) => w.url().endsWith('/doc-capture-worker.js'));
+    await worker.evaluate(() => self.close());
+    await page.waitForTimeout(300);
+    await state('hidden');
+    await page.waitForTimeout(7000);
+    assert.equal((await stats(page)).workerRestarts, 0, 'restarted while hidden');
+    // Shown again: a worker that is really gone is still noticed, and the session goes on.
+    await state('visible');
+    await page.waitForFunction(() => window.__el.stats.workerRestarts >= 1, undefined, {timeout: 15000});
+    await analyses(page);
+  } finally {
+    await page.close();
+  }
+});
