@@ -17,7 +17,7 @@ wasm:
 	scripts/build-wasm.sh
 
 serve: wasm
-	python3 scripts/serve.py
+	python3 scripts/serve.py $(SERVE_ARGS)
 
 test: lint test-rust test-wasm test-e2e
 

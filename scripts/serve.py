@@ -64,9 +64,40 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         if not self.quiet:
             super().log_message(format, *args)
 
+    def list_directory(self, path):
+        # A production site lists no folders.
+        self.send_error(404, "Not Found")
+        return None
+
 
 class Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
+
+
+class TLSServer(Server):
+    """HTTPS with each connection's TLS handshake in its own thread, under a timeout: a client
+    that connects and says nothing (a phone leaving the Wi-Fi mid-handshake) holds up only its
+    own connection, not every other one, as a handshake in the accepting thread would."""
+
+    context = None
+
+    def finish_request(self, request, client_address):
+        request.settimeout(HANDSHAKE_SECONDS)
+        try:
+            tls = self.context.wrap_socket(request, server_side=True)
+        except (OSError, ssl.SSLError):
+            return
+        try:
+            self.RequestHandlerClass(tls, client_address, self)
+        finally:
+            tls.close()
+
+    def handle_error(self, request, client_address):
+        # Clients that drop a connection or refuse the certificate are normal here.
+        pass
+
+
+HANDSHAKE_SECONDS = 10
 
 
 def lan_address():
@@ -80,16 +111,22 @@ def lan_address():
 
 
 def certificate(ip):
-    """A self-signed certificate for localhost and `ip`, made once per address and kept in the cache."""
+    """A self-signed server certificate for localhost and `ip`, made per address and kept in the
+    cache; made again when it is within a month of its end (it is valid for 397 days)."""
     CACHE.mkdir(parents=True, exist_ok=True)
     cert, key = CACHE / f"cert-{ip}.pem", CACHE / f"key-{ip}.pem"
     if cert.exists() and key.exists():
-        return cert, key
+        age_days = (datetime.datetime.now().timestamp() - cert.stat().st_mtime) / 86400
+        if age_days < 397 - 30:
+            return cert, key
     san = f"subjectAltName=DNS:localhost,IP:127.0.0.1,IP:{ip}"
     try:
         subprocess.run(
             ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-             "-days", "397", "-subj", "/CN=doccheck demo", "-addext", san, "-keyout", str(key), "-out", str(cert)],
+             "-days", "397", "-subj", "/CN=doccheck demo", "-addext", san,
+             # A server's certificate, not an authority (Apple devices require serverAuth).
+             "-addext", "basicConstraints=critical,CA:FALSE", "-addext", "extendedKeyUsage=serverAuth",
+             "-keyout", str(key), "-out", str(cert)],
             check=True, capture_output=True,
         )
     except (OSError, subprocess.CalledProcessError):
@@ -121,6 +158,8 @@ def certificate_with_cryptography(ip, cert_path, key_path):
         x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
         .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
         .not_valid_after(now + datetime.timedelta(days=397)).add_extension(san, critical=False)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
         .sign(key, hashes.SHA256())
     )
     key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
@@ -147,31 +186,42 @@ def main():
     Handler.quiet = args.quiet
     handler = lambda *a, **k: Handler(*a, directory=str(folder), **k)  # noqa: E731
 
+    # Both ports first, so that no address is printed for a server that then fails to start.
+    hint = "choose others: make serve SERVE_ARGS='--port N --https-port M', or --no-https"
     try:
         http_server = Server(("127.0.0.1", args.port), handler)
     except OSError as e:
-        sys.exit(f"cannot listen on 127.0.0.1:{args.port}: {e.strerror} (try --port)")
+        sys.exit(f"cannot listen on 127.0.0.1:{args.port}: {e.strerror} ({hint})")
+    https_server = None
+    if not args.no_https:
+        try:
+            https_server = TLSServer((args.https_host, args.https_port), handler)
+        except OSError as e:
+            sys.exit(f"cannot listen on {args.https_host}:{args.https_port}: {e.strerror} ({hint})")
     port = http_server.server_address[1]
     start(http_server)
     print(f"serving {folder} at http://127.0.0.1:{port}/", flush=True)
     print(f"  on this computer:  http://localhost:{port}/", flush=True)
 
-    if not args.no_https:
-        ip = lan_address()
+    if https_server:
+        # The address a phone uses: the one HTTPS was told to listen on, else the LAN's.
+        anywhere = args.https_host in ("0.0.0.0", "")
+        ip = lan_address() if anywhere else args.https_host
         cert, key = certificate(ip)
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(cert, key)
-        try:
-            https_server = Server((args.https_host, args.https_port), handler)
-        except OSError as e:
-            sys.exit(f"cannot listen on {args.https_host}:{args.https_port}: {e.strerror} (try --https-port or --no-https)")
-        https_server.socket = context.wrap_socket(https_server.socket, server_side=True)
+        https_server.context = context
         https_port = https_server.server_address[1]
         start(https_server)
-        url = f"https://{ip}:{https_port}/"
-        print(f"  on your phone:     {url}", flush=True)
-        print("  (same Wi-Fi; the certificate is self-signed: accept the warning once)\n", flush=True)
-        print(qr.to_terminal(qr.encode(url)), flush=True)
+        if ipaddress.ip_address(ip).is_loopback:
+            why = "no LAN address found" if anywhere else f"HTTPS listens on {ip} only"
+            print(f"  over HTTPS:        https://{ip}:{https_port}/ ({why}: a phone cannot reach it)\n", flush=True)
+        else:
+            url = f"https://{ip}:{https_port}/"
+            print(f"  on your phone:     {url}", flush=True)
+            print("  (same Wi-Fi; the certificate is self-signed: accept the browser's warning,", flush=True)
+            print("   Android Chrome: Advanced > Proceed; iOS Safari: Show Details > visit this website)\n", flush=True)
+            print(qr.to_terminal(qr.encode(url)), flush=True)
     print(f"\nContent-Security-Policy: {CSP}\nCtrl-C to stop.", flush=True)
     try:
         threading.Event().wait()

@@ -9,6 +9,7 @@ import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import https from 'node:https';
+import net from 'node:net';
 import {REPO} from './helpers.mjs';
 
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; img-src 'self' blob: data:; media-src 'self' blob:; connect-src 'self'";
@@ -26,16 +27,21 @@ function get(url) {
   });
 }
 
-test('HTTP and HTTPS servers send the CSP and the right content types; the LAN URL comes with a QR code', async () => {
+/** Starts serve.py with `args` and a fresh certificate cache; resolves with its output once it serves. */
+async function serve(args) {
   const cache = mkdtempSync(join(tmpdir(), 'doccheck-serve-'));
-  const child = spawn('python3', [join(REPO, 'scripts', 'serve.py'), '--port', '0', '--https-port', '0', '--https-host', '127.0.0.1', '--quiet'], {
+  const child = spawn('python3', [join(REPO, 'scripts', 'serve.py'), '--port', '0', '--https-port', '0', '--quiet', ...args], {
     env: {...process.env, XDG_CACHE_HOME: cache},
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const stop = () => {
+    child.kill();
+    rmSync(cache, {recursive: true, force: true});
+  };
   try {
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
     await new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no start: ${out}`)), 30000);
       const check = setInterval(() => {
@@ -46,10 +52,22 @@ test('HTTP and HTTPS servers send the CSP and the right content types; the LAN U
         }
       }, 50);
     });
+  } catch (e) {
+    stop();
+    throw e;
+  }
+  return {out, stop};
+}
+
+test('HTTP and HTTPS servers send the CSP and the right content types, list no folders, and one silent client holds up no other', async () => {
+  // HTTPS on 127.0.0.1 only: reachable here, and said to be out of a phone's reach.
+  const {out, stop} = await serve(['--https-host', '127.0.0.1']);
+  try {
     const httpPort = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(out)[1];
-    const [, lanIp, httpsPort] = /on your phone: +https:\/\/([\d.]+):(\d+)\//.exec(out);
+    const [, httpsPort] = /over HTTPS: +https:\/\/127\.0\.0\.1:(\d+)\/ \(HTTPS listens on 127\.0\.0\.1 only: a phone cannot reach it\)/.exec(out) ?? [];
+    assert.ok(httpsPort, out);
+    assert.doesNotMatch(out, /on your phone/);
     assert.match(out, /on this computer: +http:\/\/localhost:\d+\//);
-    assert.ok((out.match(/▀/g) ?? []).length > 200, 'no QR code printed');
 
     for (const [path, type] of [['/', 'text/html'], ['/doc-capture.js', 'text/javascript'], ['/pkg/doccheck_bg.wasm', 'application/wasm']]) {
       const plain = await fetch(`http://127.0.0.1:${httpPort}${path}`);
@@ -61,16 +79,52 @@ test('HTTP and HTTPS servers send the CSP and the right content types; the LAN U
       assert.equal(secure.headers['content-security-policy'], CSP);
       assert.match(secure.headers['content-type'], new RegExp(`^${type}`));
       if (path === '/') {
-        // The certificate names the LAN address the phone will use.
-        assert.match(secure.cert.subjectaltname, new RegExp(`IP Address:${lanIp.replace(/\./g, '\\.')}`));
         assert.match(secure.cert.subjectaltname, /DNS:localhost/);
+        assert.match(secure.cert.subjectaltname, /IP Address:127\.0\.0\.1/);
+        // A server's certificate (Apple devices require serverAuth), not an authority.
+        assert.ok(secure.cert.ext_key_usage?.includes('1.3.6.1.5.5.7.3.1'), JSON.stringify(secure.cert.ext_key_usage));
+        assert.equal(secure.cert.ca, false);
       }
     }
     const missing = await fetch(`http://127.0.0.1:${httpPort}/nope.js`);
     assert.equal(missing.status, 404);
     assert.equal(missing.headers.get('content-security-policy'), CSP);
+    // No folder listings, as on a production site.
+    assert.equal((await fetch(`http://127.0.0.1:${httpPort}/pkg/`)).status, 404);
+
+    // A client that connects to HTTPS and says nothing (a phone gone mid-handshake) does not
+    // hold up the next one.
+    const silent = net.connect(Number(httpsPort), '127.0.0.1');
+    await new Promise((resolve) => silent.on('connect', resolve));
+    try {
+      const started = Date.now();
+      const secure = await get(`https://127.0.0.1:${httpsPort}/`);
+      assert.equal(secure.status, 200);
+      assert.ok(Date.now() - started < 5000, `${Date.now() - started} ms`);
+    } finally {
+      silent.destroy();
+    }
   } finally {
-    child.kill();
-    rmSync(cache, {recursive: true, force: true});
+    stop();
+  }
+});
+
+test('HTTPS on all addresses: the phone URL for the LAN address, in the certificate and a QR code', async () => {
+  const {out, stop} = await serve([]);
+  try {
+    const phone = /on your phone: +https:\/\/([\d.]+):(\d+)\//.exec(out);
+    if (!phone) {
+      // A machine with no LAN says so instead of printing an address a phone cannot reach.
+      assert.match(out, /over HTTPS: +https:\/\/127\.0\.0\.1:\d+\/ \(no LAN address found: a phone cannot reach it\)/);
+      return;
+    }
+    const [, lanIp, httpsPort] = phone;
+    assert.ok((out.match(/▀/g) ?? []).length > 200, 'no QR code printed');
+    assert.match(out, /Android Chrome: Advanced > Proceed; iOS Safari: Show Details > visit this website/);
+    const secure = await get(`https://127.0.0.1:${httpsPort}/`);
+    assert.equal(secure.status, 200);
+    assert.match(secure.cert.subjectaltname, new RegExp(`IP Address:${lanIp.replace(/\./g, '\\.')}`));
+  } finally {
+    stop();
   }
 });
