@@ -57,11 +57,7 @@ impl JsAnalyzer {
         height: &JsValue,
     ) -> Result<JsValue, JsError> {
         let (width, height) = self.take_frame(rgba, width, height)?;
-        let report = self
-            .inner
-            .analyze(&self.input, width, height)
-            .map_err(frame_error)?;
-        to_js(&report)
+        self.report(width, height, true)
     }
 
     /// `inputBuffer(width, height)`: a `Uint8Array` view of the analyzer's own frame buffer,
@@ -108,11 +104,7 @@ impl JsAnalyzer {
             }
             Some(_) => {}
         }
-        let report = self
-            .inner
-            .analyze(&self.input, width, height)
-            .map_err(frame_error)?;
-        to_js(&report)
+        self.report(width, height, true)
     }
 
     /// Analyses a single photo (no comparison with earlier frames).
@@ -127,11 +119,7 @@ impl JsAnalyzer {
         height: &JsValue,
     ) -> Result<JsValue, JsError> {
         let (width, height) = self.take_frame(rgba, width, height)?;
-        let report = self
-            .inner
-            .analyze_still(&self.input, width, height)
-            .map_err(frame_error)?;
-        to_js(&report)
+        self.report(width, height, false)
     }
 
     /// Forgets the previous frame (a new capture starts).
@@ -146,6 +134,18 @@ impl JsAnalyzer {
 }
 
 impl JsAnalyzer {
+    /// The report on the frame in `input`: a video frame (compared with the previous one for
+    /// `moving`) or a still.
+    fn report(&mut self, width: u32, height: u32, video: bool) -> Result<JsValue, JsError> {
+        let report = if video {
+            self.inner.analyze(&self.input, width, height)
+        } else {
+            self.inner.analyze_still(&self.input, width, height)
+        }
+        .map_err(frame_error)?;
+        to_js(&report)
+    }
+
     /// Copies a frame's pixels into `input`, after checking its size, what the pixels are and
     /// their length: a wrong buffer of any size is refused without being copied. The copy
     /// replaces whatever `inputBuffer` was asked for. Returns the size.

@@ -585,7 +585,6 @@ export class DocCapture extends HTMLElement {
     if (!this.#connected) return;
     if (!this.#worker) {
       // The engine stopped (it could not start, or kept failing): give it a fresh start.
-      this.#engineFailed = false;
       this.#restarts = [];
       this.#startWorker();
     }
@@ -1129,8 +1128,8 @@ export class DocCapture extends HTMLElement {
       const text = this.#t(error?.name === 'TooLargeError' ? 'photo_too_large' : 'file_unreadable');
       if (this.#state === 'checking') {
         // Back to the camera if it is on (it may have started during the check).
-        this.#setState(this.#track ? 'live' : before);
         if (this.#track) this.#beginSide();
+        else this.#setState(before);
       }
       this.#say(text, 'problem', true);
       if (!this.#track) this.#showFilePanel(text);

@@ -71,14 +71,38 @@ const alive = (page, url) =>
     }
   }, url);
 
+/** Runs `fn` on a fresh page of the shared browser, and closes the page afterwards. */
+async function onNewPage(fn) {
+  const page = await browser.context.newPage();
+  try {
+    await fn(page);
+  } finally {
+    await page.close();
+  }
+}
+
+/**
+ * Makes the analysis of each photo (a `still` message to the worker) start later, as on a slow
+ * phone: by the next of `window.__stillDelays` the test sets, else by `ms`.
+ */
+function slowStills(page, ms = 0) {
+  return page.addInitScript((fallback) => {
+    window.__stillDelays = [];
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (msg, ...rest) {
+      if (msg?.type !== 'still') return post.call(this, msg, ...rest);
+      setTimeout(() => post.call(this, msg, ...rest), window.__stillDelays.shift() ?? fallback);
+    };
+  }, ms);
+}
+
 async function analyses(page, n = 5, timeout = 15000) {
   const start = (await stats(page)).analysedFrames;
   await page.waitForFunction(([s, k]) => window.__el.stats.analysedFrames >= s + k, [start, n], {timeout, polling: 100});
 }
 
-test('the engine cannot start: its own message, no camera left on, and restart() tries the engine again', async () => {
-  const page = await browser.context.newPage();
-  try {
+test('the engine cannot start: its own message, no camera left on, and restart() tries the engine again', () =>
+  onNewPage(async (page) => {
     // The engine's files cannot be fetched (a deployment that forgot them, or a CSP without
     // 'wasm-unsafe-eval': the same path, a fatal message from the worker).
     await page.route('**/doccheck_bg.wasm', (route) => route.abort());
@@ -98,14 +122,11 @@ test('the engine cannot start: its own message, no camera left on, and restart()
     await analyses(page);
     assert.equal(await cameraTrack(page), 'live');
     assert.equal(await panelTitle(page), null);
-  } finally {
-    await page.close();
-  }
-});
+  }),
+);
 
-test('options the engine refuses, at start or later: an error event, the engine keeps going on the options in use', async () => {
-  const page = await browser.context.newPage();
-  try {
+test('options the engine refuses, at start or later: an error event, the engine keeps going on the options in use', () =>
+  onNewPage(async (page) => {
     // A strictness attribute that is not one: the engine starts with the defaults.
     await fresh(page, {sides: 'front', strictness: 'lenient'});
     await analyses(page);
@@ -135,14 +156,11 @@ test('options the engine refuses, at start or later: an error event, the engine 
     errors = (await events(page)).filter((e) => e.type === 'error');
     assert.equal(errors.length, 1);
     assert.equal(await page.evaluate(() => window.__el.options), undefined);
-  } finally {
-    await page.close();
-  }
-});
+  }),
+);
 
-test('moved in the page: after every photo it stays done with no camera; in review its photo is dropped; thumbnails come back', async () => {
-  const page = await browser.context.newPage();
-  try {
+test('moved in the page: after every photo it stays done with no camera; in review its photo is dropped; thumbnails come back', () =>
+  onNewPage(async (page) => {
     await fresh(page, {sides: 'front', 'auto-capture': 'off'});
     await analyses(page);
     await page.evaluate(() => window.__el.capture());
@@ -165,14 +183,11 @@ test('moved in the page: after every photo it stays done with no camera; in revi
     assert.notEqual(after, before);
     assert.ok(await alive(page, after), 'the thumbnail shown is not there');
     assert.ok(!(await alive(page, before)), 'the old thumbnail URL was kept');
-  } finally {
-    await page.close();
-  }
-});
+  }),
+);
 
-test('a photo under review: going back to the camera or choosing another releases it', async () => {
-  const page = await browser.context.newPage();
-  try {
+test('a photo under review: going back to the camera or choosing another releases it', () =>
+  onNewPage(async (page) => {
     await fresh(page, {sides: 'front', 'auto-capture': 'off'});
     await analyses(page);
     const far = renderStill('far');
@@ -190,25 +205,18 @@ test('a photo under review: going back to the camera or choosing another release
     await page.locator('doc-capture .panel button', {hasText: en.back_to_camera}).click();
     await analyses(page);
     assert.ok(!(await alive(page, second)), 'the review photo was kept after going back to the camera');
-  } finally {
-    await page.close();
-  }
-});
+  }),
+);
 
-test('a file chosen while the camera starts, and unreadable: back to the live camera, not stuck', async () => {
-  const page = await browser.context.newPage();
-  try {
+test('a file chosen while the camera starts, and unreadable: back to the live camera, not stuck', () =>
+  onNewPage(async (page) => {
     // The camera takes a moment to start (a permission prompt), and checking the photo takes
     // longer (a big photo on a slow phone): the camera comes on during the check.
     await page.addInitScript(() => {
       const get = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
       navigator.mediaDevices.getUserMedia = (c) => new Promise((r) => setTimeout(r, 300)).then(() => get(c));
-      const post = Worker.prototype.postMessage;
-      Worker.prototype.postMessage = function (msg, ...rest) {
-        if (msg?.type !== 'still') return post.call(this, msg, ...rest);
-        setTimeout(() => post.call(this, msg, ...rest), 2000);
-      };
     });
+    await slowStills(page, 2000);
     await fresh(page, {sides: 'front'});
     assert.equal((await stats(page)).state, 'starting');
     const junk = tempPath('not-a-photo.jpg');
@@ -223,14 +231,11 @@ test('a file chosen while the camera starts, and unreadable: back to the live ca
     await analyses(page, 5, 20000);
     assert.equal((await stats(page)).state, 'live');
     assert.equal(await page.evaluate(() => window.__el.shadowRoot.querySelector('.shutter')?.disabled ?? null), false);
-  } finally {
-    await page.close();
-  }
-});
+  }),
+);
 
-test('removed while the tab is hidden, added back once it is shown: analysis resumes', async () => {
-  const page = await browser.context.newPage();
-  try {
+test('removed while the tab is hidden, added back once it is shown: analysis resumes', () =>
+  onNewPage(async (page) => {
     await fresh(page, {sides: 'front'});
     await analyses(page);
     await page.evaluate(() => {
@@ -244,23 +249,13 @@ test('removed while the tab is hidden, added back once it is shown: analysis res
     });
     await analyses(page);
     assert.equal((await stats(page)).paused, false);
-  } finally {
-    await page.close();
-  }
-});
+  }),
+);
 
-test('restart() while a photo is being taken: that photo is dropped, the next one is kept', async () => {
-  const page = await browser.context.newPage();
-  try {
+test('restart() while a photo is being taken: that photo is dropped, the next one is kept', () =>
+  onNewPage(async (page) => {
     // Checking each still takes as long as the test says (a slow phone).
-    await page.addInitScript(() => {
-      window.__stillDelays = [];
-      const post = Worker.prototype.postMessage;
-      Worker.prototype.postMessage = function (msg, ...rest) {
-        if (msg?.type !== 'still') return post.call(this, msg, ...rest);
-        setTimeout(() => post.call(this, msg, ...rest), window.__stillDelays.shift() ?? 0);
-      };
-    });
+    await slowStills(page);
     await fresh(page, {sides: 'front back', 'auto-capture': 'off'});
     await analyses(page);
     // The first photo takes 2 s; 0.3 s in, the person starts over and takes another, which
@@ -282,14 +277,11 @@ test('restart() while a photo is being taken: that photo is dropped, the next on
     assert.equal(captures.length, 1, JSON.stringify(captures));
     assert.equal(captures[0].side, 'front');
     assert.ok(captures[0].t - second >= 3500, `the photo kept came ${Math.round(captures[0].t - second)} ms after the second capture began: the first one`);
-  } finally {
-    await page.close();
-  }
-});
+  }),
+);
 
-test('a browser that plays the camera only after a tap (iOS in Low Power Mode): a button starts it', async () => {
-  const page = await browser.context.newPage();
-  try {
+test('a browser that plays the camera only after a tap (iOS in Low Power Mode): a button starts it', () =>
+  onNewPage(async (page) => {
     // Autoplay refused: no autoplay attribute takes effect, and play() works only once the
     // person has tapped, as Safari does when it will not start media on its own. (A tap, not
     // Chromium's user activation, which Playwright's evaluate grants.)
@@ -320,14 +312,11 @@ test('a browser that plays the camera only after a tap (iOS in Low Power Mode): 
     await page.locator('doc-capture [data-action="play"]').click();
     await analyses(page);
     assert.equal(await panelTitle(page), null);
-  } finally {
-    await page.close();
-  }
-});
+  }),
+);
 
-test('time spent hidden does not count against the worker: no restart while hidden, one after if it is really gone', async () => {
-  const page = await browser.context.newPage();
-  try {
+test('time spent hidden does not count against the worker: no restart while hidden, one after if it is really gone', () =>
+  onNewPage(async (page) => {
     await fresh(page, {sides: 'front', 'auto-capture': 'off'});
     await analyses(page);
     const state = (v) =>
@@ -347,7 +336,5 @@ test('time spent hidden does not count against the worker: no restart while hidd
     await state('visible');
     await page.waitForFunction(() => window.__el.stats.workerRestarts >= 1, undefined, {timeout: 15000});
     await analyses(page);
-  } finally {
-    await page.close();
-  }
-});
+  }),
+);

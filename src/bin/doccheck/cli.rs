@@ -229,7 +229,8 @@ fn check(files: &[PathBuf], options: Options, jobs: usize) -> ExitCode {
         |analyzer, i| check_one(analyzer, &files[i]),
         |(line, ok)| {
             failed |= !ok;
-            write_error = writeln!(out, "{line}").and_then(|()| out.flush()).err();
+            // Standard output is line-buffered: the line is written (or fails) here.
+            write_error = writeln!(out, "{line}").err();
             write_error.is_none()
         },
     );
