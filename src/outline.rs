@@ -1274,7 +1274,9 @@ impl OutlineFinder {
     /// under a thumb both sides are skin, so they do not. The bar is set by the same
     /// difference in the middle of the side, but kept low in absolute terms because a side's
     /// contrast can change along it (a card's coloured header). A stretch that is clipped
-    /// white is glare, reported as such, not a covered corner.
+    /// white is glare, reported as such, not a covered corner. The gap is counted from where
+    /// the side can first be looked at: a side that runs along the frame's border has the
+    /// outside of the frame on one hand, and shows nothing either way there.
     fn gap_from_corner(&self, frame: &Frame<'_>, corner: Point, other: Point) -> (f32, f32) {
         let Some(line) = Line::through(corner, other) else {
             return (0.0, 0.0);
@@ -1333,6 +1335,9 @@ impl OutlineFinder {
         };
         let bar = (0.35 * reference).min((0.05 * reference).max(MIN_CORNER_STEP));
         let (mut consecutive, mut clipped, mut missing) = (0, 0, 0);
+        // Where the side can first be looked at: along the frame's border it cannot (one side
+        // of the line is outside), and what cannot be seen is no evidence of a thumb.
+        let mut first_seen = None;
         for s in 0..50 {
             let f = 0.01 * s as f32;
             let m = at(f);
@@ -1340,6 +1345,7 @@ impl OutlineFinder {
                 consecutive = 0;
                 continue;
             };
+            let first_seen = *first_seen.get_or_insert(f);
             // A faint but crisp step right on the line (a dark header on a dark desk) is the
             // edge too; a thumb is smooth there.
             let crisp = || {
@@ -1349,7 +1355,7 @@ impl OutlineFinder {
             if d >= bar || crisp() {
                 consecutive += 1;
                 if consecutive == 3 {
-                    let gap = (f - 0.02).max(0.0);
+                    let gap = (f - 0.02 - first_seen).max(0.0);
                     // Mostly clipped where the edge is missing: glare, not a thumb.
                     return (
                         if 2 * clipped >= missing.max(1) {
@@ -1367,7 +1373,7 @@ impl OutlineFinder {
             }
         }
         (
-            if 2 * clipped >= missing.max(1) {
+            if missing == 0 || 2 * clipped >= missing {
                 0.0
             } else {
                 0.5

@@ -324,6 +324,33 @@ fn thumb_over_a_corner_is_corner_covered_at_that_corner() {
 }
 
 #[test]
+fn side_along_the_frame_border_is_not_a_covered_corner() {
+    // A page pushed against the frame's left border: near its bottom-left corner the left
+    // side runs within a few pixels of the border, where nothing outside it can be seen.
+    // That is no evidence of a thumb; all four corners are in the frame and visible.
+    for (bottom_x, top_x) in [(1.0, 14.0), (2.0, 10.0)] {
+        let quad = [
+            Point::new(top_x, 50.0),
+            Point::new(640.0, 40.0),
+            Point::new(650.0, 500.0),
+            Point::new(bottom_x, 510.0),
+        ];
+        let report = report_of(&Scene::card(960, 540, quad));
+        assert!(
+            iou_with_drawn(&Scene::card(960, 540, quad), &report) > 0.95,
+            "left side from x = {bottom_x} to {top_x}: {report:?}"
+        );
+        assert_eq!(
+            report.metrics.corners_visible,
+            [true; 4],
+            "left side from x = {bottom_x} to {top_x}: {:?} gaps {:?}",
+            codes(&report),
+            report.metrics.corner_gap
+        );
+    }
+}
+
+#[test]
 fn hard_shadow_is_uneven_lighting() {
     for split in [0.3, 0.45, 0.6] {
         let mut s = base();
