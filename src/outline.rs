@@ -1168,24 +1168,48 @@ impl OutlineFinder {
                 }
             }
         }
-        let mut corner_gap = [0.0f32; 4];
-        let mut corner_oddness = [0.0f32; 4];
-        for k in 0..4 {
-            let p = quad[k];
-            let inside = p.x >= 0.0
+        let in_frame = |p: Point| {
+            p.x >= 0.0
                 && p.y >= 0.0
                 && p.x <= (frame.width - 1) as f32
-                && p.y <= (frame.height - 1) as f32;
-            if !inside {
+                && p.y <= (frame.height - 1) as f32
+        };
+        let (mut corner_gap, mut corner_oddness) = self.corner_checks(frame, &quad, in_frame);
+        // A page that curls or lifts bends its sides near the corners: there the straight fit
+        // of the whole side runs off the paper, and its edge seems not to reach the corner
+        // found from that fit. At such a corner, follow both sides' edges from their middles
+        // to the corner and put the corner where their last stretches meet.
+        let sides = quad;
+        for k in 0..4 {
+            let p = sides[k];
+            if !in_frame(p) || corner_gap[k] < BENT_CORNER_GAP {
                 continue;
             }
-            // Side k leaves corner k towards corner k+1; side k-1 arrives from corner k-1.
-            let before = quad[(k + 3) % 4];
-            let after = quad[(k + 1) % 4];
-            let (g1, r1) = self.gap_from_corner(frame, p, after);
-            let (g2, r2) = self.gap_from_corner(frame, p, before);
-            corner_gap[k] = g1.max(g2);
-            corner_oddness[k] = measure_corner_oddness(frame, &quad, k, r1.max(r2));
+            let (before, after) = ((k + 3) % 4, k);
+            let local = |finder: &mut Self, side: usize, other: Point| {
+                lines[side]
+                    .and_then(|l| finder.follow_to_corner(frame, l, p, other, strength[side]))
+            };
+            let a = local(self, before, sides[before]);
+            let b = local(self, after, sides[(k + 1) % 4]);
+            if a.is_none() && b.is_none() {
+                continue;
+            }
+            let (Some(a), Some(b)) = (a.or(lines[before]), b.or(lines[after])) else {
+                continue;
+            };
+            if let Some(c) = a.intersect(b) {
+                let shorter = p
+                    .distance(sides[before])
+                    .min(p.distance(sides[(k + 1) % 4]));
+                let moved = c.distance(p);
+                if moved >= MIN_CORNER_BEND * shorter && moved <= MAX_CORNER_BEND * shorter {
+                    quad[k] = c;
+                }
+            }
+        }
+        if quad != sides {
+            (corner_gap, corner_oddness) = self.corner_checks(frame, &quad, in_frame);
         }
         // Reorder to TL, TR, BR, BL and carry the per-corner and per-side figures along.
         let perm = order_corners_perm(&quad);
@@ -1209,6 +1233,33 @@ impl OutlineFinder {
             corner_gap,
             corner_oddness,
         }
+    }
+
+    /// Per corner of `quad` inside the frame: how far its sides' edges are missing from it
+    /// ([`Self::gap_from_corner`], the larger of the two sides) and how odd the corner
+    /// itself looks ([`measure_corner_oddness`]); 0 for corners outside the frame.
+    fn corner_checks(
+        &self,
+        frame: &Frame<'_>,
+        quad: &[Point; 4],
+        in_frame: impl Fn(Point) -> bool,
+    ) -> ([f32; 4], [f32; 4]) {
+        let mut corner_gap = [0.0f32; 4];
+        let mut corner_oddness = [0.0f32; 4];
+        for k in 0..4 {
+            let p = quad[k];
+            if !in_frame(p) {
+                continue;
+            }
+            // Side k leaves corner k towards corner k+1; side k-1 arrives from corner k-1.
+            let before = quad[(k + 3) % 4];
+            let after = quad[(k + 1) % 4];
+            let (g1, r1) = self.gap_from_corner(frame, p, after);
+            let (g2, r2) = self.gap_from_corner(frame, p, before);
+            corner_gap[k] = g1.max(g2);
+            corner_oddness[k] = measure_corner_oddness(frame, quad, k, r1.max(r2));
+        }
+        (corner_gap, corner_oddness)
     }
 
     /// Fits a line to the strongest colour step across the segment `p → q` (full-resolution
@@ -1265,6 +1316,70 @@ impl OutlineFinder {
             fit = Line::fit(&self.samples)?;
         }
         Some((fit, median))
+    }
+
+    /// Follows the edge of the side `line` (a fit of the whole side, through `corner` and
+    /// `other`) from the side's middle towards `corner`, and fits a line to the stretch
+    /// nearest the corner. Steps are 1% of the side; at each the edge is looked for within
+    /// 6 pixels of where the steps so far lead, so a side that bends is followed while text
+    /// or texture further off is not. The edge must keep at least 0.4 of the side's
+    /// `median` step strength; where it stops (a thumb, glare), nothing is returned, and
+    /// neither when the stretch turns more than [`MAX_BEND_DEG`] from the whole side.
+    fn follow_to_corner(
+        &mut self,
+        frame: &Frame<'_>,
+        line: Line,
+        corner: Point,
+        other: Point,
+        median: f32,
+    ) -> Option<Line> {
+        const STEPS: usize = 45;
+        const NEAR_CORNER: f32 = 0.3;
+        let (nx, ny) = line.normal();
+        self.samples.clear();
+        // Offset of the edge from `line` at the last step (found or predicted), its change per
+        // step, and the offset last found.
+        let (mut last, mut slope, mut misses) = (0.0f32, 0.0f32, 0);
+        let mut previous: Option<f32> = None;
+        for s in 0..STEPS {
+            // From f = 0.5 down to 0.06: past a card's rounded corner.
+            let f = 0.5 - 0.01 * s as f32;
+            let base = Point::new(
+                corner.x + (other.x - corner.x) * f,
+                corner.y + (other.y - corner.y) * f,
+            );
+            let predicted = last + slope;
+            let m = Point::new(base.x + nx * predicted, base.y + ny * predicted);
+            match strongest_step(frame, m, nx, ny, 6) {
+                Some((off, strength)) if strength >= 0.4 * median => {
+                    let offset = predicted + off;
+                    if let Some(prev) = previous {
+                        slope = offset - prev;
+                    }
+                    previous = Some(offset);
+                    last = offset;
+                    misses = 0;
+                    if f <= NEAR_CORNER + 1e-3 {
+                        self.samples.push((
+                            Point::new(base.x + nx * offset, base.y + ny * offset),
+                            strength,
+                        ));
+                    }
+                }
+                _ => {
+                    misses += 1;
+                    last = predicted;
+                    if misses == 3 {
+                        return None;
+                    }
+                }
+            }
+        }
+        if self.samples.len() < 16 {
+            return None;
+        }
+        let fit = Line::fit(&self.samples)?;
+        (angle_between(fit.theta, line.theta) <= MAX_BEND_DEG.to_radians()).then_some(fit)
     }
 
     /// Walks from `corner` towards `other` along the side and returns how far (share of the
@@ -1446,6 +1561,17 @@ fn triple_index(n: usize, x: usize, y: usize, z: usize) -> usize {
 /// on towards a corner, unless 35% of the side's own contrast is less: a thumb's shading and
 /// outline reach 15–20, a document's edge more.
 const MIN_CORNER_STEP: f32 = 25.0;
+/// Most a side's last stretch may turn from the side as a whole, degrees (a curled page).
+const MAX_BEND_DEG: f32 = 8.0;
+/// Most a corner may move, as a share of its shorter side, when put where the last stretches
+/// of its sides meet.
+const MAX_CORNER_BEND: f32 = 0.06;
+/// Least such a move, as a share of the shorter side: less is the noise of fitting a short
+/// stretch, and the fit of the whole side is the better estimate.
+const MIN_CORNER_BEND: f32 = 0.01;
+/// A corner whose sides' edges stop this far (share of the side) short of it is looked at
+/// for a bend; the others keep the corner of the sides' straight fits.
+const BENT_CORNER_GAP: f32 = 0.02;
 
 /// A set of lines (indices below 128), iterated in ascending order.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]

@@ -350,6 +350,89 @@ fn side_along_the_frame_border_is_not_a_covered_corner() {
     }
 }
 
+/// A sheet of paper whose outline is the polygon `outline`, with a few dark lines of print,
+/// on a tan desk; edges anti-aliased by 4×4 supersampling.
+fn paper_on_desk(width: usize, height: usize, outline: &[Point]) -> Vec<u8> {
+    // Even-odd rule: a curled corner makes the outline concave.
+    let inside = |x: f32, y: f32| {
+        let mut odd = false;
+        for k in 0..outline.len() {
+            let (a, b) = (outline[k], outline[(k + 1) % outline.len()]);
+            if (a.y > y) != (b.y > y) && x < a.x + (y - a.y) * (b.x - a.x) / (b.y - a.y) {
+                odd = !odd;
+            }
+        }
+        odd
+    };
+    let mut rgba = Vec::with_capacity(width * height * 4);
+    for y in 0..height {
+        for x in 0..width {
+            let mut covered = 0.0;
+            for sy in 0..4 {
+                for sx in 0..4 {
+                    let (px, py) = (
+                        x as f32 + (sx as f32 + 0.5) / 4.0,
+                        y as f32 + (sy as f32 + 0.5) / 4.0,
+                    );
+                    covered += f32::from(u8::from(inside(px, py))) / 16.0;
+                }
+            }
+            // Print: short dark bars well inside the sheet.
+            let print = (y / 18) % 2 == 0
+                && (x / 40) % 3 != 2
+                && inside(x as f32 - 60.0, y as f32)
+                && inside(x as f32 + 60.0, y as f32)
+                && inside(x as f32, y as f32 - 60.0)
+                && inside(x as f32, y as f32 + 60.0)
+                && y % 18 < 6;
+            let paper = if print {
+                [40.0, 40.0, 45.0]
+            } else {
+                [236.0, 234.0, 228.0]
+            };
+            let desk = [196.0, 160.0, 112.0];
+            for c in 0..3 {
+                rgba.push((paper[c] * covered + desk[c] * (1.0 - covered)).round() as u8);
+            }
+            rgba.push(255);
+        }
+    }
+    rgba
+}
+
+#[test]
+fn corner_of_a_curled_page_is_where_its_edges_end() {
+    // The right side of a page runs straight for 55% of its length, then the curled corner
+    // lifts it outward by 4°: the straight fit of that side meets the bottom 19 px inside the
+    // paper's real corner, where no edge reaches it (taken for a covered corner).
+    let (tl, tr, bl) = (
+        Point::new(300.0, 150.0),
+        Point::new(900.0, 120.0),
+        Point::new(330.0, 830.0),
+    );
+    let straight_br = Point::new(960.0, 800.0);
+    let kink = Point::new(
+        tr.x + 0.55 * (straight_br.x - tr.x),
+        tr.y + 0.55 * (straight_br.y - tr.y),
+    );
+    let br = Point::new(982.0, 798.0);
+    let rgba = paper_on_desk(1280, 960, &[tl, tr, kink, br, bl]);
+    let report = Analyzer::new(Options::default())
+        .unwrap()
+        .analyze_still(&rgba, 1280, 960)
+        .unwrap();
+    check_report(&report, false).unwrap();
+    let quad = report.quad.expect("a page");
+    for (k, want) in [tl, tr, br, bl].into_iter().enumerate() {
+        let got = Point::new(quad[k][0], quad[k][1]);
+        assert!(
+            got.distance(want) < 8.0,
+            "corner {k} at {got:?}, drawn at {want:?}: {report:?}"
+        );
+    }
+    assert_eq!(report.metrics.corners_visible, [true; 4], "{report:?}");
+}
+
 #[test]
 fn hard_shadow_is_uneven_lighting() {
     for split in [0.3, 0.45, 0.6] {
