@@ -2,7 +2,8 @@
 # Installs what the build and the tests need, skipping what is already there:
 #   setup.sh wasm     — the wasm32 target, wasm-bindgen-cli of the version in Cargo.lock, and the
 #                       npm packages (wasm-opt from binaryen, so every build is optimised)
-#   setup.sh browser  — Debian's Chromium + ChromeDriver and a CJK font, and the npm packages
+#   setup.sh browser  — Debian's Chromium + ChromeDriver and a CJK font, WebKitGTK's WebDriver
+#                       with Xvfb, and the npm packages
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,11 +32,20 @@ setup_browser() {
   # A CJK font, so that screenshots of the Chinese catalogue (and the language switch) show
   # characters rather than empty boxes.
   if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || ! fc-list 2>/dev/null | grep -qi wqy; then
-    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei >/dev/null
+    apt_install chromium chromium-driver fonts-wqy-microhei
+  fi
+  # WebKit for tests/e2e/webkit.test.mjs: WebKitGTK's WebDriver (it pulls in the MiniBrowser it
+  # drives) and a virtual X display to run it on.
+  if [ ! -x /usr/bin/WebKitWebDriver ] || [ ! -x /usr/bin/xvfb-run ] || [ ! -x /usr/bin/xauth ]; then
+    apt_install --no-install-recommends webkit2gtk-driver xvfb xauth
   fi
   setup_npm
+}
+
+apt_install() {
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null
 }
 
 setup_npm() {

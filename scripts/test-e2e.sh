@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end tests of the widget and the demo page in headless Chromium (playwright-core and
-# Debian's /usr/bin/chromium; never a downloaded browser). Each test file starts its own
+# Debian's /usr/bin/chromium; never a downloaded browser), and in WebKit (webkit.test.mjs:
+# WebKitGTK's WebKitWebDriver under Xvfb). Each test file starts its own
 # scripts/serve.py on a free port of 127.0.0.1 and renders its fake-camera videos into a temp
 # folder with the native CLI. Needs `make wasm` and `scripts/setup.sh browser` first.
 # Prints "N passed, M failed" last; exits non-zero on any failure.

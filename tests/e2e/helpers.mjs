@@ -57,9 +57,9 @@ export function nativeReport(file) {
   return report;
 }
 
-/** Starts scripts/serve.py on a free port of 127.0.0.1 (HTTP only, with the CSP header). */
-export async function startServer() {
-  const child = spawn('python3', [join(REPO, 'scripts', 'serve.py'), '--port', '0', '--no-https', '--quiet'], {
+/** Starts scripts/serve.py on a free port of 127.0.0.1 (HTTP only, with the CSP header), serving `dir`. */
+export async function startServer({dir = WWW} = {}) {
+  const child = spawn('python3', [join(REPO, 'scripts', 'serve.py'), '--dir', dir, '--port', '0', '--no-https', '--quiet'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const origin = await new Promise((resolve, reject) => {
