@@ -84,13 +84,39 @@ impl JsAnalyzer {
     }
 
     /// Analyses the video frame written into `inputBuffer(width, height)`, as `analyze` does.
+    /// `format` names the order of its bytes, as `VideoFrame.format` does: `"RGBA"` (the
+    /// default when `undefined` or `null`) or `"RGBX"`, or `"BGRA"` or `"BGRX"`, which are
+    /// turned into RGBA in place, so that a frame stored that way (WebKit's) can be copied
+    /// as it is (`copyTo(view)`, no `format` option) instead of drawn on a canvas.
     ///
     /// # Errors
-    /// When `width` and `height` are not the size last given to `inputBuffer`, or no frame
-    /// has been asked for since the last `analyze` or `analyzeStill`.
+    /// When `width` and `height` are not the size last given to `inputBuffer`, no frame has
+    /// been asked for since the last `analyze` or `analyzeStill`, or `format` is not one of
+    /// the four.
     #[wasm_bindgen(js_name = analyzeInput)]
-    pub fn analyze_input(&mut self, width: &JsValue, height: &JsValue) -> Result<JsValue, JsError> {
+    pub fn analyze_input(
+        &mut self,
+        width: &JsValue,
+        height: &JsValue,
+        format: &JsValue,
+    ) -> Result<JsValue, JsError> {
         let (width, height) = frame_size(width, height)?;
+        let blue_first = match format.as_string().as_deref() {
+            _ if format.is_null() || format.is_undefined() => false,
+            Some("RGBA" | "RGBX") => false,
+            Some("BGRA" | "BGRX") => true,
+            Some(other) => {
+                return Err(JsError::new(&format!(
+                    "format must be \"RGBA\", \"RGBX\", \"BGRA\" or \"BGRX\", not \"{other}\""
+                )))
+            }
+            None => {
+                let kind = format.js_typeof().as_string().unwrap_or_default();
+                return Err(JsError::new(&format!(
+                    "format must be a string such as \"RGBA\", not a {kind}"
+                )));
+            }
+        };
         match self.input_size {
             None => {
                 return Err(JsError::new(
@@ -103,6 +129,9 @@ impl JsAnalyzer {
                 )))
             }
             Some(_) => {}
+        }
+        if blue_first {
+            swap_red_blue(&mut self.input);
         }
         self.report(width, height, true)
     }
@@ -197,6 +226,13 @@ impl JsAnalyzer {
             (None, None) => {}
         }
         Ok((width, height))
+    }
+}
+
+/// BGRA (or BGRX) pixels turned into RGBA in place.
+fn swap_red_blue(pixels: &mut [u8]) {
+    for p in pixels.chunks_exact_mut(4) {
+        p.swap(0, 2);
     }
 }
 

@@ -92,7 +92,7 @@ impl FromRust for JsAnalyzer {
         self.input_buffer(&n(w), &n(h))
     }
     fn input(&mut self, w: u32, h: u32) -> Result<JsValue, JsError> {
-        self.analyze_input(&n(w), &n(h))
+        self.analyze_input(&n(w), &n(h), &JsValue::UNDEFINED)
     }
 }
 
@@ -203,6 +203,54 @@ fn input_buffer_gives_the_same_report_as_a_copied_frame() {
         .video(&rgba, W as u32, H as u32)
         .expect("a report");
     assert_eq!(json(&direct), json(&copied));
+}
+
+/// A frame stored blue first (WebKit's camera frames are BGRA), written as it is and named
+/// by its `VideoFrame.format`, gives the report of the same frame in RGBA; other formats are
+/// refused by name.
+#[wasm_bindgen_test]
+fn input_in_blue_first_order_gives_the_report_of_the_same_pixels() {
+    let rgba = scene("glare");
+    let expected = json(
+        &analyzer()
+            .video(&rgba, W as u32, H as u32)
+            .expect("a report"),
+    );
+    let mut bgra = rgba.clone();
+    for p in bgra.chunks_exact_mut(4) {
+        p.swap(0, 2);
+    }
+    assert_ne!(bgra, rgba, "the scene has colour");
+    for (bytes, format) in [
+        (&bgra, "BGRA"),
+        (&bgra, "BGRX"),
+        (&rgba, "RGBA"),
+        (&rgba, "RGBX"),
+    ] {
+        let mut js = analyzer();
+        js.buffer(W as u32, H as u32).unwrap().copy_from(bytes);
+        let report = js
+            .analyze_input(&n(W as u32), &n(H as u32), &format.into())
+            .expect("a report");
+        assert_eq!(json(&report), expected, "{format}");
+    }
+    // Read as RGBA, the blue-first bytes give another report: the order matters.
+    let mut js = analyzer();
+    js.buffer(W as u32, H as u32).unwrap().copy_from(&bgra);
+    assert_ne!(json(&js.input(W as u32, H as u32).unwrap()), expected);
+    for (format, wanted) in [
+        (JsValue::from("NV12"), "not \"NV12\""),
+        (JsValue::from("rgba"), "not \"rgba\""),
+        (JsValue::from_f64(1.0), "not a number"),
+    ] {
+        let mut js = analyzer();
+        js.buffer(W as u32, H as u32).unwrap();
+        let message = error_message(
+            js.analyze_input(&n(W as u32), &n(H as u32), &format)
+                .unwrap_err(),
+        );
+        assert!(message.contains(wanted), "{message}");
+    }
 }
 
 #[wasm_bindgen_test]

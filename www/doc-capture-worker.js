@@ -7,7 +7,7 @@
 // which the worker can do.
 //
 // Messages in:  {type: 'init', options, seq}     → {type: 'ready', simd, canvas, videoFrame, wasmMemoryBytes, seq, refused}
-//               {type: 'frame', id, frame}        → {type: 'report', id, report, ms, …}
+//               {type: 'frame', id, frame}        → {type: 'report', id, report, pixels, ms, …}
 //               {type: 'still', id, source, maxBytes} → {type: 'still', id, report, blob, …}
 //               {type: 'options', options, seq}   → {type: 'options', seq} once in use
 //               {type: 'reset'}
@@ -38,6 +38,13 @@ let analyzer = null;
  * @type {boolean | null}
  */
 let copyToWorks = typeof VideoFrame === 'function' ? null : false;
+/**
+ * Formats of VideoFrame whose bytes the engine reads as they are (`analyzeInput`'s `format`):
+ * where copyTo cannot convert (WebKit's frames are BGRA), such a frame is copied unconverted.
+ * Off the first time that fails.
+ */
+const STORED_AS_IS = new Set(['RGBA', 'RGBX', 'BGRA', 'BGRX']);
+let storedCopyWorks = typeof VideoFrame === 'function';
 /** @type {OffscreenCanvas | null} */
 let canvas = null;
 /** @type {OffscreenCanvasRenderingContext2D | null} */
@@ -127,22 +134,35 @@ async function analyseFrame({id, frame}) {
   let report;
   let width = 0;
   let height = 0;
+  // How the pixels reached the engine: 'copyTo' (converted to RGBA), 'copyTo BGRA' (and the
+  // like: copied as stored), 'canvas' (drawn), 'page' (RGBA drawn by the main thread).
+  let pixels = 'rgba' in frame ? 'page' : 'canvas';
   try {
     ({width, height} = sizeOf(frame));
     if (copyToWorks === null && 'copyTo' in frame) copyToWorks = convertsInCopyTo(frame);
+    const video = /** @type {VideoFrame} */ (frame);
+    const layout = [{offset: 0, stride: width * 4}];
     if (copyToWorks && canCopyDirectly(frame)) {
       try {
         const view = analyzer.inputBuffer(width, height);
-        await /** @type {VideoFrame} */ (frame).copyTo(view, {
-          format: 'RGBA',
-          colorSpace: 'srgb',
-          layout: [{offset: 0, stride: width * 4}],
-        });
+        await video.copyTo(view, {format: 'RGBA', colorSpace: 'srgb', layout});
         report = analyzer.analyzeInput(width, height);
+        pixels = 'copyTo';
       } catch (error) {
         if (isTrap(error)) throw error;
         // Older engines cannot convert to RGBA in copyTo: use the canvas from now on.
         copyToWorks = false;
+      }
+    }
+    if (!report && storedCopyWorks && canCopyDirectly(frame) && STORED_AS_IS.has(video.format)) {
+      try {
+        const view = analyzer.inputBuffer(width, height);
+        await video.copyTo(view, {layout});
+        report = analyzer.analyzeInput(width, height, video.format);
+        pixels = `copyTo ${video.format}`;
+      } catch (error) {
+        if (isTrap(error)) throw error;
+        storedCopyWorks = false;
       }
     }
     if (!report) report = analyzer.analyze(pixelsOf(frame, width, height), width, height);
@@ -153,6 +173,7 @@ async function analyseFrame({id, frame}) {
     type: 'report',
     id,
     report,
+    pixels,
     width,
     height,
     ms: performance.now() - t0,

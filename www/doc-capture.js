@@ -170,7 +170,7 @@ export class DocCapture extends HTMLElement {
   /** @type {{result: any, url: string, side: string} | null} */
   #review = null;
 
-  #stats = {analysedFrames: 0, droppedFrames: 0, lastAnalysisMs: 0, wasmMemoryBytes: 0, framesSent: 0, framesClosed: 0, workerRestarts: 0, simd: false};
+  #stats = {analysedFrames: 0, droppedFrames: 0, lastAnalysisMs: 0, wasmMemoryBytes: 0, framesSent: 0, framesClosed: 0, workerRestarts: 0, simd: false, pixels: ''};
   /** @type {number[]} */
   #reportTimes = [];
 
@@ -228,6 +228,7 @@ export class DocCapture extends HTMLElement {
       openFrames: s.framesSent - s.framesClosed,
       workerRestarts: s.workerRestarts,
       simd: s.simd,
+      pixels: s.pixels,
       state: this.#state,
       paused: this.#paused,
     };
@@ -768,6 +769,7 @@ export class DocCapture extends HTMLElement {
         break;
       case 'report':
         this.#stats.framesClosed++;
+        this.#stats.pixels = msg.pixels;
         if (this.#inflight?.id === msg.id) this.#dropInflight();
         this.#onReport(msg);
         break;

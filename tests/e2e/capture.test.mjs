@@ -88,6 +88,8 @@ test('the widget is done and the page shows both photos with downloads', async (
   assert.equal(stats.state, 'done');
   assert.equal(stats.openFrames, 0, 'a VideoFrame was not closed');
   assert.ok(stats.analysedFrames > 30);
+  // Chromium converts camera frames to RGBA in VideoFrame.copyTo, straight into wasm memory.
+  assert.equal(stats.pixels, 'copyTo');
   // Done: the camera is released.
   const live = await page.evaluate(() => !!document.querySelector('doc-capture').shadowRoot.querySelector('video').srcObject);
   assert.equal(live, false);

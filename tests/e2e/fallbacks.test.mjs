@@ -131,6 +131,7 @@ test('without VideoFrame, requestVideoFrameCallback, ImageCapture and vibrate', 
       assert.equal(calls.getImageData, 0);
       assert.equal(calls.toBlob, 0);
       assert.ok(stats.analysedFrames > 10);
+      assert.equal(stats.pixels, 'canvas');
     },
   );
 });
@@ -149,6 +150,7 @@ test('without OffscreenCanvas in the worker or WebAssembly SIMD either', async (
       assert.ok(calls.getImageData >= stats.analysedFrames, `getImageData ${calls.getImageData} for ${stats.analysedFrames} frames`);
       assert.ok(calls.toBlob >= 1, 'the photo was not encoded on the page');
       assert.equal(stats.simd, false, 'the SIMD build was used');
+      assert.equal(stats.pixels, 'page');
     },
   );
 });

@@ -120,11 +120,13 @@ class Session {
 
 /**
  * Starts WebKitWebDriver on a free port under Xvfb and opens a session in MiniBrowser, with no
- * camera. `stop()` ends the session and kills Xvfb, the driver and the browser (their process
- * group); it is also done when the test process exits, whatever happened before.
+ * camera, or with `camera` WebKit's mock camera (a moving test pattern, camera access granted).
+ * `stop()` ends the session and kills Xvfb, the driver and the browser (their process group);
+ * it is also done when the test process exits, whatever happened before.
+ * @param {{camera?: boolean}} [o]
  * @returns {Promise<{session: Session, stop: () => Promise<void>}>}
  */
-export async function startWebKit() {
+export async function startWebKit({camera = false} = {}) {
   const browser = findMiniBrowser();
   const missing = [WEBKIT_DRIVER, XVFB_RUN].filter((path) => !existsSync(path));
   if (!browser) missing.push('/usr/lib/*/webkit2gtk-4.1/MiniBrowser');
@@ -171,7 +173,10 @@ export async function startWebKit() {
       capabilities: {
         alwaysMatch: {
           // Without --automation MiniBrowser never lets the driver in, and the request never ends.
-          'webkitgtk:browserOptions': {binary: browser, args: ['--automation']},
+          'webkitgtk:browserOptions': {
+            binary: browser,
+            args: ['--automation', ...(camera ? ['--enable-media-stream=true', '--enable-mock-capture-devices=true'] : [])],
+          },
         },
       },
     }, 20000);

@@ -1,8 +1,9 @@
 // WebKit, Safari's engine, as WebKitGTK's MiniBrowser driven through WebKitWebDriver under Xvfb
 // (./webdriver.mjs): both wasm builds give the native CLI's report on the same pixels; the demo
 // page starts with no error and no CSP violation and, there being no camera, offers the file
-// picker; a photo chosen there comes back as a `capture` event with the CLI's outline.
-// WebKitGTK is not iOS Safari: no real camera, another media stack (docs/web.md).
+// picker; a photo chosen there comes back as a `capture` event with the CLI's outline; with
+// WebKit's mock camera, live frames reach the engine by copyTo, not through a canvas.
+// WebKitGTK is not iOS Safari: a mock camera, another media stack (docs/web.md).
 
 import {test, before, after} from 'node:test';
 import assert from 'node:assert/strict';
@@ -71,9 +72,14 @@ function recordPage() {
 }
 
 /** Polls `fn` in the page until it returns something truthy; returns that. */
-async function waitInPage(fn, what, timeout = 10000) {
+function waitInPage(fn, what, timeout = 10000) {
+  return waitInPageOf(webkit, fn, what, timeout);
+}
+
+/** As `waitInPage`, in the page of another WebKit. */
+async function waitInPageOf(browser, fn, what, timeout) {
   for (const deadline = Date.now() + timeout; ; await new Promise((r) => setTimeout(r, 100))) {
-    const value = await webkit.session.execute(fn);
+    const value = await browser.session.execute(fn);
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeout / 1000} s waiting for ${what}`);
   }
@@ -190,4 +196,25 @@ test('a photo chosen in the file picker comes back as a capture with the CLI\'s 
   });
   const log = await webkit.session.execute(() => window.__log);
   assert.deepEqual([log.errors, log.rejections, log.violations], [[], [], []]);
+});
+
+test('live frames from a camera reach the engine by copyTo, not through a canvas', async (t) => {
+  // WebKit's mock camera: its frames are VideoFrames stored as BGRA, which WebKit's copyTo
+  // cannot convert to RGBA; the worker copies them as they are and names the order to the
+  // engine (before, each was drawn on a canvas and read back, 7-30 ms a frame here).
+  const camera = await startWebKit({camera: true});
+  try {
+    await camera.session.navigate(`${server.origin}/`);
+    const stats = await waitInPageOf(camera, () => {
+      const s = document.querySelector('doc-capture')?.stats;
+      return s && s.analysedFrames >= 5 ? s : null;
+    }, 'five analysed camera frames', 30000);
+    t.diagnostic(`pixels: ${stats.pixels}, ${stats.analysedFrames} frames analysed, the last in ${stats.lastAnalysisMs} ms`);
+    assert.equal(stats.state, 'live');
+    assert.match(stats.pixels, /^copyTo/);
+    const log = await camera.session.execute(() => window.__log);
+    assert.deepEqual([log.errors, log.rejections, log.violations, log.events], [[], [], [], []]);
+  } finally {
+    await camera.stop();
+  }
 });
