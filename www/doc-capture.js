@@ -116,6 +116,13 @@ export class DocCapture extends HTMLElement {
   #frameRequest = 0;
   /** Whether #frameRequest came from requestVideoFrameCallback (else requestAnimationFrame). */
   #frameRequestIsVideo = false;
+  /**
+   * Off once requestVideoFrameCallback has stayed silent while the video played (WebKitGTK
+   * without compositing): animation frames from then on.
+   */
+  #videoCallbacks = true;
+  /** The video's currentTime at the last camera check. */
+  #checkedVideoTime = -1;
   #watchdog = 0;
   #cameraAttempt = 0;
   /** The browser refused to play the preview without a tap: the panel offers a button. */
@@ -530,7 +537,16 @@ export class DocCapture extends HTMLElement {
       return;
     }
     const video = this.#ui.video;
-    if (video.paused && performance.now() - this.#lastFrameAt > 2000) this.#play();
+    const quiet = performance.now() - this.#lastFrameAt > 2000;
+    if (video.paused && quiet) this.#play();
+    // The live picture moves but no video-frame callback came for 2 s: that browser's
+    // requestVideoFrameCallback does not work; poll animation frames instead.
+    const moving = !video.paused && video.readyState >= 2 && video.currentTime !== this.#checkedVideoTime;
+    if (quiet && moving && this.#frameRequestIsVideo && this.#state === 'live') {
+      this.#videoCallbacks = false;
+      this.#requestFrame();
+    }
+    this.#checkedVideoTime = video.currentTime;
   };
 
   #onVisibility = () => {
@@ -611,7 +627,7 @@ export class DocCapture extends HTMLElement {
     this.#frameRequest = 0;
     if (!this.#stream) return;
     // requestVideoFrameCallback: Chrome 83, Safari 15.4, Firefox 132; else every animation frame.
-    this.#frameRequestIsVideo = typeof video.requestVideoFrameCallback === 'function';
+    this.#frameRequestIsVideo = this.#videoCallbacks && typeof video.requestVideoFrameCallback === 'function';
     this.#frameRequest = this.#frameRequestIsVideo
       ? video.requestVideoFrameCallback(this.#onVideoFrame)
       : requestAnimationFrame(this.#onVideoFrame);

@@ -9,6 +9,8 @@
 //   as the photo.
 // - "no OffscreenCanvas": as above, and the worker has no OffscreenCanvas and no SIMD (Safari
 //   before 16.4): the page draws RGBA and encodes the JPEG, the baseline engine analyses.
+// - "silent requestVideoFrameCallback": the method takes requests but never calls back
+//   (WebKitGTK without compositing): the widget notices and polls animation frames.
 //   (Constructed stylesheets stay: without them the widget needs style-src 'unsafe-inline',
 //   which the test server's strict CSP refuses; see docs/web.md.)
 
@@ -58,10 +60,12 @@ function pageWithout(names) {
 
 /**
  * Runs the main path with APIs removed from the page (`page`) and from the worker (`worker`,
- * statements put in front of its script); `check` gets the page for scenario-specific asserts.
+ * statements put in front of its script), and `pageChange` run in the page before its own
+ * scripts, on a camera playing `frames` frames of each scene at 15 fps; `check` gets the page
+ * for scenario-specific asserts.
  */
-async function runWithout({page: pageNames, worker: workerPrelude}, check) {
-  const browser = await launch({video: renderVideo(['dark', 'glare', 'good'], {frames: 20, fps: 15})});
+async function runWithout({page: pageNames, worker: workerPrelude, frames = 20}, check, pageChange = null) {
+  const browser = await launch({video: renderVideo(['dark', 'glare', 'good'], {frames, fps: 15})});
   try {
     const {context, page} = browser;
     await context.route('**/doc-capture-worker.js', async (route) => {
@@ -70,6 +74,7 @@ async function runWithout({page: pageNames, worker: workerPrelude}, check) {
       await route.fulfill({response, body});
     });
     await page.addInitScript(pageWithout(pageNames), pageNames);
+    if (pageChange) await page.addInitScript(pageChange);
     const log = await record(context, page);
     await page.goto(`${server.origin}/`);
 
@@ -151,6 +156,27 @@ test('without OffscreenCanvas in the worker or WebAssembly SIMD either', async (
       assert.ok(calls.toBlob >= 1, 'the photo was not encoded on the page');
       assert.equal(stats.simd, false, 'the SIMD build was used');
       assert.equal(stats.pixels, 'page');
+    },
+  );
+});
+
+test('a requestVideoFrameCallback that never calls back (WebKitGTK without compositing): animation frames instead', async () => {
+  // The method is there and takes requests, but no frame ever comes: the video plays, the
+  // widget must notice and poll animation frames, and go on to the photo. Each scene plays
+  // 4 s, so that the dark one is still there when the widget has noticed (2 s).
+  await runWithout(
+    {page: [], worker: '', frames: 60},
+    async (page, stats) => {
+      const calls = await page.evaluate(() => window.__fallbackCalls);
+      assert.equal(await page.evaluate(() => window.__silentVideoCallbacks), true, 'the silent callback was not installed');
+      assert.ok(calls.animationFrames > 10, `animation frames: ${calls.animationFrames}`);
+      assert.ok(stats.analysedFrames > 10);
+    },
+    () => {
+      window.__silentVideoCallbacks = true;
+      let next = 1;
+      HTMLVideoElement.prototype.requestVideoFrameCallback = () => next++;
+      HTMLVideoElement.prototype.cancelVideoFrameCallback = () => {};
     },
   );
 });
