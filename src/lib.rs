@@ -35,6 +35,7 @@ pub mod synth;
 pub mod verdict;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
+pub mod yuv;
 
 pub use error::FrameError;
 pub use frame::{Frame, MAX_PIXELS, MAX_SIDE};

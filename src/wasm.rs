@@ -24,6 +24,8 @@ pub struct JsAnalyzer {
     input: Vec<u8>,
     /// The size last given to `inputBuffer`, which `analyzeInput` must repeat.
     input_size: Option<(u32, u32)>,
+    /// A YUV frame's planes, moved out of `input` to be converted into it.
+    yuv: Vec<u8>,
 }
 
 #[wasm_bindgen(js_class = Analyzer)]
@@ -40,6 +42,7 @@ impl JsAnalyzer {
             inner,
             input: Vec::new(),
             input_size: None,
+            yuv: Vec::new(),
         })
     }
 
@@ -84,39 +87,30 @@ impl JsAnalyzer {
     }
 
     /// Analyses the video frame written into `inputBuffer(width, height)`, as `analyze` does.
-    /// `format` names the order of its bytes, as `VideoFrame.format` does: `"RGBA"` (the
-    /// default when `undefined` or `null`) or `"RGBX"`, or `"BGRA"` or `"BGRX"`, which are
-    /// turned into RGBA in place, so that a frame stored that way (WebKit's) can be copied
-    /// as it is (`copyTo(view)`, no `format` option) instead of drawn on a canvas.
+    /// `format` names how its bytes are laid out, as `VideoFrame.format` does, so that a
+    /// frame that `copyTo` cannot convert to RGBA (WebKit's, Safari's) can be copied as it is
+    /// (`copyTo(view, {layout})`, no `format` option) instead of drawn on a canvas:
+    /// - `"RGBA"` (the default when `undefined` or `null`) or `"RGBX"`;
+    /// - `"BGRA"` or `"BGRX"`, turned into RGBA in place;
+    /// - `"NV12"` or `"I420"`, YUV 4:2:0 with tightly packed planes (see [`crate::yuv`]),
+    ///   converted with `colorSpace` (a `VideoColorSpace` or `{matrix, fullRange}`): matrix
+    ///   `"bt709"`, `"smpte170m"`, `"bt470bg"` or `"bt2020-ncl"`, BT.709 when not given for a
+    ///   frame 720 or more pixels high and BT.601 below; the video range unless `fullRange`.
     ///
     /// # Errors
     /// When `width` and `height` are not the size last given to `inputBuffer`, no frame has
-    /// been asked for since the last `analyze` or `analyzeStill`, or `format` is not one of
-    /// the four.
+    /// been asked for since the last `analyze` or `analyzeStill`, or `format` or the matrix is
+    /// not one of those.
     #[wasm_bindgen(js_name = analyzeInput)]
     pub fn analyze_input(
         &mut self,
         width: &JsValue,
         height: &JsValue,
         format: &JsValue,
+        color_space: &JsValue,
     ) -> Result<JsValue, JsError> {
         let (width, height) = frame_size(width, height)?;
-        let blue_first = match format.as_string().as_deref() {
-            _ if format.is_null() || format.is_undefined() => false,
-            Some("RGBA" | "RGBX") => false,
-            Some("BGRA" | "BGRX") => true,
-            Some(other) => {
-                return Err(JsError::new(&format!(
-                    "format must be \"RGBA\", \"RGBX\", \"BGRA\" or \"BGRX\", not \"{other}\""
-                )))
-            }
-            None => {
-                let kind = format.js_typeof().as_string().unwrap_or_default();
-                return Err(JsError::new(&format!(
-                    "format must be a string such as \"RGBA\", not a {kind}"
-                )));
-            }
-        };
+        let stored = stored_format(format)?;
         match self.input_size {
             None => {
                 return Err(JsError::new(
@@ -130,8 +124,17 @@ impl JsAnalyzer {
             }
             Some(_) => {}
         }
-        if blue_first {
-            swap_red_blue(&mut self.input);
+        match stored {
+            Stored::Rgba => {}
+            Stored::Bgra => swap_red_blue(&mut self.input),
+            Stored::Yuv(layout) => {
+                let (matrix, full_range) = yuv_colour(color_space, height)?;
+                let (w, h) = (width as usize, height as usize);
+                self.yuv.clear();
+                self.yuv
+                    .extend_from_slice(&self.input[..crate::yuv::frame_len(w, h)]);
+                crate::yuv::to_rgba(&self.yuv, w, h, layout, matrix, full_range, &mut self.input);
+            }
         }
         self.report(width, height, true)
     }
@@ -227,6 +230,75 @@ impl JsAnalyzer {
         }
         Ok((width, height))
     }
+}
+
+/// How the bytes of a frame written through `inputBuffer` are laid out.
+enum Stored {
+    Rgba,
+    Bgra,
+    Yuv(crate::yuv::Layout),
+}
+
+/// `analyzeInput`'s `format`: a `VideoFrame.format` the engine can read.
+fn stored_format(format: &JsValue) -> Result<Stored, JsError> {
+    if format.is_null() || format.is_undefined() {
+        return Ok(Stored::Rgba);
+    }
+    match format.as_string().as_deref() {
+        Some("RGBA" | "RGBX") => Ok(Stored::Rgba),
+        Some("BGRA" | "BGRX") => Ok(Stored::Bgra),
+        Some("NV12") => Ok(Stored::Yuv(crate::yuv::Layout::Nv12)),
+        Some("I420") => Ok(Stored::Yuv(crate::yuv::Layout::I420)),
+        Some(other) => Err(JsError::new(&format!(
+            "format must be \"RGBA\", \"RGBX\", \"BGRA\", \"BGRX\", \"NV12\" or \"I420\", not \"{other}\""
+        ))),
+        None => {
+            let kind = format.js_typeof().as_string().unwrap_or_default();
+            Err(JsError::new(&format!(
+                "format must be a string such as \"RGBA\", not a {kind}"
+            )))
+        }
+    }
+}
+
+/// The matrix and range of a YUV frame from its `colorSpace` (see `analyzeInput`).
+fn yuv_colour(color_space: &JsValue, height: u32) -> Result<(crate::yuv::Matrix, bool), JsError> {
+    use crate::yuv::Matrix;
+    let field = |name: &str| -> Result<JsValue, JsError> {
+        if color_space.is_object() {
+            Reflect::get(color_space, &name.into()).map_err(|e| {
+                JsError::new(&format!(
+                    "colorSpace.{name} cannot be read: {}",
+                    message_of(&e)
+                ))
+            })
+        } else {
+            Ok(JsValue::UNDEFINED)
+        }
+    };
+    let matrix = field("matrix")?;
+    let matrix = match matrix.as_string().as_deref() {
+        _ if matrix.is_null() || matrix.is_undefined() => {
+            if height >= 720 {
+                Matrix::Bt709
+            } else {
+                Matrix::Bt601
+            }
+        }
+        Some("bt709") => Matrix::Bt709,
+        Some("smpte170m" | "bt470bg") => Matrix::Bt601,
+        Some("bt2020-ncl") => Matrix::Bt2020,
+        _ => {
+            return Err(JsError::new(&format!(
+                "colorSpace.matrix must be \"bt709\", \"smpte170m\", \"bt470bg\" or \"bt2020-ncl\" for a YUV frame, not {}",
+                js_sys::JSON::stringify(&matrix)
+                    .ok()
+                    .and_then(|s| s.as_string())
+                    .unwrap_or_else(|| "that".into())
+            )))
+        }
+    };
+    Ok((matrix, field("fullRange")?.is_truthy()))
 }
 
 /// BGRA (or BGRX) pixels turned into RGBA in place.

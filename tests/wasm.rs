@@ -92,7 +92,7 @@ impl FromRust for JsAnalyzer {
         self.input_buffer(&n(w), &n(h))
     }
     fn input(&mut self, w: u32, h: u32) -> Result<JsValue, JsError> {
-        self.analyze_input(&n(w), &n(h), &JsValue::UNDEFINED)
+        self.analyze_input(&n(w), &n(h), &JsValue::UNDEFINED, &JsValue::UNDEFINED)
     }
 }
 
@@ -230,7 +230,12 @@ fn input_in_blue_first_order_gives_the_report_of_the_same_pixels() {
         let mut js = analyzer();
         js.buffer(W as u32, H as u32).unwrap().copy_from(bytes);
         let report = js
-            .analyze_input(&n(W as u32), &n(H as u32), &format.into())
+            .analyze_input(
+                &n(W as u32),
+                &n(H as u32),
+                &format.into(),
+                &JsValue::UNDEFINED,
+            )
             .expect("a report");
         assert_eq!(json(&report), expected, "{format}");
     }
@@ -239,18 +244,117 @@ fn input_in_blue_first_order_gives_the_report_of_the_same_pixels() {
     js.buffer(W as u32, H as u32).unwrap().copy_from(&bgra);
     assert_ne!(json(&js.input(W as u32, H as u32).unwrap()), expected);
     for (format, wanted) in [
-        (JsValue::from("NV12"), "not \"NV12\""),
+        (JsValue::from("YUY2"), "not \"YUY2\""),
         (JsValue::from("rgba"), "not \"rgba\""),
         (JsValue::from_f64(1.0), "not a number"),
     ] {
         let mut js = analyzer();
         js.buffer(W as u32, H as u32).unwrap();
         let message = error_message(
-            js.analyze_input(&n(W as u32), &n(H as u32), &format)
+            js.analyze_input(&n(W as u32), &n(H as u32), &format, &JsValue::UNDEFINED)
                 .unwrap_err(),
         );
         assert!(message.contains(wanted), "{message}");
     }
+}
+
+/// `rgba` as BT.709 video-range YUV 4:2:0 (NV12 or I420, tight planes), each chroma sample
+/// the mean of its 2×2 block.
+fn to_yuv(rgba: &[u8], w: usize, h: usize, nv12: bool) -> Vec<u8> {
+    let (kr, kb) = (0.2126f32, 0.0722f32);
+    let ycc = |i: usize| {
+        let [r, g, b] = [0, 1, 2].map(|c| f32::from(rgba[i * 4 + c]) / 255.0);
+        let y = kr * r + (1.0 - kr - kb) * g + kb * b;
+        (
+            y,
+            (b - y) / (2.0 * (1.0 - kb)),
+            (r - y) / (2.0 * (1.0 - kr)),
+        )
+    };
+    let (cw, ch) = (w.div_ceil(2), h.div_ceil(2));
+    let mut out: Vec<u8> = (0..w * h)
+        .map(|i| (ycc(i).0 * 219.0 + 16.0).round() as u8)
+        .collect();
+    let (mut us, mut vs) = (Vec::new(), Vec::new());
+    for cy in 0..ch {
+        for cx in 0..cw {
+            let block: Vec<usize> = [(0, 0), (1, 0), (0, 1), (1, 1)]
+                .iter()
+                .map(|&(dx, dy)| (2 * cx + dx, 2 * cy + dy))
+                .filter(|&(x, y)| x < w && y < h)
+                .map(|(x, y)| y * w + x)
+                .collect();
+            let mean = |f: &dyn Fn(usize) -> f32| {
+                block.iter().map(|&i| f(i)).sum::<f32>() / block.len() as f32
+            };
+            us.push((mean(&|i| ycc(i).1) * 224.0 + 128.0).round() as u8);
+            vs.push((mean(&|i| ycc(i).2) * 224.0 + 128.0).round() as u8);
+        }
+    }
+    if nv12 {
+        out.extend(us.iter().zip(&vs).flat_map(|(&u, &v)| [u, v]));
+    } else {
+        out.extend(us);
+        out.extend(vs);
+    }
+    out
+}
+
+/// A camera frame in YUV 4:2:0 (NV12 on Apple devices, I420), written as it is and named with
+/// its colour space, gives the report of the same picture in RGBA, up to the rounding of the
+/// conversion; a wrong matrix is refused by name.
+#[wasm_bindgen_test]
+fn input_in_yuv_gives_the_report_of_the_same_picture() {
+    for kind in ["good", "glare", "thumb", "empty"] {
+        let rgba = scene(kind);
+        let expected = analyzer()
+            .video(&rgba, W as u32, H as u32)
+            .expect("a report");
+        for (format, nv12) in [("NV12", true), ("I420", false)] {
+            let yuv = to_yuv(&rgba, W, H, nv12);
+            let mut js = analyzer();
+            js.buffer(W as u32, H as u32)
+                .unwrap()
+                .subarray(0, yuv.len() as u32)
+                .copy_from(&yuv);
+            let space = Object::new();
+            Reflect::set(&space, &"matrix".into(), &"bt709".into()).unwrap();
+            Reflect::set(&space, &"fullRange".into(), &JsValue::FALSE).unwrap();
+            let report = js
+                .analyze_input(&n(W as u32), &n(H as u32), &format.into(), &space)
+                .expect("a report");
+            let what = format!("{kind} in {format}");
+            assert_eq!(
+                json(&get(&report, "problems")),
+                json(&get(&expected, "problems")),
+                "{what}"
+            );
+            let corners = |r: &JsValue| -> Vec<f64> {
+                serde_wasm_bindgen::from_value::<Option<Vec<[f64; 2]>>>(get(r, "quad"))
+                    .unwrap()
+                    .unwrap_or_default()
+                    .concat()
+            };
+            let (got, want) = (corners(&report), corners(&expected));
+            assert_eq!(got.len(), want.len(), "{what}");
+            for (a, b) in got.iter().zip(&want) {
+                assert!(
+                    (a - b).abs() <= 1.5,
+                    "{what}: corner {got:?} against {want:?}"
+                );
+            }
+        }
+    }
+    let mut js = analyzer();
+    js.buffer(W as u32, H as u32).unwrap();
+    let space = Object::new();
+    Reflect::set(&space, &"matrix".into(), &"rgb".into()).unwrap();
+    let message = error_message(
+        js.analyze_input(&n(W as u32), &n(H as u32), &"NV12".into(), &space)
+            .unwrap_err(),
+    );
+    assert!(message.contains("colorSpace.matrix must be"), "{message}");
+    assert!(message.contains("not \"rgb\""), "{message}");
 }
 
 #[wasm_bindgen_test]

@@ -39,11 +39,22 @@ let analyzer = null;
  */
 let copyToWorks = typeof VideoFrame === 'function' ? null : false;
 /**
- * Formats of VideoFrame whose bytes the engine reads as they are (`analyzeInput`'s `format`):
- * where copyTo cannot convert (WebKit's frames are BGRA), such a frame is copied unconverted.
- * Off the first time that fails.
+ * Where copyTo cannot convert to RGBA (Safari, WebKit), a frame in a format the engine reads
+ * (`analyzeInput`'s `format`: WebKitGTK's camera frames are BGRA, Apple cameras' NV12) is
+ * copied as stored, in this layout of its planes. Off the first time that fails.
+ * @type {Record<string, (w: number, h: number) => {offset: number, stride: number}[]>}
  */
-const STORED_AS_IS = new Set(['RGBA', 'RGBX', 'BGRA', 'BGRX']);
+const STORED_LAYOUTS = {
+  RGBA: (w) => [{offset: 0, stride: w * 4}],
+  RGBX: (w) => [{offset: 0, stride: w * 4}],
+  BGRA: (w) => [{offset: 0, stride: w * 4}],
+  BGRX: (w) => [{offset: 0, stride: w * 4}],
+  NV12: (w, h) => [{offset: 0, stride: w}, {offset: w * h, stride: 2 * Math.ceil(w / 2)}],
+  I420: (w, h) => {
+    const [cw, ch] = [Math.ceil(w / 2), Math.ceil(h / 2)];
+    return [{offset: 0, stride: w}, {offset: w * h, stride: cw}, {offset: w * h + cw * ch, stride: cw}];
+  },
+};
 let storedCopyWorks = typeof VideoFrame === 'function';
 /** @type {OffscreenCanvas | null} */
 let canvas = null;
@@ -141,11 +152,10 @@ async function analyseFrame({id, frame}) {
     ({width, height} = sizeOf(frame));
     if (copyToWorks === null && 'copyTo' in frame) copyToWorks = convertsInCopyTo(frame);
     const video = /** @type {VideoFrame} */ (frame);
-    const layout = [{offset: 0, stride: width * 4}];
     if (copyToWorks && canCopyDirectly(frame)) {
       try {
         const view = analyzer.inputBuffer(width, height);
-        await video.copyTo(view, {format: 'RGBA', colorSpace: 'srgb', layout});
+        await video.copyTo(view, {format: 'RGBA', colorSpace: 'srgb', layout: STORED_LAYOUTS.RGBA(width)});
         report = analyzer.analyzeInput(width, height);
         pixels = 'copyTo';
       } catch (error) {
@@ -154,11 +164,11 @@ async function analyseFrame({id, frame}) {
         copyToWorks = false;
       }
     }
-    if (!report && storedCopyWorks && canCopyDirectly(frame) && STORED_AS_IS.has(video.format)) {
+    if (!report && storedCopyWorks && canCopyDirectly(frame) && Object.hasOwn(STORED_LAYOUTS, video.format)) {
       try {
         const view = analyzer.inputBuffer(width, height);
-        await video.copyTo(view, {layout});
-        report = analyzer.analyzeInput(width, height, video.format);
+        await video.copyTo(view, {layout: STORED_LAYOUTS[video.format](width, height)});
+        report = analyzer.analyzeInput(width, height, video.format, video.colorSpace);
         pixels = `copyTo ${video.format}`;
       } catch (error) {
         if (isTrap(error)) throw error;

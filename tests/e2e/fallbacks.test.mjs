@@ -11,6 +11,8 @@
 //   before 16.4): the page draws RGBA and encodes the JPEG, the baseline engine analyses.
 // - "silent requestVideoFrameCallback": the method takes requests but never calls back
 //   (WebKitGTK without compositing): the widget notices and polls animation frames.
+// - "copyTo without format": the worker's copyTo cannot convert to RGBA (Safari): the camera's
+//   YUV frames are copied as stored and converted by the engine.
 //   (Constructed stylesheets stay: without them the widget needs style-src 'unsafe-inline',
 //   which the test server's strict CSP refuses; see docs/web.md.)
 
@@ -104,7 +106,7 @@ async function runWithout({page: pageNames, worker: workerPrelude, frames = 20},
     assert.equal(native.ready, true, `native report: ${JSON.stringify(native.problems)}`);
 
     // A frame sent just before the photo may still be in the worker: wait for its report.
-    await page.waitForFunction(() => document.querySelector('doc-capture').stats.openFrames === 0, undefined, {timeout: 5000})
+    await page.waitForFunction(() => document.querySelector('doc-capture').stats.openFrames === 0, undefined, {timeout: 5000, polling: 10})
       .catch(() => assert.fail('a frame was not closed'));
     const stats = await page.evaluate(() => document.querySelector('doc-capture').stats);
     assert.equal(events.filter((e) => e.type === 'error').length, 0, `errors: ${JSON.stringify(events.filter((e) => e.type === 'error'))}`);
@@ -177,6 +179,27 @@ test('a requestVideoFrameCallback that never calls back (WebKitGTK without compo
       let next = 1;
       HTMLVideoElement.prototype.requestVideoFrameCallback = () => next++;
       HTMLVideoElement.prototype.cancelVideoFrameCallback = () => {};
+    },
+  );
+});
+
+test('a VideoFrame.copyTo that cannot convert to RGBA (Safari): YUV frames copied as stored', async () => {
+  // Safari's copyTo has no `format` option, and WebIDL skips what it does not know: imitated by
+  // an allocationSize that never reads it. Chromium's camera frames are YUV 4:2:0: the worker
+  // copies them as they are and the engine converts them, with no canvas.
+  await runWithout(
+    {
+      page: [],
+      worker: `{
+        const size = VideoFrame.prototype.allocationSize;
+        VideoFrame.prototype.allocationSize = function (o = {}) { return size.call(this, {rect: o.rect, layout: o.layout}); };
+        const copy = VideoFrame.prototype.copyTo;
+        VideoFrame.prototype.copyTo = function (d, o = {}) { return copy.call(this, d, {rect: o.rect, layout: o.layout}); };
+      }`,
+    },
+    async (page, stats) => {
+      assert.match(stats.pixels, /^copyTo (I420|NV12)$/);
+      assert.ok(stats.analysedFrames > 10);
     },
   );
 });
