@@ -24,8 +24,10 @@ pub struct JsAnalyzer {
     input: Vec<u8>,
     /// The size last given to `inputBuffer`, which `analyzeInput` must repeat.
     input_size: Option<(u32, u32)>,
-    /// A YUV frame's planes, moved out of `input` to be converted into it.
+    /// A YUV frame's planes, moved out of `input` to be converted into it, and the
+    /// conversion's scratch rows.
     yuv: Vec<u8>,
+    yuv_rows: Vec<i32>,
 }
 
 #[wasm_bindgen(js_class = Analyzer)]
@@ -43,6 +45,7 @@ impl JsAnalyzer {
             input: Vec::new(),
             input_size: None,
             yuv: Vec::new(),
+            yuv_rows: Vec::new(),
         })
     }
 
@@ -133,7 +136,16 @@ impl JsAnalyzer {
                 self.yuv.clear();
                 self.yuv
                     .extend_from_slice(&self.input[..crate::yuv::frame_len(w, h)]);
-                crate::yuv::to_rgba(&self.yuv, w, h, layout, matrix, full_range, &mut self.input);
+                crate::yuv::to_rgba(
+                    &self.yuv,
+                    w,
+                    h,
+                    layout,
+                    matrix,
+                    full_range,
+                    &mut self.input,
+                    &mut self.yuv_rows,
+                );
             }
         }
         self.report(width, height, true)

@@ -53,10 +53,11 @@ pub fn frame_len(width: usize, height: usize) -> usize {
 /// Converts the YUV 4:2:0 frame `src` (`frame_len(width, height)` bytes or more, in
 /// `layout`) into RGBA in `out` (`width × height × 4` bytes; alpha 255). `full_range`: luma
 /// and chroma span 0–255; else the video range (luma 16–235, chroma 16–240), which values
-/// beyond it are clamped out of.
+/// beyond it are clamped out of. `rows` is scratch space, reused between frames.
 ///
 /// # Panics
 /// When `src` or `out` is shorter than said.
+#[allow(clippy::too_many_arguments)]
 pub fn to_rgba(
     src: &[u8],
     width: usize,
@@ -65,6 +66,7 @@ pub fn to_rgba(
     matrix: Matrix,
     full_range: bool,
     out: &mut [u8],
+    rows: &mut Vec<i32>,
 ) {
     let (cw, ch) = (width.div_ceil(2), height.div_ceil(2));
     let (luma, chroma) = src[..frame_len(width, height)].split_at(width * height);
@@ -79,82 +81,47 @@ pub fn to_rgba(
         (255.0 / 219.0, 255.0 / 224.0, 16)
     };
     let fixed = |v: f32| (v * (1 << SHIFT) as f32).round() as i32;
-    let k = Coefficients {
-        y_mul: fixed(y_scale),
-        y_offset,
-        r_v: fixed(2.0 * (1.0 - kr) * c_scale),
-        b_u: fixed(2.0 * (1.0 - kb) * c_scale),
-        g_u: fixed(2.0 * kb * (1.0 - kb) / kg * c_scale),
-        g_v: fixed(2.0 * kr * (1.0 - kr) / kg * c_scale),
-    };
+    let y_mul = fixed(y_scale);
+    let r_v = fixed(2.0 * (1.0 - kr) * c_scale);
+    let b_u = fixed(2.0 * (1.0 - kb) * c_scale);
+    let g_u = fixed(2.0 * kb * (1.0 - kb) / kg * c_scale);
+    let g_v = fixed(2.0 * kr * (1.0 - kr) / kg * c_scale);
+    // Per pixel of a row pair, the chroma terms (each sample's twice), with the luma offset
+    // and the rounding folded in: then each pixel is one multiply and three adds.
+    let bias = (1 << (SHIFT - 1)) - y_offset * y_mul;
+    rows.clear();
+    rows.resize(3 * width, 0);
+    let (red, rest) = rows.split_at_mut(width);
+    let (green, blue) = rest.split_at_mut(width);
     for y in 0..height {
-        let row = &luma[y * width..(y + 1) * width];
-        let out_row = &mut out[y * width * 4..(y + 1) * width * 4];
-        let cy = y / 2;
-        match layout {
-            Layout::Nv12 => {
-                let uv = &chroma[2 * cy * cw..2 * (cy + 1) * cw];
-                convert_row(row, uv.chunks_exact(2).map(|p| (p[0], p[1])), out_row, &k);
-            }
-            Layout::I420 => {
-                let u = &chroma[cy * cw..(cy + 1) * cw];
-                let v = &chroma[cw * ch + cy * cw..cw * ch + (cy + 1) * cw];
-                convert_row(row, u.iter().copied().zip(v.iter().copied()), out_row, &k);
+        if y % 2 == 0 {
+            let cy = y / 2;
+            for cx in 0..cw {
+                let (u, v) = match layout {
+                    Layout::Nv12 => (chroma[2 * (cy * cw + cx)], chroma[2 * (cy * cw + cx) + 1]),
+                    Layout::I420 => (chroma[cy * cw + cx], chroma[cw * ch + cy * cw + cx]),
+                };
+                let (u, v) = (i32::from(u) - 128, i32::from(v) - 128);
+                let terms = (r_v * v + bias, bias - g_u * u - g_v * v, b_u * u + bias);
+                for x in 2 * cx..(2 * cx + 2).min(width) {
+                    (red[x], green[x], blue[x]) = terms;
+                }
             }
         }
-    }
-}
-
-/// The conversion's fixed-point coefficients (see [`SHIFT`]).
-struct Coefficients {
-    y_mul: i32,
-    y_offset: i32,
-    r_v: i32,
-    b_u: i32,
-    g_u: i32,
-    g_v: i32,
-}
-
-/// One row: each (U, V) pair of `chroma` colours two pixels of `luma` (the last one alone
-/// when the width is odd).
-#[inline]
-fn convert_row(
-    luma: &[u8],
-    chroma: impl Iterator<Item = (u8, u8)>,
-    out: &mut [u8],
-    k: &Coefficients,
-) {
-    let half = 1 << (SHIFT - 1);
-    let clamp = |v: i32| ((v + half) >> SHIFT).clamp(0, 255) as u8;
-    let pairs = luma.len() / 2;
-    let (even, odd) = luma.split_at(2 * pairs);
-    let (out_even, out_odd) = out.split_at_mut(8 * pairs);
-    let mut chroma = chroma.map(|(u, v)| {
-        let (u, v) = (i32::from(u) - 128, i32::from(v) - 128);
-        (k.r_v * v, -(k.g_u * u + k.g_v * v), k.b_u * u)
-    });
-    for ((l, px), (r, g, b)) in even
-        .chunks_exact(2)
-        .zip(out_even.chunks_exact_mut(8))
-        .zip(&mut chroma)
-    {
-        let l0 = (i32::from(l[0]) - k.y_offset) * k.y_mul;
-        let l1 = (i32::from(l[1]) - k.y_offset) * k.y_mul;
-        let px: &mut [u8; 8] = px.try_into().expect("8 bytes");
-        *px = [
-            clamp(l0 + r),
-            clamp(l0 + g),
-            clamp(l0 + b),
-            255,
-            clamp(l1 + r),
-            clamp(l1 + g),
-            clamp(l1 + b),
-            255,
-        ];
-    }
-    if let (Some(&l), Some((r, g, b))) = (odd.first(), chroma.next()) {
-        let l = (i32::from(l) - k.y_offset) * k.y_mul;
-        out_odd[..4].copy_from_slice(&[clamp(l + r), clamp(l + g), clamp(l + b), 255]);
+        let row = &luma[y * width..(y + 1) * width];
+        let out_row = &mut out[y * width * 4..(y + 1) * width * 4];
+        let channel = |v: i32| (v >> SHIFT).clamp(0, 255) as u32;
+        for ((((&l, px), &r), &g), &b) in row
+            .iter()
+            .zip(out_row.chunks_exact_mut(4))
+            .zip(red.iter())
+            .zip(green.iter())
+            .zip(blue.iter())
+        {
+            let l = i32::from(l) * y_mul;
+            let rgba = channel(l + r) | channel(l + g) << 8 | channel(l + b) << 16 | 0xff00_0000;
+            px.copy_from_slice(&rgba.to_le_bytes());
+        }
     }
 }
 
@@ -230,7 +197,7 @@ mod tests {
                 for (luma, want) in [(black, 0u8), (white, 255), ((black + white) / 2, 0)] {
                     let src = [luma, luma, 128, 128];
                     let mut out = [0u8; 8];
-                    to_rgba(&src, 2, 1, Layout::Nv12, m, full, &mut out);
+                    to_rgba(&src, 2, 1, Layout::Nv12, m, full, &mut out, &mut Vec::new());
                     if want == 0 && luma != black {
                         // Mid grey: equal channels.
                         assert!(out[0] == out[1] && out[1] == out[2], "{out:?}");
@@ -272,7 +239,7 @@ mod tests {
                 for full in [false, true] {
                     let yuv = encode(&rgba, w, h, layout, m, full);
                     let mut back = vec![0u8; w * h * 4];
-                    to_rgba(&yuv, w, h, layout, m, full, &mut back);
+                    to_rgba(&yuv, w, h, layout, m, full, &mut back, &mut Vec::new());
                     for (i, (a, b)) in rgba.iter().zip(&back).enumerate() {
                         assert!(
                             (i32::from(*a) - i32::from(*b)).abs() <= 3,
@@ -289,7 +256,16 @@ mod tests {
         // All 255: red and blue far above 255; all 0: far below 0.
         for (v, want) in [(255u8, 255u8), (0, 0)] {
             let mut out = [1u8; 8];
-            to_rgba(&[v; 4], 2, 1, Layout::Nv12, Matrix::Bt709, false, &mut out);
+            to_rgba(
+                &[v; 4],
+                2,
+                1,
+                Layout::Nv12,
+                Matrix::Bt709,
+                false,
+                &mut out,
+                &mut Vec::new(),
+            );
             assert_eq!([out[0], out[2], out[3]], [want, want, 255], "{v}: {out:?}");
         }
     }
