@@ -118,6 +118,35 @@ proptest! {
         check_any_input(&rgba, width, height)?;
     }
 
+    /// Any YUV 4:2:0 frame of any size (odd ones too), in either layout, matrix and range:
+    /// it fits the RGBA buffer it is written into, converts without a panic into opaque
+    /// pixels, and a neutral grey stays grey.
+    #[test]
+    fn any_yuv_frame_converts_into_opaque_rgba(
+        width in 1usize..40,
+        height in 1usize..40,
+        bytes in proptest::collection::vec(any::<u8>(), 0..40 * 40 * 2),
+        nv12 in any::<bool>(),
+        matrix in 0usize..3,
+        full_range in any::<bool>(),
+    ) {
+        use doccheck::yuv::{frame_len, to_rgba, Layout, Matrix};
+        let len = frame_len(width, height);
+        prop_assert!(len <= width * height * 4, "{len} bytes do not fit the RGBA buffer");
+        let mut src = bytes;
+        src.resize(len, 0x80);
+        let layout = if nv12 { Layout::Nv12 } else { Layout::I420 };
+        let matrix = [Matrix::Bt601, Matrix::Bt709, Matrix::Bt2020][matrix];
+        let mut out = vec![0u8; width * height * 4];
+        let mut rows = Vec::new();
+        to_rgba(&src, width, height, layout, matrix, full_range, &mut out, &mut rows);
+        prop_assert!(out.chunks_exact(4).all(|p| p[3] == 255));
+        // Neutral chroma: every pixel grey.
+        src[width * height..].fill(128);
+        to_rgba(&src, width, height, layout, matrix, full_range, &mut out, &mut rows);
+        prop_assert!(out.chunks_exact(4).all(|p| p[0] == p[1] && p[1] == p[2]));
+    }
+
     /// Any buffer whose length is off by any amount is refused with both figures.
     #[test]
     fn wrong_buffer_length_is_wrong_length_with_both_figures(
