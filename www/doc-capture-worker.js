@@ -44,11 +44,12 @@ let copyToWorks = typeof VideoFrame === 'function' ? null : false;
  * copied as stored, in this layout of its planes. Off the first time that fails.
  * @type {Record<string, (w: number, h: number) => {offset: number, stride: number}[]>}
  */
+const PACKED = (/** @type {number} */ w) => [{offset: 0, stride: w * 4}];
 const STORED_LAYOUTS = {
-  RGBA: (w) => [{offset: 0, stride: w * 4}],
-  RGBX: (w) => [{offset: 0, stride: w * 4}],
-  BGRA: (w) => [{offset: 0, stride: w * 4}],
-  BGRX: (w) => [{offset: 0, stride: w * 4}],
+  RGBA: PACKED,
+  RGBX: PACKED,
+  BGRA: PACKED,
+  BGRX: PACKED,
   NV12: (w, h) => [{offset: 0, stride: w}, {offset: w * h, stride: 2 * Math.ceil(w / 2)}],
   I420: (w, h) => {
     const [cw, ch] = [Math.ceil(w / 2), Math.ceil(h / 2)];
@@ -152,28 +153,18 @@ async function analyseFrame({id, frame}) {
     ({width, height} = sizeOf(frame));
     if (copyToWorks === null && 'copyTo' in frame) copyToWorks = convertsInCopyTo(frame);
     const video = /** @type {VideoFrame} */ (frame);
-    if (copyToWorks && canCopyDirectly(frame)) {
-      try {
-        const view = analyzer.inputBuffer(width, height);
-        await video.copyTo(view, {format: 'RGBA', colorSpace: 'srgb', layout: STORED_LAYOUTS.RGBA(width)});
-        report = analyzer.analyzeInput(width, height);
-        pixels = 'copyTo';
-      } catch (error) {
-        if (isTrap(error)) throw error;
-        // Older engines cannot convert to RGBA in copyTo: use the canvas from now on.
-        copyToWorks = false;
-      }
+    const direct = canCopyDirectly(frame);
+    if (copyToWorks && direct) {
+      report = await copyIn(video, width, height, {format: 'RGBA', colorSpace: 'srgb', layout: PACKED(width)});
+      if (report) pixels = 'copyTo';
+      // Older engines cannot convert to RGBA in copyTo: use the canvas from now on.
+      else copyToWorks = false;
     }
-    if (!report && storedCopyWorks && canCopyDirectly(frame) && Object.hasOwn(STORED_LAYOUTS, video.format)) {
-      try {
-        const view = analyzer.inputBuffer(width, height);
-        await video.copyTo(view, {layout: STORED_LAYOUTS[video.format](width, height)});
-        report = analyzer.analyzeInput(width, height, video.format, video.colorSpace);
-        pixels = `copyTo ${video.format}`;
-      } catch (error) {
-        if (isTrap(error)) throw error;
-        storedCopyWorks = false;
-      }
+    if (!report && storedCopyWorks && direct && Object.hasOwn(STORED_LAYOUTS, video.format)) {
+      const layout = STORED_LAYOUTS[video.format](width, height);
+      report = await copyIn(video, width, height, {layout}, video.format, video.colorSpace);
+      if (report) pixels = `copyTo ${video.format}`;
+      else storedCopyWorks = false;
     }
     if (!report) report = analyzer.analyze(pixelsOf(frame, width, height), width, height);
   } finally {
@@ -189,6 +180,23 @@ async function analyseFrame({id, frame}) {
     ms: performance.now() - t0,
     wasmMemoryBytes: memoryBytes(),
   });
+}
+
+/**
+ * `frame` copied by copyTo with `options` straight into the analyzer's buffer and analysed as
+ * `format` (see analyzeInput); null when that fails, short of a trap.
+ * @param {VideoFrame} frame @param {number} width @param {number} height @param {object} options
+ * @param {string} [format] @param {VideoColorSpace} [colorSpace]
+ */
+async function copyIn(frame, width, height, options, format, colorSpace) {
+  try {
+    const view = analyzer.inputBuffer(width, height);
+    await frame.copyTo(view, options);
+    return analyzer.analyzeInput(width, height, format, colorSpace);
+  } catch (error) {
+    if (isTrap(error)) throw error;
+    return null;
+  }
 }
 
 /**
