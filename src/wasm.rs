@@ -24,10 +24,8 @@ pub struct JsAnalyzer {
     input: Vec<u8>,
     /// The size last given to `inputBuffer`, which `analyzeInput` must repeat.
     input_size: Option<(u32, u32)>,
-    /// A YUV frame's planes, moved out of `input` to be converted into it, and the
-    /// conversion's scratch rows.
-    yuv: Vec<u8>,
-    yuv_rows: Vec<i32>,
+    /// The scratch space of converting a YUV frame into RGBA in `input`.
+    yuv: crate::yuv::Scratch,
 }
 
 #[wasm_bindgen(js_class = Analyzer)]
@@ -44,8 +42,7 @@ impl JsAnalyzer {
             inner,
             input: Vec::new(),
             input_size: None,
-            yuv: Vec::new(),
-            yuv_rows: Vec::new(),
+            yuv: crate::yuv::Scratch::default(),
         })
     }
 
@@ -133,18 +130,14 @@ impl JsAnalyzer {
             Stored::Yuv(layout) => {
                 let (matrix, full_range) = yuv_colour(color_space, height)?;
                 let (w, h) = (width as usize, height as usize);
-                self.yuv.clear();
-                self.yuv
-                    .extend_from_slice(&self.input[..crate::yuv::frame_len(w, h)]);
-                crate::yuv::to_rgba(
-                    &self.yuv,
+                crate::yuv::to_rgba_in_place(
+                    &mut self.input,
                     w,
                     h,
                     layout,
                     matrix,
                     full_range,
-                    &mut self.input,
-                    &mut self.yuv_rows,
+                    &mut self.yuv,
                 );
             }
         }

@@ -50,76 +50,139 @@ pub fn frame_len(width: usize, height: usize) -> usize {
     width * height + 2 * cw * ch
 }
 
-/// Converts the YUV 4:2:0 frame `src` (`frame_len(width, height)` bytes or more, in
-/// `layout`) into RGBA in `out` (`width × height × 4` bytes; alpha 255). `full_range`: luma
-/// and chroma span 0–255; else the video range (luma 16–235, chroma 16–240), which values
-/// beyond it are clamped out of. `rows` is scratch space, reused between frames.
+/// Scratch space of [`to_rgba_in_place`], reused between frames: the chroma planes and the
+/// first luma row, saved before the RGBA output overwrites them, and the per-pixel chroma
+/// terms of the current row pair.
+#[derive(Debug, Default, Clone)]
+pub struct Scratch {
+    saved: Vec<u8>,
+    rows: Vec<i32>,
+}
+
+/// Fixed-point coefficients: each channel is `(luma × y_mul + term) >> SHIFT`, where the
+/// term of a chroma sample (u, v centred on 0) is `r_v·v + bias` (red),
+/// `bias − g_u·u − g_v·v` (green) or `b_u·u + bias` (blue).
+#[derive(Debug, Clone, Copy)]
+struct Coefficients {
+    y_mul: i32,
+    r_v: i32,
+    g_u: i32,
+    g_v: i32,
+    b_u: i32,
+    bias: i32,
+}
+
+impl Coefficients {
+    fn new(matrix: Matrix, full_range: bool) -> Self {
+        let (kr, kb) = matrix.weights();
+        let kg = 1.0 - kr - kb;
+        // R = Y + cr·V, G = Y − gu·U − gv·V, B = Y + cb·U on normalised values; the video
+        // range first stretches luma by 255/219 and chroma by 255/224.
+        let (y_scale, c_scale, y_offset) = if full_range {
+            (1.0, 1.0, 0)
+        } else {
+            (255.0 / 219.0, 255.0 / 224.0, 16)
+        };
+        let fixed = |v: f32| (v * (1 << SHIFT) as f32).round() as i32;
+        let y_mul = fixed(y_scale);
+        Coefficients {
+            y_mul,
+            r_v: fixed(2.0 * (1.0 - kr) * c_scale),
+            g_u: fixed(2.0 * kb * (1.0 - kb) / kg * c_scale),
+            g_v: fixed(2.0 * kr * (1.0 - kr) / kg * c_scale),
+            b_u: fixed(2.0 * (1.0 - kb) * c_scale),
+            // The luma offset and the rounding, folded into the chroma terms.
+            bias: (1 << (SHIFT - 1)) - y_offset * y_mul,
+        }
+    }
+
+    /// The red, green and blue terms of the chroma sample (u, v).
+    fn terms(self, u: u8, v: u8) -> (i32, i32, i32) {
+        let (u, v) = (i32::from(u) - 128, i32::from(v) - 128);
+        (
+            self.r_v * v + self.bias,
+            self.bias - self.g_u * u - self.g_v * v,
+            self.b_u * u + self.bias,
+        )
+    }
+
+    /// One channel from a pixel's scaled luma and its chroma term.
+    fn channel(luma: i32, term: i32) -> u32 {
+        ((luma + term) >> SHIFT).clamp(0, 255) as u32
+    }
+}
+
+/// Converts the YUV 4:2:0 frame at the start of `buf` (`frame_len(width, height)` bytes, in
+/// `layout`) into RGBA in the same buffer (`width × height × 4` bytes or more; alpha 255), so
+/// that a frame copied into the analyser's input needs no second buffer of its size.
+/// `full_range`: luma and chroma span 0–255; else the video range (luma 16–235, chroma
+/// 16–240), which values beyond it are clamped out of.
+///
+/// Rows are converted last first: RGBA row `y` starts at byte `4·width·y`, past the end of
+/// luma row `y` for any `y` ≥ 1, and only luma rows below it (already converted) lie under
+/// it. The chroma planes, which the lower rows' RGBA covers before the upper rows need them,
+/// and luma row 0, which its own RGBA covers, are saved in `scratch` first: a third of the
+/// frame's YUV bytes.
 ///
 /// # Panics
-/// When `src` or `out` is shorter than said.
-#[allow(clippy::too_many_arguments)]
-pub fn to_rgba(
-    src: &[u8],
+/// When `buf` is shorter than `width × height × 4` bytes.
+pub fn to_rgba_in_place(
+    buf: &mut [u8],
     width: usize,
     height: usize,
     layout: Layout,
     matrix: Matrix,
     full_range: bool,
-    out: &mut [u8],
-    rows: &mut Vec<i32>,
+    scratch: &mut Scratch,
 ) {
     let (cw, ch) = (width.div_ceil(2), height.div_ceil(2));
-    let (luma, chroma) = src[..frame_len(width, height)].split_at(width * height);
-    let out = &mut out[..width * height * 4];
-    let (kr, kb) = matrix.weights();
-    let kg = 1.0 - kr - kb;
-    // R = Y + cr·V, G = Y − gu·U − gv·V, B = Y + cb·U on normalised values; the video range
-    // first stretches luma by 255/219 and chroma by 255/224.
-    let (y_scale, c_scale, y_offset) = if full_range {
-        (1.0, 1.0, 0)
-    } else {
-        (255.0 / 219.0, 255.0 / 224.0, 16)
-    };
-    let fixed = |v: f32| (v * (1 << SHIFT) as f32).round() as i32;
-    let y_mul = fixed(y_scale);
-    let r_v = fixed(2.0 * (1.0 - kr) * c_scale);
-    let b_u = fixed(2.0 * (1.0 - kb) * c_scale);
-    let g_u = fixed(2.0 * kb * (1.0 - kb) / kg * c_scale);
-    let g_v = fixed(2.0 * kr * (1.0 - kr) / kg * c_scale);
-    // Per pixel of a row pair, the chroma terms (each sample's twice), with the luma offset
-    // and the rounding folded in: then each pixel is one multiply and three adds.
-    let bias = (1 << (SHIFT - 1)) - y_offset * y_mul;
-    rows.clear();
-    rows.resize(3 * width, 0);
-    let (red, rest) = rows.split_at_mut(width);
+    let pixels = width * height;
+    let buf = &mut buf[..pixels * 4];
+    scratch.saved.clear();
+    scratch
+        .saved
+        .extend_from_slice(&buf[pixels..frame_len(width, height)]);
+    scratch.saved.extend_from_slice(&buf[..width]);
+    let (chroma, first_row) = scratch.saved.split_at(2 * cw * ch);
+    let k = Coefficients::new(matrix, full_range);
+    // Per pixel of a row pair, the chroma terms (each sample's twice): then each pixel is one
+    // multiply and three adds.
+    scratch.rows.clear();
+    scratch.rows.resize(3 * width, 0);
+    let (red, rest) = scratch.rows.split_at_mut(width);
     let (green, blue) = rest.split_at_mut(width);
-    for y in 0..height {
-        if y % 2 == 0 {
+    for y in (0..height).rev() {
+        if y % 2 == 1 || y == height - 1 {
             let cy = y / 2;
             for cx in 0..cw {
                 let (u, v) = match layout {
                     Layout::Nv12 => (chroma[2 * (cy * cw + cx)], chroma[2 * (cy * cw + cx) + 1]),
                     Layout::I420 => (chroma[cy * cw + cx], chroma[cw * ch + cy * cw + cx]),
                 };
-                let (u, v) = (i32::from(u) - 128, i32::from(v) - 128);
-                let terms = (r_v * v + bias, bias - g_u * u - g_v * v, b_u * u + bias);
+                let terms = k.terms(u, v);
                 for x in 2 * cx..(2 * cx + 2).min(width) {
                     (red[x], green[x], blue[x]) = terms;
                 }
             }
         }
-        let row = &luma[y * width..(y + 1) * width];
-        let out_row = &mut out[y * width * 4..(y + 1) * width * 4];
-        let channel = |v: i32| (v >> SHIFT).clamp(0, 255) as u32;
-        for ((((&l, px), &r), &g), &b) in row
+        let (below, from_row) = buf.split_at_mut(4 * width * y);
+        let luma = if y == 0 {
+            first_row
+        } else {
+            &below[y * width..(y + 1) * width]
+        };
+        for ((((&l, px), &r), &g), &b) in luma
             .iter()
-            .zip(out_row.chunks_exact_mut(4))
+            .zip(from_row[..4 * width].chunks_exact_mut(4))
             .zip(red.iter())
             .zip(green.iter())
             .zip(blue.iter())
         {
-            let l = i32::from(l) * y_mul;
-            let rgba = channel(l + r) | channel(l + g) << 8 | channel(l + b) << 16 | 0xff00_0000;
+            let l = i32::from(l) * k.y_mul;
+            let rgba = Coefficients::channel(l, r)
+                | Coefficients::channel(l, g) << 8
+                | Coefficients::channel(l, b) << 16
+                | 0xff00_0000;
             px.copy_from_slice(&rgba.to_le_bytes());
         }
     }
@@ -128,6 +191,15 @@ pub fn to_rgba(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `yuv` converted as the binding does: written at the start of an RGBA-sized buffer,
+    /// converted in place.
+    fn convert(yuv: &[u8], w: usize, h: usize, layout: Layout, m: Matrix, full: bool) -> Vec<u8> {
+        let mut buf = vec![0u8; w * h * 4];
+        buf[..yuv.len()].copy_from_slice(yuv);
+        to_rgba_in_place(&mut buf, w, h, layout, m, full, &mut Scratch::default());
+        buf
+    }
 
     /// RGBA encoded into YUV 4:2:0 the plain way (chroma averaged over each 2×2 block), for
     /// round trips.
@@ -195,9 +267,7 @@ mod tests {
             for m in [Matrix::Bt601, Matrix::Bt709, Matrix::Bt2020] {
                 // 2×1: one chroma sample, neutral.
                 for (luma, want) in [(black, 0u8), (white, 255), ((black + white) / 2, 0)] {
-                    let src = [luma, luma, 128, 128];
-                    let mut out = [0u8; 8];
-                    to_rgba(&src, 2, 1, Layout::Nv12, m, full, &mut out, &mut Vec::new());
+                    let out = convert(&[luma, luma, 128, 128], 2, 1, Layout::Nv12, m, full);
                     if want == 0 && luma != black {
                         // Mid grey: equal channels.
                         assert!(out[0] == out[1] && out[1] == out[2], "{out:?}");
@@ -238,8 +308,7 @@ mod tests {
             for m in [Matrix::Bt601, Matrix::Bt709, Matrix::Bt2020] {
                 for full in [false, true] {
                     let yuv = encode(&rgba, w, h, layout, m, full);
-                    let mut back = vec![0u8; w * h * 4];
-                    to_rgba(&yuv, w, h, layout, m, full, &mut back, &mut Vec::new());
+                    let back = convert(&yuv, w, h, layout, m, full);
                     for (i, (a, b)) in rgba.iter().zip(&back).enumerate() {
                         assert!(
                             (i32::from(*a) - i32::from(*b)).abs() <= 3,
@@ -255,18 +324,62 @@ mod tests {
     fn values_beyond_the_video_range_are_clamped() {
         // All 255: red and blue far above 255; all 0: far below 0.
         for (v, want) in [(255u8, 255u8), (0, 0)] {
-            let mut out = [1u8; 8];
-            to_rgba(
-                &[v; 4],
-                2,
-                1,
-                Layout::Nv12,
-                Matrix::Bt709,
-                false,
-                &mut out,
-                &mut Vec::new(),
-            );
+            let out = convert(&[v; 4], 2, 1, Layout::Nv12, Matrix::Bt709, false);
             assert_eq!([out[0], out[2], out[3]], [want, want, 255], "{v}: {out:?}");
+        }
+    }
+
+    #[test]
+    fn converting_in_place_gives_each_pixel_its_own_luma_and_chroma_sample() {
+        // Every pixel worked out alone from an untouched copy of the planes, for sizes where
+        // the output overtakes the planes at different rows (one row, one column, odd sides),
+        // with the scratch space reused from a larger frame.
+        let mut scratch = Scratch::default();
+        let mut state = 7u32;
+        for (w, h) in [
+            (64, 48),
+            (1, 1),
+            (1, 9),
+            (9, 1),
+            (2, 2),
+            (3, 3),
+            (7, 5),
+            (5, 7),
+            (33, 17),
+        ] {
+            let yuv: Vec<u8> = (0..frame_len(w, h))
+                .map(|_| (crate::xorshift(&mut state) >> 24) as u8)
+                .collect();
+            let (cw, ch) = (w.div_ceil(2), h.div_ceil(2));
+            for layout in [Layout::Nv12, Layout::I420] {
+                for m in [Matrix::Bt601, Matrix::Bt709, Matrix::Bt2020] {
+                    for full in [false, true] {
+                        let mut buf = vec![0u8; w * h * 4 + 3];
+                        buf[..yuv.len()].copy_from_slice(&yuv);
+                        to_rgba_in_place(&mut buf, w, h, layout, m, full, &mut scratch);
+                        let k = Coefficients::new(m, full);
+                        for y in 0..h {
+                            for x in 0..w {
+                                let c = (y / 2) * cw + x / 2;
+                                let (u, v) = match layout {
+                                    Layout::Nv12 => (yuv[w * h + 2 * c], yuv[w * h + 2 * c + 1]),
+                                    Layout::I420 => (yuv[w * h + c], yuv[w * h + cw * ch + c]),
+                                };
+                                let (r, g, b) = k.terms(u, v);
+                                let l = i32::from(yuv[y * w + x]) * k.y_mul;
+                                let want = [r, g, b].map(|t| Coefficients::channel(l, t) as u8);
+                                let i = (y * w + x) * 4;
+                                assert_eq!(
+                                    buf[i..i + 4],
+                                    [want[0], want[1], want[2], 255],
+                                    "{w}×{h} {layout:?} {m:?} full {full}: pixel ({x}, {y})"
+                                );
+                            }
+                        }
+                        assert_eq!(buf[w * h * 4..], [0; 3], "bytes past the frame are kept");
+                    }
+                }
+            }
         }
     }
 }

@@ -130,20 +130,22 @@ proptest! {
         matrix in 0usize..3,
         full_range in any::<bool>(),
     ) {
-        use doccheck::yuv::{frame_len, to_rgba, Layout, Matrix};
+        use doccheck::yuv::{frame_len, to_rgba_in_place, Layout, Matrix, Scratch};
         let len = frame_len(width, height);
         prop_assert!(len <= width * height * 4, "{len} bytes do not fit the RGBA buffer");
         let mut src = bytes;
         src.resize(len, 0x80);
         let layout = if nv12 { Layout::Nv12 } else { Layout::I420 };
         let matrix = [Matrix::Bt601, Matrix::Bt709, Matrix::Bt2020][matrix];
+        let mut scratch = Scratch::default();
         let mut out = vec![0u8; width * height * 4];
-        let mut rows = Vec::new();
-        to_rgba(&src, width, height, layout, matrix, full_range, &mut out, &mut rows);
+        out[..len].copy_from_slice(&src);
+        to_rgba_in_place(&mut out, width, height, layout, matrix, full_range, &mut scratch);
         prop_assert!(out.chunks_exact(4).all(|p| p[3] == 255));
         // Neutral chroma: every pixel grey.
         src[width * height..].fill(128);
-        to_rgba(&src, width, height, layout, matrix, full_range, &mut out, &mut rows);
+        out[..len].copy_from_slice(&src);
+        to_rgba_in_place(&mut out, width, height, layout, matrix, full_range, &mut scratch);
         prop_assert!(out.chunks_exact(4).all(|p| p[0] == p[1] && p[1] == p[2]));
     }
 
