@@ -147,22 +147,31 @@ pub fn to_rgba_in_place(
     let k = Coefficients::new(matrix, full_range);
     // Per pixel of a row pair, the chroma terms (each sample's twice): then each pixel is one
     // multiply and three adds.
+    // Two terms per chroma sample: a row of 2·cw, one past the frame when its width is odd.
     scratch.rows.clear();
-    scratch.rows.resize(3 * width, 0);
-    let (red, rest) = scratch.rows.split_at_mut(width);
-    let (green, blue) = rest.split_at_mut(width);
+    scratch.rows.resize(3 * 2 * cw, 0);
+    let (red, rest) = scratch.rows.split_at_mut(2 * cw);
+    let (green, blue) = rest.split_at_mut(2 * cw);
     for y in (0..height).rev() {
         if y % 2 == 1 || y == height - 1 {
-            let cy = y / 2;
-            for cx in 0..cw {
-                let (u, v) = match layout {
-                    Layout::Nv12 => (chroma[2 * (cy * cw + cx)], chroma[2 * (cy * cw + cx) + 1]),
-                    Layout::I420 => (chroma[cy * cw + cx], chroma[cw * ch + cy * cw + cx]),
-                };
-                let terms = k.terms(u, v);
-                for x in 2 * cx..(2 * cx + 2).min(width) {
-                    (red[x], green[x], blue[x]) = terms;
-                }
+            let row = y / 2 * cw;
+            let terms = (&mut *red, &mut *green, &mut *blue);
+            match layout {
+                Layout::Nv12 => fill_terms(
+                    chroma[2 * row..2 * (row + cw)]
+                        .chunks_exact(2)
+                        .map(|uv| (uv[0], uv[1])),
+                    k,
+                    terms,
+                ),
+                Layout::I420 => fill_terms(
+                    chroma[row..row + cw]
+                        .iter()
+                        .zip(&chroma[cw * ch + row..cw * ch + row + cw])
+                        .map(|(&u, &v)| (u, v)),
+                    k,
+                    terms,
+                ),
             }
         }
         let (below, from_row) = buf.split_at_mut(4 * width * y);
@@ -171,20 +180,54 @@ pub fn to_rgba_in_place(
         } else {
             &below[y * width..(y + 1) * width]
         };
-        for ((((&l, px), &r), &g), &b) in luma
-            .iter()
-            .zip(from_row[..4 * width].chunks_exact_mut(4))
-            .zip(red.iter())
-            .zip(green.iter())
-            .zip(blue.iter())
-        {
-            let l = i32::from(l) * k.y_mul;
-            let rgba = Coefficients::channel(l, r)
-                | Coefficients::channel(l, g) << 8
-                | Coefficients::channel(l, b) << 16
-                | 0xff00_0000;
-            px.copy_from_slice(&rgba.to_le_bytes());
-        }
+        convert_row(
+            luma,
+            &mut from_row[..4 * width],
+            &red[..width],
+            &green[..width],
+            &blue[..width],
+            k.y_mul,
+        );
+    }
+}
+
+/// The chroma terms of a row of samples, each written for the two pixels it covers.
+#[inline]
+fn fill_terms(
+    samples: impl Iterator<Item = (u8, u8)>,
+    k: Coefficients,
+    (red, green, blue): (&mut [i32], &mut [i32], &mut [i32]),
+) {
+    for (((u, v), r), (g, b)) in samples
+        .zip(red.chunks_exact_mut(2))
+        .zip(green.chunks_exact_mut(2).zip(blue.chunks_exact_mut(2)))
+    {
+        let (tr, tg, tb) = k.terms(u, v);
+        r.fill(tr);
+        g.fill(tg);
+        b.fill(tb);
+    }
+}
+
+/// RGBA row `out` (4 × `luma.len()` bytes) from its luma and the per-pixel chroma terms. A
+/// plain loop, which compilers vectorise (SSE2, wasm simd128): a kernel written with wasm
+/// intrinsics, four pixels at a time, made the conversion of a 1080p frame take 5.2 ms in V8
+/// against 3.0 ms with this loop.
+#[inline]
+fn convert_row(luma: &[u8], out: &mut [u8], red: &[i32], green: &[i32], blue: &[i32], y_mul: i32) {
+    for ((((&l, px), &r), &g), &b) in luma
+        .iter()
+        .zip(out.chunks_exact_mut(4))
+        .zip(red)
+        .zip(green)
+        .zip(blue)
+    {
+        let l = i32::from(l) * y_mul;
+        let rgba = Coefficients::channel(l, r)
+            | Coefficients::channel(l, g) << 8
+            | Coefficients::channel(l, b) << 16
+            | 0xff00_0000;
+        px.copy_from_slice(&rgba.to_le_bytes());
     }
 }
 
