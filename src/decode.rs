@@ -183,7 +183,13 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<Photo, DecodeError> {
             .unwrap_or(Orientation::NoTransforms),
         None => decoder.orientation().map_err(format_error)?,
     };
-    let mut image = DynamicImage::from_decoder(decoder).map_err(format_error)?;
+    let image = DynamicImage::from_decoder(decoder).map_err(format_error)?;
+    // Turned after the samples are made 8-bit RGBA where they are wider or have alpha: the
+    // turn copies the buffer, and a 16-bit one is twice the size.
+    let mut image = match image {
+        DynamicImage::ImageRgb8(_) | DynamicImage::ImageLuma8(_) => image,
+        other => DynamicImage::ImageRgba8(other.into_rgba8()),
+    };
     image.apply_orientation(orientation);
     let (width, height) = (image.width(), image.height());
     Ok(Photo {
@@ -389,8 +395,28 @@ fn format_error(e: image::ImageError) -> DecodeError {
             DecodeError::Format(format!("truncated or unreadable data: {e}"))
         }
         // Some decoders end their messages with a newline; a report line should not.
-        other => DecodeError::Format(other.to_string().trim_end().to_string()),
+        other => DecodeError::Format(without_chunk_debug(other.to_string().trim_end())),
     }
+}
+
+/// The PNG decoder names a chunk by its debug form (`ChunkType { type: IDAT, critical: true,
+/// … }`): the name alone says it.
+fn without_chunk_debug(message: &str) -> String {
+    const OPENING: &str = "ChunkType { type: ";
+    if let Some(start) = message.find(OPENING) {
+        let rest = &message[start + OPENING.len()..];
+        if let (Some(name_end), Some(close)) = (rest.find(','), rest.find('}')) {
+            if name_end < close {
+                return format!(
+                    "{}{}{}",
+                    &message[..start],
+                    &rest[..name_end],
+                    &rest[close + 1..]
+                );
+            }
+        }
+    }
+    message.to_string()
 }
 
 #[cfg(test)]
@@ -406,6 +432,25 @@ mod tests {
             .encode(&rgb, width, height, image::ExtendedColorType::Rgb8)
             .unwrap();
         out
+    }
+
+    #[test]
+    fn a_png_chunk_is_named_by_its_type_in_errors() {
+        use image::ImageEncoder;
+        let mut png = Vec::new();
+        image::codecs::png::PngEncoder::new(&mut png)
+            .write_image(&[90; 8 * 6 * 3], 8, 6, image::ExtendedColorType::Rgb8)
+            .unwrap();
+        // Flip a bit of the IDAT chunk's checksum (the 4 bytes after its data).
+        let at = png.windows(4).position(|w| w == b"IDAT").unwrap();
+        let len = u32::from_be_bytes(png[at - 4..at].try_into().unwrap()) as usize;
+        png[at + 4 + len] ^= 1;
+        let Err(DecodeError::Format(message)) = decode_bytes(&png) else {
+            panic!("a bad checksum was accepted");
+        };
+        assert!(message.contains("CRC error"), "{message}");
+        assert!(message.contains("decoding IDAT chunk"), "{message}");
+        assert!(!message.contains("ChunkType"), "{message}");
     }
 
     #[test]

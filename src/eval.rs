@@ -161,7 +161,15 @@ fn parse_quad(v: &Value) -> Option<[Point; 4]> {
     }
     let mut q = [Point::default(); 4];
     for (k, p) in a.iter().enumerate() {
-        q[k] = Point::new(p.get(0)?.as_f64()? as f32, p.get(1)?.as_f64()? as f32);
+        // Exactly two numbers a corner, finite as the engine's own (f32) coordinates.
+        let [x, y] = p.as_array()?.as_slice() else {
+            return None;
+        };
+        let coordinate = |v: &Value| {
+            let v = v.as_f64()? as f32;
+            v.is_finite().then_some(v)
+        };
+        q[k] = Point::new(coordinate(x)?, coordinate(y)?);
     }
     Some(q)
 }

@@ -728,8 +728,82 @@ fn a_closed_output_pipe_ends_quietly() {
         let out = child.wait_with_output().unwrap();
         let err = stderr(&out);
         assert!(!err.contains("panicked"), "{args:?}: {err}");
-        assert_ne!(out.status.code(), Some(101), "{args:?}: {err}");
+        // The output could not be written (1), not a usage error (2); said on nothing.
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(!err.contains("cannot write"), "{args:?}: {err}");
     }
+}
+
+/// Numbers out of range for `bench` and `scene`, and a `--json` file that cannot be made,
+/// are usage errors said before any work: not a panic, an abort or a broken video.
+#[test]
+fn bench_and_scene_refuse_numbers_out_of_range() {
+    let dir = scratch("ranges");
+    let y4m = dir.join("out.y4m");
+    let unwritable = dir.join("no/such/folder/b.json");
+    let runs: [(Vec<&std::ffi::OsStr>, &str); 7] = [
+        (
+            vec!["bench".as_ref(), "--frames".as_ref(), "0".as_ref()],
+            "--frames",
+        ),
+        (
+            vec![
+                "bench".as_ref(),
+                "--frames".as_ref(),
+                "18446744073709551615".as_ref(),
+            ],
+            "--frames",
+        ),
+        (
+            vec!["bench".as_ref(), "--json".as_ref(), unwritable.as_os_str()],
+            "cannot write the --json file",
+        ),
+        (
+            vec![
+                "scene".as_ref(),
+                "--fps".as_ref(),
+                "0".as_ref(),
+                "--out".as_ref(),
+                y4m.as_os_str(),
+            ],
+            "--fps",
+        ),
+        (
+            vec![
+                "scene".as_ref(),
+                "--frames".as_ref(),
+                "0".as_ref(),
+                "--out".as_ref(),
+                y4m.as_os_str(),
+            ],
+            "--frames",
+        ),
+        (
+            vec![
+                "scene".as_ref(),
+                "--width".as_ref(),
+                "100000".as_ref(),
+                "--out".as_ref(),
+                y4m.as_os_str(),
+            ],
+            "from 16 to 8192",
+        ),
+        (
+            vec![
+                "scene".as_ref(),
+                "--height".as_ref(),
+                "8194".as_ref(),
+                "--out".as_ref(),
+                y4m.as_os_str(),
+            ],
+            "from 16 to 8192",
+        ),
+    ];
+    for (args, fragment) in runs {
+        let out = doccheck_with(&args);
+        assert_usage_error(&out, fragment);
+    }
+    assert!(!y4m.exists(), "a video was written");
 }
 
 /// Labels that are there but malformed stop `eval` with the line and the field named: a figure
@@ -749,6 +823,19 @@ fn eval_refuses_malformed_labels_naming_the_line_and_field() {
             "`quad`",
         ),
         (r#"{"file": "card.png", "quad": "abc"}"#, "`quad`"),
+        // A corner of three numbers, or one that is not a number, or past f32's range.
+        (
+            r#"{"file": "card.png", "quad": [[0, 0, 7], [9, 0], [9, 9], [0, 9]]}"#,
+            "`quad`",
+        ),
+        (
+            r#"{"file": "card.png", "quad": [[0, "junk"], [9, 0], [9, 9], [0, 9]]}"#,
+            "`quad`",
+        ),
+        (
+            r#"{"file": "card.png", "quad": [[0, 1e39], [9, 0], [9, 9], [0, 9]]}"#,
+            "`quad`",
+        ),
         (
             r#"{"file": "card.png", "problems": "too_far"}"#,
             "`problems` must be a list",

@@ -58,10 +58,10 @@ enum Command {
         #[arg(long, default_value_t = 720)]
         height: usize,
         /// Frames per kind (Y4M only).
-        #[arg(long, default_value_t = 30)]
-        frames: usize,
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        frames: u32,
         /// Frames per second (Y4M only).
-        #[arg(long, default_value_t = 30)]
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=240))]
         fps: u32,
         /// Output file: `.png` or `.jpg` (first kind only) or `.y4m`.
         #[arg(long)]
@@ -74,8 +74,8 @@ enum Command {
     /// Time the full analysis of generated 1280×720 and 1920×1080 frames (single thread).
     Bench {
         /// Timed frames per size.
-        #[arg(long, default_value_t = 400)]
-        frames: usize,
+        #[arg(long, default_value_t = 400, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+        frames: u32,
         /// Also write the figures as JSON to this file.
         #[arg(long)]
         json: Option<PathBuf>,
@@ -97,7 +97,8 @@ struct RunArgs {
     /// Photos checked at once, each on its own thread (decoding a large photo takes far
     /// longer than checking it). The output and the figures do not depend on it. Each photo
     /// in flight holds its decoded pixels: for the largest one accepted (100 megapixels), a
-    /// peak of about 450 MB, or 640 MB when it is stored sideways (EXIF orientation).
+    /// peak of about 450 MB, or 640 MB when it is stored sideways (EXIF orientation), and up
+    /// to 790 MB for a 16-bit PNG.
     #[arg(short, long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=256))]
     jobs: u16,
 }
@@ -175,7 +176,7 @@ pub fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Command::Bench { frames, json } => bench(frames, json),
+        Command::Bench { frames, json } => bench(frames as usize, json),
         Command::Scene {
             kinds,
             width,
@@ -184,7 +185,14 @@ pub fn main() -> ExitCode {
             fps,
             out,
             orientation,
-        } => match render_scenes(&kinds, (width, height), frames, fps, &out, orientation) {
+        } => match render_scenes(
+            &kinds,
+            (width, height),
+            frames as usize,
+            fps,
+            &out,
+            orientation,
+        ) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("doccheck scene: {e}");
@@ -207,13 +215,12 @@ fn options_from_json(text: &str) -> Result<Options, String> {
     Ok(options)
 }
 
-/// The exit status when standard output cannot be written: a closed pipe (`| head`) ends the
-/// output quietly; anything else (a full disk) is said on standard error.
+/// The exit status when standard output cannot be written (1): a closed pipe (`| head`) ends
+/// the output quietly; anything else (a full disk) is said on standard error.
 fn output_failed(command: &str, e: &std::io::Error) -> ExitCode {
-    if e.kind() == std::io::ErrorKind::BrokenPipe {
-        return ExitCode::from(2);
+    if e.kind() != std::io::ErrorKind::BrokenPipe {
+        eprintln!("doccheck {command}: cannot write the output: {e}");
     }
-    eprintln!("doccheck {command}: cannot write the output: {e}");
     ExitCode::FAILURE
 }
 
@@ -287,6 +294,15 @@ fn bench_frames(width: usize, height: usize) -> Vec<Vec<u8>> {
 }
 
 fn bench(frames: usize, json_path: Option<PathBuf>) -> ExitCode {
+    // The figures' file is made first: a path that cannot be written is said before the run.
+    let json_file = match json_path.map(|p| std::fs::File::create(&p).map(|f| (f, p))) {
+        None => None,
+        Some(Ok(file)) => Some(file),
+        Some(Err(e)) => {
+            eprintln!("doccheck bench: cannot write the --json file: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let mut results = Vec::new();
     for (w, h) in [(1280usize, 720usize), (1920, 1080)] {
         let inputs = bench_frames(w, h);
@@ -307,16 +323,20 @@ fn bench(frames: usize, json_path: Option<PathBuf>) -> ExitCode {
         let p90 = times[times.len() * 9 / 10];
         let mean = times.iter().sum::<f64>() / times.len() as f64;
         let line = format!("{w}x{h}: median {median:.2} ms  p90 {p90:.2} ms  mean {mean:.2} ms  ({frames} frames, single thread)");
-        if writeln!(std::io::stdout(), "{line}").is_err() {
-            return ExitCode::from(2);
+        if let Err(e) = writeln!(std::io::stdout(), "{line}") {
+            return output_failed("bench", &e);
         }
         results.push(json!({"width": w, "height": h, "frames": frames, "median_ms": median, "p90_ms": p90, "mean_ms": mean}));
     }
-    if let Some(p) = json_path {
+    if let Some((mut file, p)) = json_file {
         let v = json!({"native": results});
-        if let Err(e) = std::fs::write(&p, serde_json::to_string_pretty(&v).unwrap_or_default()) {
+        if let Err(e) = file.write_all(
+            serde_json::to_string_pretty(&v)
+                .unwrap_or_default()
+                .as_bytes(),
+        ) {
             eprintln!("doccheck bench: cannot write {}: {e}", p.display());
-            return ExitCode::from(2);
+            return ExitCode::FAILURE;
         }
     }
     ExitCode::SUCCESS
@@ -357,8 +377,12 @@ fn render_scenes(
     out: &std::path::Path,
     orientation: u16,
 ) -> Result<(), String> {
-    if width < 16 || height < 16 || width % 2 == 1 || height % 2 == 1 {
-        return Err("width and height must be even and at least 16".into());
+    if !(16..=8192).contains(&width)
+        || !(16..=8192).contains(&height)
+        || width % 2 == 1
+        || height % 2 == 1
+    {
+        return Err("width and height must be even, from 16 to 8192".into());
     }
     let ext = out
         .extension()
