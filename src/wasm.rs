@@ -99,8 +99,10 @@ impl JsAnalyzer {
     ///
     /// # Errors
     /// When `width` and `height` are not the size last given to `inputBuffer`, no frame has
-    /// been asked for since the last `analyze` or `analyzeStill`, or `format` or the matrix is
-    /// not one of those.
+    /// been asked for since the last `analyze`, `analyzeStill` or `analyzeInput` (a frame
+    /// written once is analysed once: a second call would read pixels the first turned into
+    /// RGBA as if they were still as stored), or `format` or the matrix is not one of those
+    /// (the frame then stays to be analysed).
     #[wasm_bindgen(js_name = analyzeInput)]
     pub fn analyze_input(
         &mut self,
@@ -124,11 +126,16 @@ impl JsAnalyzer {
             }
             Some(_) => {}
         }
+        let colour = match stored {
+            Stored::Yuv(_) => Some(yuv_colour(color_space, height)?),
+            _ => None,
+        };
+        self.input_size = None;
         match stored {
             Stored::Rgba => {}
             Stored::Bgra => swap_red_blue(&mut self.input),
             Stored::Yuv(layout) => {
-                let (matrix, full_range) = yuv_colour(color_space, height)?;
+                let (matrix, full_range) = colour.expect("read above for YUV");
                 let (w, h) = (width as usize, height as usize);
                 crate::yuv::to_rgba_in_place(
                     &mut self.input,

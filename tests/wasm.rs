@@ -611,6 +611,18 @@ fn analyze_input_needs_the_input_buffer_of_its_size() {
     let message = error_message(js.input(50, 100).unwrap_err());
     assert!(message.contains("the sizes must be the same"), "{message}");
     assert!(js.input(100, 50).is_ok());
+    // A frame is analysed once: the second call would take the RGBA the first made of a
+    // frame stored as BGRA or YUV for the stored bytes.
+    let message = error_message(js.input(100, 50).unwrap_err());
+    assert!(
+        message.contains("call inputBuffer(width, height)"),
+        "{message}"
+    );
+    // A format refused leaves the frame to be analysed with the right one.
+    js.buffer(100, 50).unwrap();
+    let refused = js.analyze_input(&n(100), &n(50), &"YUY2".into(), &JsValue::UNDEFINED);
+    assert!(refused.is_err());
+    assert!(js.input(100, 50).is_ok());
 }
 
 /// Options whose reading throws (a getter, a revoked Proxy) give an error every time, and the
