@@ -4,8 +4,9 @@
 // request beyond this folder's own files; photos stay in memory and in the `capture` event.
 //
 // Attributes: sides ("front back" | "front"), lang ("en", "zh"; default: the browser's),
-// max-bytes (JPEG size limit, default 10 MB), auto-capture ("off" to disable), strictness
-// ("relaxed" | "normal" | "strict").
+// max-bytes (JPEG size limit in bytes, any whole number from 1; default 10 MB), auto-capture
+// ("off" to disable), strictness ("relaxed" | "normal" | "strict"; another value fires `error`
+// once and is left out).
 // Events (details are plain objects): feedback (the report of every analysed frame),
 // capture ({side, blob, width, height, report, source}), retake ({side}),
 // error ({name, message, recovered}).
@@ -15,6 +16,7 @@ import {checkPhoto, decodeImage, jpegWithin} from './still.js';
 
 /** @typedef {{ready: boolean, problems: string[], quad: number[][] | null, message: string, metrics: Record<string, any>}} Report */
 /** @typedef {{side: string, blob: Blob, width: number, height: number, report: Report, source: 'camera' | 'file'}} Capture */
+/** @typedef {{title?: string, text?: string, problems?: string[], actions?: {label: string, run: Function, primary?: boolean, name?: string}[]}} PanelContent */
 
 const WORKER_URL = new URL('./doc-capture-worker.js', import.meta.url);
 /** Catalogues by language; English is bundled, the others load when asked for. */
@@ -41,6 +43,8 @@ const WORKER_TIMEOUT_MS = {frame: 5000, still: 30000, init: 20000};
 const MAX_RESTARTS_PER_MINUTE = 3;
 const PHOTO_TIMEOUT_MS = 5000;
 const DEFAULT_MAX_BYTES = 10_000_000;
+/** The `strictness` attribute's values: the engine's `Strictness` names (src/options.rs). */
+const STRICTNESS = ['relaxed', 'normal', 'strict'];
 /** The guide's aspect: ID-1 card (85.60 × 53.98 mm) or passport page (125 × 88 mm). */
 const CARD_ASPECT = 85.6 / 53.98;
 const PASSPORT_ASPECT = 125 / 88;
@@ -152,6 +156,8 @@ export class DocCapture extends HTMLElement {
   /** Options sent to the worker and not yet answered, oldest first, as [seq, value]. */
   #optionsSent = [];
   #optionsSeq = 0;
+  /** The bad `strictness` attribute already reported (see #reportStrictness). */
+  #strictnessReported = null;
   /** The engine cannot start here: no camera is opened for it until a restart. */
   #engineFailed = false;
   /** Bumped by every capture or file check and by whatever ends one (retake, restart, removal): a result that finds it changed is dropped. */
@@ -167,9 +173,19 @@ export class DocCapture extends HTMLElement {
   #needsChange = false;
   #sawChange = false;
   #shownAt = 0;
-  /** @type {{text: string, tone: string} | null} */
+  /**
+   * The message shown and the one waiting for its turn. Each keeps how to word it rather than
+   * the words, so that a change of `lang` can say it again in the new language.
+   * @type {{text: () => string, tone: string} | null}
+   */
+  #message = null;
+  /** @type {{text: () => string, tone: string} | null} */
   #pendingMessage = null;
   #messageTimer = 0;
+  /** @type {(() => PanelContent) | null} the open panel's content in the current language (see #showPanel) */
+  #panelContent = null;
+  /** Bumped by every catalogue load: a load that finds it changed was overtaken by a newer `lang`. */
+  #messagesLoad = 0;
 
   // Photos.
   /** @type {Map<string, Capture & {url: string}>} */
@@ -213,9 +229,12 @@ export class DocCapture extends HTMLElement {
 
   attributeChangedCallback(name, before, after) {
     if (!this.#built || before === after) return;
-    if (name === 'lang') this.#loadMessages().then(() => this.#renderAll());
+    if (name === 'lang') this.#loadMessages().then((current) => current && this.#relabel());
     if (name === 'auto-capture') this.#renderControls();
-    if (name === 'strictness') this.options = this.#options;
+    if (name === 'strictness') {
+      this.#reportStrictness();
+      this.options = this.#options;
+    }
     if (name === 'sides' && this.#connected) this.restart();
   }
 
@@ -313,9 +332,14 @@ export class DocCapture extends HTMLElement {
     return this.#sides.find((s) => !this.#captures.has(s)) ?? null;
   }
 
+  /**
+   * Any whole number of bytes from 1 is honoured: a small limit gives a small photo (scaled
+   * down, which the check then reports), or none (`photo_too_large`) when even a 1-pixel JPEG
+   * would not fit. Anything else (absent, 0, negative, not a number) is the default.
+   */
   get #maxBytes() {
-    const n = Number(this.getAttribute('max-bytes'));
-    return Number.isFinite(n) && n >= 10_000 ? Math.floor(n) : DEFAULT_MAX_BYTES;
+    const n = Math.floor(Number(this.getAttribute('max-bytes')));
+    return Number.isFinite(n) && n >= 1 ? n : DEFAULT_MAX_BYTES;
   }
 
   get #autoCapture() {
@@ -323,21 +347,54 @@ export class DocCapture extends HTMLElement {
     return v === null || !/^(off|false|0|no)$/i.test(v);
   }
 
+  /** The strictness attribute when it is one of STRICTNESS, else null (left out of the options). */
+  get #strictness() {
+    const value = this.getAttribute('strictness');
+    return STRICTNESS.includes(value) ? value : null;
+  }
+
   #engineOptions() {
-    const strictness = this.getAttribute('strictness');
+    const strictness = this.#strictness;
     if (!strictness) return this.#options;
     return {strictness, ...(this.#options ?? {})};
   }
 
+  /**
+   * A strictness attribute that is not one fires `error` once (per value set), when the engine
+   * is up; the engine runs without it, so options set later are not refused because of it.
+   */
+  #reportStrictness() {
+    const value = this.getAttribute('strictness');
+    if (!value || this.#strictness) {
+      this.#strictnessReported = null;
+      return;
+    }
+    if (value === this.#strictnessReported || !this.#workerReady) return;
+    this.#strictnessReported = value;
+    const message = `strictness \`${value}\` is not one of ${STRICTNESS.join(', ')}`;
+    console.warn('doc-capture:', message);
+    this.#emitError('Error', message, true);
+  }
+
+  /**
+   * Loads the catalogue `lang` asks for. Catalogues load at different speeds (English is
+   * bundled), so when `lang` changes again meanwhile the older load is dropped: returns whether
+   * this one is still the latest and its messages are in use.
+   */
   async #loadMessages() {
+    const load = ++this.#messagesLoad;
     const wanted = [this.getAttribute('lang'), ...(navigator.languages ?? [navigator.language])];
     const code = wanted.map((l) => l?.toLowerCase().split('-')[0]).find((l) => l && l in CATALOGUES) ?? 'en';
+    let messages = en;
     try {
-      this.#messages = await CATALOGUES[code]();
+      messages = await CATALOGUES[code]();
     } catch {
-      this.#messages = en;
+      // A catalogue that cannot be fetched: English, which is bundled.
     }
-    this.#ui.root?.setAttribute('lang', code);
+    if (load !== this.#messagesLoad) return false;
+    this.#messages = messages;
+    this.#ui.root?.setAttribute('lang', messages === en ? 'en' : code);
+    return true;
   }
 
   /** @param {string} key @param {Record<string, string>} [vars] */
@@ -370,7 +427,7 @@ export class DocCapture extends HTMLElement {
       return;
     }
     this.#setState('starting');
-    this.#say(this.#t('starting'), 'info', true);
+    this.#say(() => this.#t('starting'), 'info', true);
     const preferred = {
       facingMode: {ideal: 'environment'},
       width: {ideal: 1920},
@@ -508,12 +565,12 @@ export class DocCapture extends HTMLElement {
         if (e?.name !== 'NotAllowedError' || this.#awaitingTap || !this.#stream || !video.paused) return;
         if (this.#state !== 'live' && this.#state !== 'starting') return;
         this.#awaitingTap = true;
-        this.#showPanel({
+        this.#showPanel(() => ({
           title: this.#t('tap_title'),
           text: this.#t('tap_text'),
           actions: [{label: this.#t('start_camera'), run: () => this.#play(), primary: true, name: 'play'}],
-        });
-        this.#say(this.#t('tap_title'), 'info', true);
+        }));
+        this.#say(() => this.#t('tap_title'), 'info', true);
       },
     );
   }
@@ -526,7 +583,7 @@ export class DocCapture extends HTMLElement {
   };
 
   #onMute = () => {
-    if (this.#track?.muted && this.#state === 'live') this.#say(this.#t('paused'), 'info', true);
+    if (this.#track?.muted && this.#state === 'live') this.#say(() => this.#t('paused'), 'info', true);
   };
 
   /** Once a second: a track that ended without an event, or a video that stalled. */
@@ -575,15 +632,17 @@ export class DocCapture extends HTMLElement {
   #block(name, message, kind = BLOCKED_BY[name] ?? 'camera_unsupported') {
     this.#stopCamera();
     this.#setState('blocked');
-    const text = name === 'InsecureContextError' ? this.#t('camera_insecure') : this.#t(kind);
-    const actions = [];
+    const text = () => this.#t(name === 'InsecureContextError' ? 'camera_insecure' : kind);
     if (kind === 'engine_failed') {
-      this.#showPanel({title: this.#t('engine_failed_title'), text, actions});
+      this.#showPanel(() => ({title: this.#t('engine_failed_title'), text: text()}));
     } else {
       const retry = kind === 'camera_stopped' ? 'restart_camera' : 'try_again';
-      if (kind !== 'camera_unsupported') actions.push({label: this.#t(retry), run: () => this.#openCamera()});
-      actions.push({label: this.#t('pick_long'), run: () => this.#pickFile(), primary: true, name: 'pick'});
-      this.#showPanel({title: this.#t(`${kind}_title`), text, actions});
+      this.#showPanel(() => {
+        const actions = [];
+        if (kind !== 'camera_unsupported') actions.push({label: this.#t(retry), run: () => this.#openCamera()});
+        actions.push({label: this.#t('pick_long'), run: () => this.#pickFile(), primary: true, name: 'pick'});
+        return {title: this.#t(`${kind}_title`), text: text(), actions};
+      });
     }
     this.#say(text, 'problem', true);
     this.#emitError(name, message, false);
@@ -724,7 +783,7 @@ export class DocCapture extends HTMLElement {
     this.#postOptions(worker, 'init');
   }
 
-  /** Sends the options (with the strictness attribute) as `init` or `options`; the worker's answer says whether they are in use. */
+  /** Sends the options (with the strictness attribute, when it is one) as `init` or `options`; the worker's answer says whether they are in use. */
   #postOptions(worker, type) {
     const seq = ++this.#optionsSeq;
     this.#optionsSent.push([seq, this.#options]);
@@ -782,6 +841,7 @@ export class DocCapture extends HTMLElement {
         this.#stats.simd = msg.simd;
         this.#stats.wasmMemoryBytes = msg.wasmMemoryBytes;
         this.#settle(0, msg);
+        this.#reportStrictness();
         break;
       case 'report':
         this.#stats.framesClosed++;
@@ -852,7 +912,7 @@ export class DocCapture extends HTMLElement {
       return;
     }
     this.#emitError(name, message, true);
-    if (this.#state === 'live') this.#say(this.#t('restarting'), 'info', true);
+    if (this.#state === 'live') this.#say(() => this.#t('restarting'), 'info', true);
     this.#startWorker();
   }
 
@@ -930,11 +990,11 @@ export class DocCapture extends HTMLElement {
     if (!report.ready) this.#sawChange = true;
     const waiting = now - this.#sideStartedAt < NEXT_SIDE_PAUSE_MS;
     if (waiting && this.#needsChange) {
-      this.#say(this.#t('turn_over'), 'info');
+      this.#say(() => this.#t('turn_over'), 'info');
     } else if (report.ready) {
-      this.#say(this.#t('ready'), 'ready');
+      this.#say(() => this.#t('ready'), 'ready');
     } else {
-      this.#say(this.#t(report.problems[0]), FRAMING.has(report.problems[0]) ? 'framing' : 'problem');
+      this.#say(() => this.#t(report.problems[0]), FRAMING.has(report.problems[0]) ? 'framing' : 'problem');
     }
     this.#trackReady(report, now);
   }
@@ -980,7 +1040,7 @@ export class DocCapture extends HTMLElement {
 
   /**
    * One message at a time, each kept MESSAGE_MIN_MS so it can be read; `now` shows it at once.
-   * @param {string} text @param {'ready' | 'problem' | 'framing' | 'info'} tone
+   * @param {() => string} text the message in the current language @param {'ready' | 'problem' | 'framing' | 'info'} tone
    */
   #say(text, tone, now = false) {
     this.#pendingMessage = {text, tone};
@@ -995,9 +1055,11 @@ export class DocCapture extends HTMLElement {
     const next = this.#pendingMessage;
     this.#pendingMessage = null;
     if (!next) return;
+    this.#message = next;
     const el = this.#ui.message;
-    if (el.textContent !== next.text) {
-      el.textContent = next.text;
+    const text = next.text();
+    if (el.textContent !== text) {
+      el.textContent = text;
       this.#shownAt = performance.now();
     }
     el.dataset.tone = next.tone;
@@ -1018,7 +1080,7 @@ export class DocCapture extends HTMLElement {
     const token = ++this.#captureToken;
     this.#setState('capturing');
     this.#breakReadyStreak();
-    this.#say(this.#t('capturing'), 'info', true);
+    this.#say(() => this.#t('capturing'), 'info', true);
     let result = null;
     let failure = null;
     try {
@@ -1039,9 +1101,10 @@ export class DocCapture extends HTMLElement {
       this.#setState('live');
       const problem = result?.report.problems[0];
       if (problem) {
-        this.#say(this.#t('not_taken', {problem: this.#t(problem)}), 'problem', true);
+        this.#say(() => this.#t('not_taken', {problem: this.#t(problem)}), 'problem', true);
       } else if (!result) {
-        this.#say(this.#t(failure?.name === 'TooLargeError' ? 'photo_too_large' : 'capture_failed'), 'problem', true);
+        const key = failure?.name === 'TooLargeError' ? 'photo_too_large' : 'capture_failed';
+        this.#say(() => this.#t(key), 'problem', true);
         if (failure) this.#emitError(failure.name ?? 'Error', failure.message ?? String(failure), true);
       }
       return;
@@ -1091,15 +1154,17 @@ export class DocCapture extends HTMLElement {
       this.#showDone();
       return;
     }
-    const done = this.#t('captured', {side: this.#sideName(side)});
+    const done = () => this.#t('captured', {side: this.#sideName(side)});
     if (!this.#track) {
-      // No camera: the next side comes from the file picker too.
+      // No camera: the next side comes from the file picker too. The panel shows what to
+      // photograph next; the live region says it, or a screen reader would still hear "Checking…".
       this.#renderSides();
       this.#showFilePanel(done);
+      this.#say(() => `${done()} — ${this.#sideTitle(next)}`, 'ready', true);
       return;
     }
     this.#beginSide();
-    this.#say(`${done} — ${this.#t('turn_over')}`, 'ready', true);
+    this.#say(() => `${done()} — ${this.#t('turn_over')}`, 'ready', true);
   }
 
   /** Every side taken: the camera goes off, the photos can be looked at and retaken. */
@@ -1107,12 +1172,12 @@ export class DocCapture extends HTMLElement {
     this.#stopCamera();
     this.#setState('done');
     this.#renderSides();
-    this.#showPanel({
+    this.#showPanel(() => ({
       title: this.#t('done_title'),
       text: this.#t('done_text'),
       actions: this.#sides.map((s) => ({label: this.#t('retake_side', {side: this.#sideName(s)}), run: () => this.retake(s)})),
-    });
-    this.#say(this.#t('done_title'), 'ready', true);
+    }));
+    this.#say(() => this.#t('done_title'), 'ready', true);
   }
 
   #flash() {
@@ -1137,13 +1202,14 @@ export class DocCapture extends HTMLElement {
     const before = this.#state;
     const token = ++this.#captureToken;
     this.#setState('checking');
-    this.#say(this.#t('checking'), 'info', true);
+    this.#say(() => this.#t('checking'), 'info', true);
     let result;
     try {
       result = await this.#checkStill(file);
     } catch (error) {
       if (token !== this.#captureToken) return;
-      const text = this.#t(error?.name === 'TooLargeError' ? 'photo_too_large' : 'file_unreadable');
+      const key = error?.name === 'TooLargeError' ? 'photo_too_large' : 'file_unreadable';
+      const text = () => this.#t(key);
       if (this.#state === 'checking') {
         // Back to the camera if it is on (it may have started during the check).
         if (this.#track) this.#beginSide();
@@ -1173,18 +1239,17 @@ export class DocCapture extends HTMLElement {
     still.src = url;
     still.hidden = false;
     this.#last = {report: result.report, width: result.width, height: result.height};
-    const actions = [
-      {label: this.#t('choose_another'), run: () => this.#pickFile(), primary: true},
-      {label: this.#t('use_anyway'), run: () => this.#accept(side, result, 'file')},
-    ];
-    if (this.#track) actions.push({label: this.#t('back_to_camera'), run: () => this.#resumeCamera()});
-    this.#showPanel({
-      title: this.#t('review_title'),
-      problems: result.report.problems.map((p) => this.#t(p)),
-      actions,
+    const camera = Boolean(this.#track);
+    this.#showPanel(() => {
+      const actions = [
+        {label: this.#t('choose_another'), run: () => this.#pickFile(), primary: true},
+        {label: this.#t('use_anyway'), run: () => this.#accept(side, result, 'file')},
+      ];
+      if (camera) actions.push({label: this.#t('back_to_camera'), run: () => this.#resumeCamera()});
+      return {title: this.#t('review_title'), problems: result.report.problems.map((p) => this.#t(p)), actions};
     });
     this.#draw();
-    this.#say(this.#t(result.report.problems[0]), 'problem', true);
+    this.#say(() => this.#t(result.report.problems[0]), 'problem', true);
   }
 
   #hideStill() {
@@ -1196,15 +1261,15 @@ export class DocCapture extends HTMLElement {
     if (this.#review) URL.revokeObjectURL(this.#review.url);
   }
 
-  /** Without a camera: the side to photograph and the file picker. */
+  /** Without a camera: the side to photograph and the file picker. @param {() => string} text */
   #showFilePanel(text) {
     const side = this.#currentSide;
     this.#setState('blocked');
-    this.#showPanel({
+    this.#showPanel(() => ({
       title: this.#sideTitle(side),
-      text,
+      text: text(),
       actions: [{label: this.#t('pick_long'), run: () => this.#pickFile(), primary: true, name: 'pick'}],
-    });
+    }));
   }
 
   // ---- DOM --------------------------------------------------------------------------------
@@ -1278,6 +1343,16 @@ export class DocCapture extends HTMLElement {
     this.#draw();
   }
 
+  /** After a change of `lang`: everything shown again in the new language, the panel and the live message too. */
+  #relabel() {
+    this.#renderAll();
+    if (this.#panelContent && !this.#ui.panel.hidden) this.#showPanel(this.#panelContent, true);
+    const el = this.#ui.message;
+    const text = this.#message?.text();
+    // A message still waiting for its turn is worded when it is shown.
+    if (text !== undefined && el.textContent !== text) el.textContent = text;
+  }
+
   #renderControls() {
     const {pick, shutter, auto} = this.#ui;
     if (!pick) return;
@@ -1315,9 +1390,16 @@ export class DocCapture extends HTMLElement {
     );
   }
 
-  /** @param {{title?: string, text?: string, problems?: string[], actions?: {label: string, run: Function, primary?: boolean, name?: string}[]}} p */
-  #showPanel({title = '', text = '', problems = [], actions = []}) {
+  /**
+   * Shows the panel. `content` words it in the current language; it is asked again when `lang`
+   * changes (`relabel`), and then the focus stays on the same button.
+   * @param {() => PanelContent} content
+   */
+  #showPanel(content, relabel = false) {
     const ui = this.#ui;
+    const focused = relabel ? [...ui.panelActions.children].indexOf(this.shadowRoot?.activeElement) : -1;
+    this.#panelContent = content;
+    const {title = '', text = '', problems = [], actions = []} = content();
     ui.panelTitle.textContent = title;
     ui.panelText.textContent = text;
     ui.panelText.hidden = !text;
@@ -1332,12 +1414,17 @@ export class DocCapture extends HTMLElement {
       }),
     );
     ui.panel.hidden = false;
+    if (relabel) {
+      if (focused >= 0) /** @type {HTMLElement} */ (ui.panelActions.children[focused])?.focus();
+      return;
+    }
     const first = ui.panelActions.querySelector('.primary') ?? ui.panelActions.firstElementChild;
     // Move focus to the way forward only when the person was already using the widget.
     if (first && this.shadowRoot?.activeElement) first.focus();
   }
 
   #hidePanel() {
+    this.#panelContent = null;
     if (this.#ui.panel) this.#ui.panel.hidden = true;
   }
 

@@ -159,6 +159,62 @@ test('options the engine refuses, at start or later: an error event, the engine 
   }),
 );
 
+test('a strictness attribute that is not one: reported once, left out, and options set later are used', () =>
+  onNewPage(async (page) => {
+    await fresh(page, {sides: 'front', 'auto-capture': 'off', strictness: 'bogus'});
+    await analyses(page);
+    const errors = async () => (await events(page)).filter((e) => e.type === 'error');
+    assert.deepEqual((await errors()).map((e) => [e.message, e.recovered]), [['strictness `bogus` is not one of relaxed, normal, strict', true]]);
+    // Options set later are not refused because of the attribute: no error, the getter keeps them.
+    await page.evaluate(() => (window.__el.options = {min_sharpness: 0.2}));
+    await analyses(page);
+    assert.equal((await errors()).length, 1);
+    assert.deepEqual(await page.evaluate(() => window.__el.options), {min_sharpness: 0.2});
+    // Another bad value is reported in turn; a good one is used, with the options.
+    await page.evaluate(() => window.__el.setAttribute('strictness', 'hard'));
+    await page.evaluate(() => window.__el.setAttribute('strictness', 'strict'));
+    await page.evaluate(() => (window.__el.options = {min_sharpness: 0.3}));
+    await analyses(page);
+    assert.deepEqual((await errors()).map((e) => e.message.split(' ')[1]), ['`bogus`', '`hard`']);
+    assert.deepEqual(await page.evaluate(() => window.__el.options), {min_sharpness: 0.3});
+    assert.equal((await stats(page)).state, 'live');
+  }),
+);
+
+test('max-bytes below 10 kB is honoured: a photo within it, or none and the message saying so', () =>
+  onNewPage(async (page) => {
+    const good = renderStill('good');
+    const blobs = () =>
+      page.evaluate(() => {
+        window.__sizes = [];
+        window.__el.addEventListener('capture', (e) => window.__sizes.push([e.detail.blob.size, e.detail.blob.type]));
+      });
+    // 5,000 bytes: the photo is scaled down until it fits, and checked at that size.
+    await fresh(page, {sides: 'front', 'auto-capture': 'off', 'max-bytes': '5000'});
+    await blobs();
+    await analyses(page);
+    await page.setInputFiles('doc-capture >> input.file', good);
+    await page.waitForFunction(() => window.__el.stats.state === 'review', undefined, {timeout: 20000});
+    assert.deepEqual(await page.locator('doc-capture .panel-problems li').allTextContents(), [en.low_resolution]);
+    await page.locator('doc-capture .panel button', {hasText: en.use_anyway}).click();
+    await page.waitForFunction(() => window.__sizes.length === 1);
+    const [[size, type]] = await page.evaluate(() => window.__sizes);
+    assert.equal(type, 'image/jpeg');
+    assert.ok(size <= 5000, `a ${size}-byte photo for max-bytes="5000"`);
+
+    // 300 bytes: no JPEG is that small; the person is told, and the camera goes on.
+    await fresh(page, {sides: 'front', 'auto-capture': 'off', 'max-bytes': '300'});
+    await blobs();
+    await analyses(page);
+    await page.setInputFiles('doc-capture >> input.file', good);
+    await page.waitForFunction((text) => window.__el.shadowRoot.querySelector('.message').textContent === text, en.photo_too_large,
+      {timeout: 20000});
+    await analyses(page);
+    assert.equal((await stats(page)).state, 'live');
+    assert.deepEqual(await page.evaluate(() => window.__sizes), []);
+  }),
+);
+
 test('moved in the page: after every photo it stays done with no camera; in review its photo is dropped; thumbnails come back', () =>
   onNewPage(async (page) => {
     await fresh(page, {sides: 'front', 'auto-capture': 'off'});

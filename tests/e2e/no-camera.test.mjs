@@ -68,6 +68,9 @@ test('camera denied: a clear message, an error event, and the file picker path w
 
     // Back: a photo with glare is shown with its problem; the person may still use it.
     await page.locator('doc-capture .panel h2').filter({hasText: 'Back of the card'}).waitFor();
+    // The live region says so too (a screen reader hears it; the panel is not announced).
+    assert.equal(await page.locator('doc-capture .message').textContent(),
+      `${en.captured.replace('{side}', en.side_front)} — ${en.side_title_back}`);
     const chooser2 = page.waitForEvent('filechooser');
     await page.locator('doc-capture [data-action="pick"]').click();
     await (await chooser2).setFiles(renderStill('glare'));
