@@ -1398,6 +1398,9 @@ export class DocCapture extends HTMLElement {
   #showPanel(content, relabel = false) {
     const ui = this.#ui;
     const focused = relabel ? [...ui.panelActions.children].indexOf(this.shadowRoot?.activeElement) : -1;
+    // Asked before the buttons are replaced: a focused button that is removed takes the focus
+    // out of the widget.
+    const inUse = Boolean(this.shadowRoot?.activeElement);
     this.#panelContent = content;
     const {title = '', text = '', problems = [], actions = []} = content();
     ui.panelTitle.textContent = title;
@@ -1420,7 +1423,7 @@ export class DocCapture extends HTMLElement {
     }
     const first = ui.panelActions.querySelector('.primary') ?? ui.panelActions.firstElementChild;
     // Move focus to the way forward only when the person was already using the widget.
-    if (first && this.shadowRoot?.activeElement) first.focus();
+    if (first && inUse) first.focus();
   }
 
   #hidePanel() {

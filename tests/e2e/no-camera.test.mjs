@@ -71,6 +71,9 @@ test('camera denied: a clear message, an error event, and the file picker path w
     // The live region says so too (a screen reader hears it; the panel is not announced).
     assert.equal(await page.locator('doc-capture .message').textContent(),
       `${en.captured.replace('{side}', en.side_front)} — ${en.side_title_back}`);
+    // The keyboard's focus moved on with the panel, to its way forward: a button that is
+    // replaced while focused would otherwise leave the person at the top of the page.
+    assert.equal(await page.evaluate(() => document.querySelector('doc-capture').shadowRoot.activeElement?.dataset.action), 'pick');
     const chooser2 = page.waitForEvent('filechooser');
     await page.locator('doc-capture [data-action="pick"]').click();
     await (await chooser2).setFiles(renderStill('glare'));
