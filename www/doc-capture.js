@@ -654,6 +654,8 @@ export class DocCapture extends HTMLElement {
 
   /** Back to live capture after a retake or a restart (the camera may be off). */
   #resumeCamera() {
+    // Asked before a focused Retake button is replaced (#renderSides) or hidden.
+    const inUse = Boolean(this.shadowRoot?.activeElement);
     this.#captureToken++;
     this.#hideStill();
     this.#review = null;
@@ -665,13 +667,22 @@ export class DocCapture extends HTMLElement {
       this.#startWorker();
     }
     if (this.#track?.readyState === 'live') {
-      this.#hidePanel();
+      // Live first: the controls are shown before the panel gives the focus to the shutter.
       this.#setState('live');
+      this.#hidePanel();
       this.#beginSide();
       this.#requestFrame();
     } else {
       this.#openCamera();
     }
+    if (inUse && !this.shadowRoot?.activeElement) this.#focusWayForward();
+  }
+
+  /** The shutter, or where the controls are hidden (blocked), the panel's way forward. */
+  #focusWayForward() {
+    const {shutter, panelActions} = this.#ui;
+    shutter.focus();
+    if (!this.shadowRoot?.activeElement) /** @type {HTMLElement | null} */ (panelActions.querySelector('.primary') ?? panelActions.firstElementChild)?.focus();
   }
 
   // ---- Frames -----------------------------------------------------------------------------
@@ -1163,7 +1174,9 @@ export class DocCapture extends HTMLElement {
       this.#say(() => `${done()} — ${this.#sideTitle(next)}`, 'ready', true);
       return;
     }
+    // Live first, then the panel of a photo used from review goes (handing its focus to the shutter).
     this.#beginSide();
+    this.#hidePanel();
     this.#say(() => `${done()} — ${this.#t('turn_over')}`, 'ready', true);
   }
 
@@ -1315,7 +1328,7 @@ export class DocCapture extends HTMLElement {
     stage.append(video, still, overlay, el('header', {class: 'bar'}, [sides]), message, panel, controls, file, flash);
     root.append(stage);
 
-    pick.addEventListener('click', () => this.#pickFile());
+    pick.addEventListener('click', () => pick.getAttribute('aria-disabled') !== 'true' && this.#pickFile());
     shutter.addEventListener('click', () => this.#capture('manual'));
     auto.addEventListener('click', () => this.setAttribute('auto-capture', this.#autoCapture ? 'off' : 'on'));
     file.addEventListener('change', this.#onFile);
@@ -1357,12 +1370,16 @@ export class DocCapture extends HTMLElement {
     const {pick, shutter, auto} = this.#ui;
     if (!pick) return;
     pick.querySelector('.label').textContent = this.#t('pick');
-    pick.setAttribute('aria-label', this.#t('pick_long'));
+    // The visible words are the name (a voice-control user says "Upload"); the longer wording is
+    // the description, and the name where the label is hidden (narrow screens).
+    pick.title = this.#t('pick_long');
     shutter.setAttribute('aria-label', this.#t('shutter'));
-    shutter.disabled = this.#state !== 'live';
-    pick.disabled = this.#state === 'capturing' || this.#state === 'checking' || this.#state === 'done';
+    // aria-disabled, not disabled: a disabled button loses the keyboard focus (pressing the
+    // shutter would throw the person back to the top of the page). Clicks are ignored meanwhile.
+    shutter.setAttribute('aria-disabled', String(this.#state !== 'live'));
+    pick.setAttribute('aria-disabled', String(this.#state === 'capturing' || this.#state === 'checking' || this.#state === 'done'));
     auto.textContent = this.#t('auto');
-    auto.setAttribute('aria-label', this.#t('auto_label'));
+    auto.title = this.#t('auto_label');
     auto.setAttribute('aria-pressed', String(this.#autoCapture));
   }
 
@@ -1428,7 +1445,12 @@ export class DocCapture extends HTMLElement {
 
   #hidePanel() {
     this.#panelContent = null;
-    if (this.#ui.panel) this.#ui.panel.hidden = true;
+    const panel = this.#ui.panel;
+    if (!panel) return;
+    // Its focused button hidden, the keyboard focus would fall out of the widget: the shutter takes it.
+    const focused = panel.contains(this.shadowRoot?.activeElement ?? null);
+    panel.hidden = true;
+    if (focused) this.#ui.shutter.focus();
   }
 
   // ---- Overlay ----------------------------------------------------------------------------
@@ -1695,7 +1717,7 @@ video[data-fit="contain"], .still { object-fit: contain; }
 .shutter .button { fill: #fff; }
 .shutter[data-holding] .progress { animation: hold ${HOLD_MS}ms linear forwards; }
 .shutter[data-holding] .button { fill: #bbf7d0; }
-.shutter:disabled { opacity: .45; cursor: default; }
+.shutter[aria-disabled="true"], .pick[aria-disabled="true"] { opacity: .45; cursor: default; }
 @keyframes hold { to { stroke-dashoffset: 0; } }
 .panel { position: absolute; left: 50%; top: 50%; transform: translate(-50%, -50%); width: min(calc(100% - 32px), 26rem);
   box-sizing: border-box; padding: 22px; border-radius: 18px; background: rgba(17,17,17,.94); box-shadow: 0 10px 40px rgba(0,0,0,.5); }

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import {writeFileSync} from 'node:fs';
 import {startServer, launch, record, renderVideo, waitForEvents, phases, captureBytes, nativeReport,
   foreignRequests, tempPath} from './helpers.mjs';
+import en from '../../www/i18n/en.js';
 
 let server;
 let browser;
@@ -104,10 +105,21 @@ test('retake from the keyboard: the side is dropped and taken again', async () =
   await page.keyboard.press('Enter');
   await waitForEvents(page, () => window.__events.some((e) => e.type === 'retake' && e.side === 'front'));
   await page.waitForFunction(() => !document.querySelector('#photos .photo[data-side="front"]'));
+  const focused = () => page.evaluate(() => document.querySelector('doc-capture').shadowRoot.activeElement?.className ?? null);
+  // The pressed Retake button is gone: the keyboard focus goes to the shutter, not the page's top.
+  assert.equal(await focused(), 'shutter');
+  // The controls' names start with their visible words (a voice-control user says "Upload").
+  await page.locator('doc-capture .controls').waitFor();
+  assert.equal(await page.getByRole('button', {name: en.pick, exact: true}).count(), 1);
+  assert.equal(await page.getByRole('button', {name: en.auto, exact: true}).count(), 1);
   const events = await waitForEvents(page, () => window.__events.filter((e) => e.type === 'capture').length >= 3, 40000);
   const third = events.filter((e) => e.type === 'capture')[2];
   assert.equal(third.side, 'front');
   assert.ok(third.ready);
+  // The shutter was unavailable while the photo was taken, yet kept the focus (a disabled button
+  // drops it), so the "All photos taken" panel that follows takes it to its first button.
+  assert.equal(await page.evaluate(() => document.querySelector('doc-capture').shadowRoot.activeElement?.textContent ?? null),
+    en.retake_side.replace('{side}', en.side_front));
   await page.waitForSelector('#photos .photo[data-side="front"]');
 });
 

@@ -258,9 +258,28 @@ test('a photo under review: going back to the camera or choosing another release
     const second = await review();
     assert.notEqual(second, first);
     assert.ok(!(await alive(page, first)), 'the first review photo was kept');
-    await page.locator('doc-capture .panel button', {hasText: en.back_to_camera}).click();
+    // From the keyboard: the hidden panel hands the focus to the shutter, not to the page's top.
+    await page.locator('doc-capture .panel button', {hasText: en.back_to_camera}).focus();
+    await page.keyboard.press('Enter');
     await analyses(page);
+    assert.equal(await page.evaluate(() => window.__el.shadowRoot.activeElement?.className ?? null), 'shutter');
     assert.ok(!(await alive(page, second)), 'the review photo was kept after going back to the camera');
+  }),
+);
+
+test('a photo under review used anyway, the camera on and the back still to take: the panel goes, the camera is live', () =>
+  onNewPage(async (page) => {
+    await fresh(page, {sides: 'front back', 'auto-capture': 'off'});
+    await analyses(page);
+    await page.setInputFiles('doc-capture >> input.file', renderStill('far'));
+    await page.waitForFunction(() => window.__el.stats.state === 'review', undefined, {timeout: 20000});
+    await page.locator('doc-capture .panel button', {hasText: en.use_anyway}).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => window.__el.stats.state === 'live');
+    assert.equal(await page.evaluate(() => window.__el.shadowRoot.querySelector('.panel').hidden), true, 'the review panel stayed over the camera');
+    // The keyboard's focus is not lost with the panel's button.
+    assert.equal(await page.evaluate(() => window.__el.shadowRoot.activeElement?.className ?? null), 'shutter');
+    await analyses(page);
   }),
 );
 
@@ -286,7 +305,7 @@ test('a file chosen while the camera starts, and unreadable: back to the live ca
     await page.waitForFunction((text) => window.__el.shadowRoot.querySelector('.message').textContent === text, en.file_unreadable);
     await analyses(page, 5, 20000);
     assert.equal((await stats(page)).state, 'live');
-    assert.equal(await page.evaluate(() => window.__el.shadowRoot.querySelector('.shutter')?.disabled ?? null), false);
+    assert.equal(await page.evaluate(() => window.__el.shadowRoot.querySelector('.shutter')?.getAttribute('aria-disabled') ?? null), 'false');
   }),
 );
 
