@@ -1689,7 +1689,7 @@ video[data-fit="contain"], .still { object-fit: contain; }
 .side { display: flex; align-items: center; gap: 6px; min-height: 40px; padding: 4px 12px; border-radius: 999px;
   background: rgba(0,0,0,.62); border: 2px solid transparent; font-weight: 600; font-size: 15px; }
 .side[aria-current="step"] { border-color: #fff; }
-.side.taken { background: rgba(21,128,61,.85); padding-left: 4px; }
+.side.taken { background: #166534; padding-left: 4px; }
 .thumb { width: 40px; height: 28px; object-fit: cover; border-radius: 6px; }
 .retake { font: inherit; font-size: 14px; color: #fff; background: rgba(0,0,0,.35); border: 1px solid rgba(255,255,255,.7);
   border-radius: 999px; padding: 6px 10px; min-height: 32px; cursor: pointer; }
@@ -1734,7 +1734,7 @@ video[data-fit="contain"], .still { object-fit: contain; }
   left: 0; bottom: 0; width: 1px; height: 1px; padding: 0; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 .stage[data-state="review"] .panel { top: auto; bottom: calc(16px + env(safe-area-inset-bottom)); transform: translateX(-50%); }
 .stage:is([data-state="review"], [data-state="blocked"], [data-state="done"]) .controls { display: none; }
-button:focus-visible { outline: 3px solid #facc15; outline-offset: 3px; }
+button:focus-visible { outline: 3px solid #facc15; outline-offset: 3px; box-shadow: 0 0 0 9px rgba(0,0,0,.85); }
 .flash { position: absolute; inset: 0; background: #fff; opacity: 0; pointer-events: none; }
 .flash.on { animation: flash 280ms ease-out; }
 @keyframes flash { from { opacity: .85; } to { opacity: 0; } }
