@@ -633,18 +633,20 @@ export class DocCapture extends HTMLElement {
     this.#stopCamera();
     this.#setState('blocked');
     const text = () => this.#t(name === 'InsecureContextError' ? 'camera_insecure' : kind);
+    const title = () => this.#t(`${kind}_title`);
     if (kind === 'engine_failed') {
-      this.#showPanel(() => ({title: this.#t('engine_failed_title'), text: text()}));
+      this.#showPanel(() => ({title: title(), text: text()}));
     } else {
       const retry = kind === 'camera_stopped' ? 'restart_camera' : 'try_again';
       this.#showPanel(() => {
         const actions = [];
         if (kind !== 'camera_unsupported') actions.push({label: this.#t(retry), run: () => this.#openCamera()});
         actions.push({label: this.#t('pick_long'), run: () => this.#pickFile(), primary: true, name: 'pick'});
-        return {title: this.#t(`${kind}_title`), text: text(), actions};
+        return {title: title(), text: text(), actions};
       });
     }
-    this.#say(text, 'problem', true);
+    // The panel does not take the focus on its own: the live region says what happened too.
+    this.#say(() => `${title()} — ${text()}`, 'problem', true);
     this.#emitError(name, message, false);
   }
 

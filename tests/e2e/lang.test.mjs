@@ -102,7 +102,7 @@ test('lang changed on a shown widget: the last change wins, and the panel, its p
     await page.locator('doc-capture [data-action="pick"]').focus();
     await setLang('zh');
     assert.deepEqual(await shown(), {title: zh.camera_missing_title, text: zh.camera_missing, problems: [],
-      buttons: [zh.try_again, zh.pick_long], message: zh.camera_missing, auto: zh.auto});
+      buttons: [zh.try_again, zh.pick_long], message: `${zh.camera_missing_title} — ${zh.camera_missing}`, auto: zh.auto});
     assert.equal(await page.evaluate(() => document.querySelector('doc-capture').shadowRoot.activeElement?.textContent), zh.pick_long);
     // Again with Chinese loaded already.
     await setLang('en', 'zh', 'en');

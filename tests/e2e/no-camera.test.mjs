@@ -38,6 +38,8 @@ test('camera denied: a clear message, an error event, and the file picker path w
     await page.goto(`${server.origin}/`);
     await page.locator('doc-capture .panel h2').filter({hasText: en.camera_denied_title}).waitFor();
     assert.equal(await page.locator('doc-capture .panel-text').textContent(), en.camera_denied);
+    // A screen reader hears why, not only what to do (the panel does not take the focus).
+    assert.equal(await page.locator('doc-capture .message').textContent(), `${en.camera_denied_title} — ${en.camera_denied}`);
     let events = await page.evaluate(() => window.__events);
     assert.deepEqual(events.filter((e) => e.type === 'error').map((e) => [e.name, e.recovered]), [['NotAllowedError', false]]);
 
