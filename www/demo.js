@@ -105,8 +105,11 @@ function show(photo) {
   download.href = url;
   download.download = `${doc}-${photo.side}.jpg`;
   download.textContent = `${text.download} (${formatBytes(photo.blob.size)})`;
+  // Each photo's links are told apart by its side (their visible words first, for voice control).
+  download.setAttribute('aria-label', `${download.textContent} — ${name}`);
   const retake = node.querySelector('.retake');
   retake.textContent = text.retake;
+  retake.setAttribute('aria-label', `${text.retake} — ${name}`);
   retake.addEventListener('click', () => {
     capture.retake(photo.side);
     capture.scrollIntoView(scroll);

@@ -1312,7 +1312,8 @@ export class DocCapture extends HTMLElement {
     // VoiceOver (iOS) does not announce the first message. Empty, it takes no room (CSS).
     const message = el('p', {class: 'message', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true'});
     const panel = el('div', {class: 'panel', hidden: '', role: 'group', 'aria-labelledby': 'panel-title'});
-    const panelTitle = el('h2', {id: 'panel-title'});
+    // Focusable from script only: where a panel offers no way forward, the focus goes to its title.
+    const panelTitle = el('h2', {id: 'panel-title', tabindex: '-1'});
     const panelText = el('p', {class: 'panel-text'});
     const panelProblems = el('ul', {class: 'panel-problems'});
     const panelActions = el('div', {class: 'panel-actions'});
@@ -1440,9 +1441,11 @@ export class DocCapture extends HTMLElement {
       if (focused >= 0) /** @type {HTMLElement} */ (ui.panelActions.children[focused])?.focus();
       return;
     }
-    const first = ui.panelActions.querySelector('.primary') ?? ui.panelActions.firstElementChild;
-    // Move focus to the way forward only when the person was already using the widget.
-    if (first && inUse) first.focus();
+    // Move focus to the way forward only when the person was already using the widget. A panel
+    // with no main action ("All photos taken": only Retake buttons) gets it on its title, so a
+    // second Enter does not undo a photo.
+    const first = ui.panelActions.querySelector('.primary') ?? ui.panelTitle;
+    if (inUse) first.focus();
   }
 
   #hidePanel() {

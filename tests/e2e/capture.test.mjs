@@ -85,6 +85,11 @@ test('the widget is done and the page shows both photos with downloads', async (
     assert.match(p.name, /^id-(front|back)\.jpg$/);
     assert.match(p.status, /Passed every check/);
   }
+  // Each photo's links are told apart by their names (a screen reader's list of links).
+  for (const side of ['Front', 'Back']) {
+    assert.equal(await page.getByRole('link', {name: new RegExp(`^Download \\(.*\\) — ${side}$`)}).count(), 1, side);
+    assert.equal(await page.getByRole('button', {name: `Retake — ${side}`, exact: true}).count(), 1, side);
+  }
   const stats = await page.evaluate(() => document.querySelector('doc-capture').stats);
   assert.equal(stats.state, 'done');
   assert.equal(stats.openFrames, 0, 'a VideoFrame was not closed');
@@ -117,9 +122,10 @@ test('retake from the keyboard: the side is dropped and taken again', async () =
   assert.equal(third.side, 'front');
   assert.ok(third.ready);
   // The shutter was unavailable while the photo was taken, yet kept the focus (a disabled button
-  // drops it), so the "All photos taken" panel that follows takes it to its first button.
+  // drops it), so the "All photos taken" panel that follows takes it: to its title, not to a
+  // Retake button that a second Enter would press.
   assert.equal(await page.evaluate(() => document.querySelector('doc-capture').shadowRoot.activeElement?.textContent ?? null),
-    en.retake_side.replace('{side}', en.side_front));
+    en.done_title);
   await page.waitForSelector('#photos .photo[data-side="front"]');
 });
 
