@@ -112,7 +112,7 @@ impl JsAnalyzer {
         color_space: &JsValue,
     ) -> Result<JsValue, JsError> {
         let (width, height) = frame_size(width, height)?;
-        let stored = stored_format(format)?;
+        let stored = stored_format(format, color_space, height)?;
         match self.input_size {
             None => {
                 return Err(JsError::new(
@@ -126,27 +126,19 @@ impl JsAnalyzer {
             }
             Some(_) => {}
         }
-        let colour = match stored {
-            Stored::Yuv(_) => Some(yuv_colour(color_space, height)?),
-            _ => None,
-        };
         self.input_size = None;
         match stored {
             Stored::Rgba => {}
             Stored::Bgra => swap_red_blue(&mut self.input),
-            Stored::Yuv(layout) => {
-                let (matrix, full_range) = colour.expect("read above for YUV");
-                let (w, h) = (width as usize, height as usize);
-                crate::yuv::to_rgba_in_place(
-                    &mut self.input,
-                    w,
-                    h,
-                    layout,
-                    matrix,
-                    full_range,
-                    &mut self.yuv,
-                );
-            }
+            Stored::Yuv(layout, matrix, full_range) => crate::yuv::to_rgba_in_place(
+                &mut self.input,
+                width as usize,
+                height as usize,
+                layout,
+                matrix,
+                full_range,
+                &mut self.yuv,
+            ),
         }
         self.report(width, height, true)
     }
@@ -244,23 +236,29 @@ impl JsAnalyzer {
     }
 }
 
-/// How the bytes of a frame written through `inputBuffer` are laid out.
+/// How the bytes of a frame written through `inputBuffer` are laid out: for YUV, with the
+/// matrix and whether the range is full.
 enum Stored {
     Rgba,
     Bgra,
-    Yuv(crate::yuv::Layout),
+    Yuv(crate::yuv::Layout, crate::yuv::Matrix, bool),
 }
 
-/// `analyzeInput`'s `format`: a `VideoFrame.format` the engine can read.
-fn stored_format(format: &JsValue) -> Result<Stored, JsError> {
+/// `analyzeInput`'s `format` (a `VideoFrame.format` the engine can read), and for YUV its
+/// `colorSpace`, read before anything is converted.
+fn stored_format(format: &JsValue, color_space: &JsValue, height: u32) -> Result<Stored, JsError> {
     if format.is_null() || format.is_undefined() {
         return Ok(Stored::Rgba);
     }
+    let yuv = |layout| {
+        let (matrix, full_range) = yuv_colour(color_space, height)?;
+        Ok(Stored::Yuv(layout, matrix, full_range))
+    };
     match format.as_string().as_deref() {
         Some("RGBA" | "RGBX") => Ok(Stored::Rgba),
         Some("BGRA" | "BGRX") => Ok(Stored::Bgra),
-        Some("NV12") => Ok(Stored::Yuv(crate::yuv::Layout::Nv12)),
-        Some("I420") => Ok(Stored::Yuv(crate::yuv::Layout::I420)),
+        Some("NV12") => yuv(crate::yuv::Layout::Nv12),
+        Some("I420") => yuv(crate::yuv::Layout::I420),
         Some(other) => Err(JsError::new(&format!(
             "format must be \"RGBA\", \"RGBX\", \"BGRA\", \"BGRX\", \"NV12\" or \"I420\", not \"{other}\""
         ))),

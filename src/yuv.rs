@@ -145,9 +145,8 @@ pub fn to_rgba_in_place(
     scratch.saved.extend_from_slice(&buf[..width]);
     let (chroma, first_row) = scratch.saved.split_at(2 * cw * ch);
     let k = Coefficients::new(matrix, full_range);
-    // Per pixel of a row pair, the chroma terms (each sample's twice): then each pixel is one
-    // multiply and three adds.
-    // Two terms per chroma sample: a row of 2·cw, one past the frame when its width is odd.
+    // Per pixel of a row pair, the chroma terms (each sample's twice: a row of 2·cw, one past
+    // the frame when its width is odd): then each pixel is one multiply and three adds.
     scratch.rows.clear();
     scratch.rows.resize(3 * 2 * cw, 0);
     let (red, rest) = scratch.rows.split_at_mut(2 * cw);

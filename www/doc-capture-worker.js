@@ -38,13 +38,14 @@ let analyzer = null;
  * @type {boolean | null}
  */
 let copyToWorks = typeof VideoFrame === 'function' ? null : false;
+/** The layout of a frame of 4-byte pixels, rows back to back. */
+const PACKED = (/** @type {number} */ w) => [{offset: 0, stride: w * 4}];
 /**
  * Where copyTo cannot convert to RGBA (Safari, WebKit), a frame in a format the engine reads
  * (`analyzeInput`'s `format`: WebKitGTK's camera frames are BGRA, Apple cameras' NV12) is
  * copied as stored, in this layout of its planes. Off the first time that fails.
  * @type {Record<string, (w: number, h: number) => {offset: number, stride: number}[]>}
  */
-const PACKED = (/** @type {number} */ w) => [{offset: 0, stride: w * 4}];
 const STORED_LAYOUTS = {
   RGBA: PACKED,
   RGBX: PACKED,

@@ -1452,10 +1452,10 @@ export class DocCapture extends HTMLElement {
     this.#panelContent = null;
     const panel = this.#ui.panel;
     if (!panel) return;
-    // Its focused button hidden, the keyboard focus would fall out of the widget: the shutter takes it.
+    // Its focused button hidden, the keyboard focus would fall out of the widget.
     const focused = panel.contains(this.shadowRoot?.activeElement ?? null);
     panel.hidden = true;
-    if (focused) this.#ui.shutter.focus();
+    if (focused) this.#focusWayForward();
   }
 
   // ---- Overlay ----------------------------------------------------------------------------
