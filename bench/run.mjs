@@ -12,7 +12,8 @@
 // Options: --rounds N (timed passes over the frames, default 3), --memory-frames N (10000),
 // --live-seconds N (15), --no-live, --no-devset, --serve (only serve, print the URL),
 // --live-only (print the live figures, write nothing), --render (rewrite RESULTS.md from
-// results.json), --out-dir DIR (default bench). Env: DOCCHECK_SHARED (default ../shared), CHROMIUM.
+// results.json), --out-dir DIR (default bench), --cpu-slowdown N (with --live-only: the page's
+// CPU slowed N times by Chromium's throttling, a cheap phone's). Env: DOCCHECK_SHARED (default ../shared), CHROMIUM.
 import http from 'node:http';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -61,6 +62,7 @@ function parseArgs(argv) {
     else if (a === '--live-only') o.liveOnly = true;
     else if (a === '--render') o.render = true;
     else if (a === '--out-dir') o.outDir = argv[++i];
+    else if (a === '--cpu-slowdown') o.cpuSlowdown = Math.max(1, num());
     else throw new Error(`unknown option ${a} (see the top of bench/run.mjs)`);
   }
   return o;
@@ -225,7 +227,7 @@ function liveMissing() {
 
 /** The demo page fed by a 1920×1080 30 fps fake camera: analysed frames per second from the
  * element's `stats`, and main-thread long tasks from a PerformanceObserver. */
-async function measureLive(origin, tmp, seconds) {
+async function measureLive(origin, tmp, seconds, cpuSlowdown = 1) {
   const y4m = path.join(tmp, 'live-1920x1080.y4m');
   execFileSync(CLI, ['scene', '--kinds', 'good', '--width', '1920', '--height', '1080', '--frames', '60', '--fps', '30', '--out', y4m]);
   const { context, close } = await launch([
@@ -269,6 +271,10 @@ async function measureLive(origin, tmp, seconds) {
       watch();
     });
     const page = await context.newPage();
+    if (cpuSlowdown > 1) {
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: cpuSlowdown });
+    }
     const errors = [];
     const note = (text) => {
       const line = text.split('\n').slice(0, 2).join(' ').slice(0, 300);
@@ -602,7 +608,7 @@ async function main() {
     }
     if (opts.liveOnly) {
       const missing = liveMissing();
-      console.log(JSON.stringify(missing ? { measured: false, reason: missing } : await measureLive(origin, tmp, opts.liveSeconds), null, 2));
+      console.log(JSON.stringify(missing ? { measured: false, reason: missing } : await measureLive(origin, tmp, opts.liveSeconds, opts.cpuSlowdown), null, 2));
       server.close();
       return;
     }
