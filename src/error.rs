@@ -32,6 +32,11 @@ pub enum FrameError {
         /// Claimed height, pixels.
         height: u32,
     },
+    /// A video frame's time is NaN or infinite.
+    InvalidFrameTime {
+        /// The time given, milliseconds.
+        value: f64,
+    },
     /// An option is NaN, infinite or outside its documented range.
     InvalidOption {
         /// The option's name, as in [`crate::Options`].
@@ -61,6 +66,10 @@ impl fmt::Display for FrameError {
             } => write!(
                 f,
                 "pixel buffer has {actual} bytes but a {width}×{height} RGBA frame needs {expected} (width × height × 4)"
+            ),
+            FrameError::InvalidFrameTime { value } => write!(
+                f,
+                "frame time is not a finite number of milliseconds: {value}"
             ),
             FrameError::InvalidOption { name, reason } => write!(f, "option `{name}` is invalid: {reason}"),
         }

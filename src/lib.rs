@@ -74,8 +74,37 @@ pub struct Analyzer {
     glare: GlareScratch,
     colour: ColourScratch,
     sharpness: SharpnessScratch,
-    previous: Option<(usize, usize, [Point; 4])>,
+    previous: Option<Previous>,
 }
+
+/// The last video frame's outline, for the `moving` check.
+#[derive(Debug, Clone, Copy)]
+struct Previous {
+    width: usize,
+    height: usize,
+    quad: [Point; 4],
+    /// When it was taken, milliseconds, if the caller said.
+    time_ms: Option<f64>,
+}
+
+/// What a frame is: a still, or the next frame of a video taken at a known time or not.
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Still,
+    Video(Option<f64>),
+}
+
+/// Frame interval the `moving` threshold is set for (30 frames a second), milliseconds.
+/// Frames further apart than this are compared as if they were this far apart: a hand moving
+/// at a steady speed moves a card further between frames analysed 8 times a second (a cheap
+/// phone) than between frames analysed 30 times a second, and it is the speed that blurs a
+/// photo and that "hold still" is about. Closer frames (a 60 fps camera) are not scaled up,
+/// which would magnify the outline's own jitter from frame to frame.
+pub const MOTION_INTERVAL_MS: f64 = 1000.0 / 30.0;
+
+/// Frames further apart than this (milliseconds) are not compared for `moving`: the camera
+/// was paused, or the page hidden, in between.
+pub const MAX_MOTION_GAP_MS: f64 = 1000.0;
 
 /// Analyses one still frame with a fresh [`Analyzer`].
 ///
@@ -122,12 +151,37 @@ impl Analyzer {
     }
 
     /// Analyses the next frame of a video: like [`Analyzer::analyze_still`], and also
-    /// compares the outline with the previous frame's for the `moving` check.
+    /// compares the outline with the previous frame's for the `moving` check. The frames are
+    /// taken to be [`MOTION_INTERVAL_MS`] apart; [`Analyzer::analyze_at`] is for frames whose
+    /// times are known.
     ///
     /// # Errors
     /// [`FrameError`] when the frame's size or buffer is invalid; the analyzer stays usable.
     pub fn analyze(&mut self, rgba: &[u8], width: u32, height: u32) -> Result<Report, FrameError> {
-        self.run(rgba, width, height, true)
+        self.run(rgba, width, height, Kind::Video(None))
+    }
+
+    /// Analyses the next frame of a video taken at `time_ms` (milliseconds on any clock that
+    /// does not go back, such as `performance.now()` or a `VideoFrame`'s timestamp / 1000),
+    /// as [`Analyzer::analyze`] does, with the movement since the previous frame taken per
+    /// [`MOTION_INTERVAL_MS`] when the frames are further apart than that. Frames more than
+    /// [`MAX_MOTION_GAP_MS`] apart, or whose time does not move forward, are not compared
+    /// (`motion` is `None`, as for a first frame).
+    ///
+    /// # Errors
+    /// [`FrameError::InvalidFrameTime`] when `time_ms` is NaN or infinite, and as
+    /// [`Analyzer::analyze`]; the previous frame is kept for the next call then.
+    pub fn analyze_at(
+        &mut self,
+        rgba: &[u8],
+        width: u32,
+        height: u32,
+        time_ms: f64,
+    ) -> Result<Report, FrameError> {
+        if !time_ms.is_finite() {
+            return Err(FrameError::InvalidFrameTime { value: time_ms });
+        }
+        self.run(rgba, width, height, Kind::Video(Some(time_ms)))
     }
 
     /// Analyses a single photo; keeps no state between calls.
@@ -140,7 +194,7 @@ impl Analyzer {
         width: u32,
         height: u32,
     ) -> Result<Report, FrameError> {
-        self.run(rgba, width, height, false)
+        self.run(rgba, width, height, Kind::Still)
     }
 
     fn run(
@@ -148,9 +202,10 @@ impl Analyzer {
         rgba: &[u8],
         width: u32,
         height: u32,
-        video: bool,
+        kind: Kind,
     ) -> Result<Report, FrameError> {
         let frame = Frame::new(rgba, width, height)?;
+        let video = matches!(kind, Kind::Video(_));
         let o = &self.options;
         self.work.fill(&frame, o.work_size as usize);
         let outline = self.finder.find(&self.work, &frame);
@@ -311,18 +366,39 @@ impl Analyzer {
         }
 
         // Motion between consecutive video frames.
-        if video {
-            if let Some((pw, ph, pq)) = self.previous {
-                if (pw, ph) == (frame.width, frame.height) {
+        if let Kind::Video(time_ms) = kind {
+            if let Some(p) = self.previous {
+                // Per MOTION_INTERVAL_MS when both times are known and further apart.
+                let per_interval = match (time_ms, p.time_ms) {
+                    (Some(t), Some(pt)) => {
+                        let dt = t - pt;
+                        (dt > 0.0 && dt <= MAX_MOTION_GAP_MS)
+                            .then(|| (MOTION_INTERVAL_MS / dt).min(1.0) as f32)
+                    }
+                    _ => Some(1.0),
+                };
+                if let (Some(scale), true) = (
+                    per_interval,
+                    (p.width, p.height) == (frame.width, frame.height),
+                ) {
                     let diag = q[0].distance(q[2]).max(q[1].distance(q[3])).max(1.0);
-                    let moved = (0..4).map(|k| q[k].distance(pq[k])).fold(0.0f32, f32::max) / diag;
+                    let moved = (0..4)
+                        .map(|k| q[k].distance(p.quad[k]))
+                        .fold(0.0f32, f32::max)
+                        / diag
+                        * scale;
                     m.motion = Some(round(moved, 4));
                     if moved > o.max_motion {
                         problems.push(Problem::Moving);
                     }
                 }
             }
-            self.previous = Some((frame.width, frame.height, q));
+            self.previous = Some(Previous {
+                width: frame.width,
+                height: frame.height,
+                quad: q,
+                time_ms,
+            });
         }
         let quad = q.map(|p| [round(p.x, 1), round(p.y, 1)]);
         Ok(finish(problems, Some(quad), m))

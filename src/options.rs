@@ -142,7 +142,8 @@ pub struct Options {
     /// white balance, 0–255 scale).
     pub min_colourfulness: f32,
     /// `moving` above this corner displacement between consecutive frames, as a share of the
-    /// document's diagonal (0–1).
+    /// document's diagonal (0–1), per [`crate::MOTION_INTERVAL_MS`] when the frames' times
+    /// are known and they are further apart ([`crate::Analyzer::analyze_at`]).
     pub max_motion: f32,
     /// Long side of the reduced image the outline finder works on, pixels
     /// ([`WORK_SIZES`]; the outline finder's constants are tuned at 384).

@@ -48,19 +48,26 @@ impl JsAnalyzer {
 
     /// Analyses the next video frame (`rgba`: `Uint8Array` or `Uint8ClampedArray` of
     /// `width × height × 4` bytes, such as `ImageData.data`); compares with the previous
-    /// frame for `moving`.
+    /// frame for `moving`. `timeMs`, when given, is when the frame was taken, in milliseconds
+    /// (`performance.now()`, or a `VideoFrame`'s `timestamp / 1000`): the movement is then
+    /// taken per 1/30 s when frames are further apart (a slow phone, dropped frames), and
+    /// frames more than a second apart are not compared. Without it, frames are taken to be
+    /// 1/30 s apart.
     ///
     /// # Errors
     /// A size that is not a whole number of pixels, pixels that are not such an array or not
-    /// of that length (checked before anything is copied), and the engine's frame errors.
+    /// of that length, a `timeMs` that is not a finite number (all checked before anything is
+    /// copied), and the engine's frame errors.
     pub fn analyze(
         &mut self,
         rgba: &JsValue,
         width: &JsValue,
         height: &JsValue,
+        #[wasm_bindgen(js_name = timeMs)] time_ms: &JsValue,
     ) -> Result<JsValue, JsError> {
+        let time_ms = frame_time(time_ms)?;
         let (width, height) = self.take_frame(rgba, width, height)?;
-        self.report(width, height, true)
+        self.report(width, height, Some(time_ms))
     }
 
     /// `inputBuffer(width, height)`: a `Uint8Array` view of the analyzer's own frame buffer,
@@ -86,7 +93,8 @@ impl JsAnalyzer {
         Ok(unsafe { Uint8Array::view(&self.input) })
     }
 
-    /// Analyses the video frame written into `inputBuffer(width, height)`, as `analyze` does.
+    /// Analyses the video frame written into `inputBuffer(width, height)`, as `analyze` does
+    /// (`timeMs` as there).
     /// `format` names how its bytes are laid out, as `VideoFrame.format` does, so that a
     /// frame that `copyTo` cannot convert to RGBA (WebKit's, Safari's) can be copied as it is
     /// (`copyTo(view, {layout})`, no `format` option) instead of drawn on a canvas:
@@ -101,8 +109,8 @@ impl JsAnalyzer {
     /// When `width` and `height` are not the size last given to `inputBuffer`, no frame has
     /// been asked for since the last `analyze`, `analyzeStill` or `analyzeInput` (a frame
     /// written once is analysed once: a second call would read pixels the first turned into
-    /// RGBA as if they were still as stored), or `format` or the matrix is not one of those
-    /// (the frame then stays to be analysed).
+    /// RGBA as if they were still as stored), `format` or the matrix is not one of those, or
+    /// `timeMs` is not a finite number (the frame then stays to be analysed).
     #[wasm_bindgen(js_name = analyzeInput)]
     pub fn analyze_input(
         &mut self,
@@ -110,9 +118,11 @@ impl JsAnalyzer {
         height: &JsValue,
         format: &JsValue,
         color_space: &JsValue,
+        #[wasm_bindgen(js_name = timeMs)] time_ms: &JsValue,
     ) -> Result<JsValue, JsError> {
         let (width, height) = frame_size(width, height)?;
         let stored = stored_format(format, color_space, height)?;
+        let time_ms = frame_time(time_ms)?;
         match self.input_size {
             None => {
                 return Err(JsError::new(
@@ -140,7 +150,7 @@ impl JsAnalyzer {
                 &mut self.yuv,
             ),
         }
-        self.report(width, height, true)
+        self.report(width, height, Some(time_ms))
     }
 
     /// Analyses a single photo (no comparison with earlier frames).
@@ -155,7 +165,7 @@ impl JsAnalyzer {
         height: &JsValue,
     ) -> Result<JsValue, JsError> {
         let (width, height) = self.take_frame(rgba, width, height)?;
-        self.report(width, height, false)
+        self.report(width, height, None)
     }
 
     /// Forgets the previous frame (a new capture starts).
@@ -170,13 +180,18 @@ impl JsAnalyzer {
 }
 
 impl JsAnalyzer {
-    /// The report on the frame in `input`: a video frame (compared with the previous one for
-    /// `moving`) or a still.
-    fn report(&mut self, width: u32, height: u32, video: bool) -> Result<JsValue, JsError> {
-        let report = if video {
-            self.inner.analyze(&self.input, width, height)
-        } else {
-            self.inner.analyze_still(&self.input, width, height)
+    /// The report on the frame in `input`: a video frame (`Some`, with its time if known;
+    /// compared with the previous one for `moving`) or a still (`None`).
+    fn report(
+        &mut self,
+        width: u32,
+        height: u32,
+        video: Option<Option<f64>>,
+    ) -> Result<JsValue, JsError> {
+        let report = match video {
+            Some(Some(t)) => self.inner.analyze_at(&self.input, width, height, t),
+            Some(None) => self.inner.analyze(&self.input, width, height),
+            None => self.inner.analyze_still(&self.input, width, height),
         }
         .map_err(frame_error)?;
         to_js(&report)
@@ -324,6 +339,26 @@ fn frame_size(width: &JsValue, height: &JsValue) -> Result<(u32, u32), JsError> 
         pixels_across(width, "width")?,
         pixels_across(height, "height")?,
     ))
+}
+
+/// A video frame's time from JS: `undefined` or `null` (not given), or a finite number of
+/// milliseconds.
+fn frame_time(v: &JsValue) -> Result<Option<f64>, JsError> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    match v.as_f64() {
+        Some(t) if t.is_finite() => Ok(Some(t)),
+        Some(t) => Err(JsError::new(&format!(
+            "timeMs must be a finite number of milliseconds (such as performance.now()), not {t}"
+        ))),
+        None => {
+            let kind = v.js_typeof().as_string().unwrap_or_default();
+            Err(JsError::new(&format!(
+                "timeMs must be a number of milliseconds (such as performance.now()), not a {kind}"
+            )))
+        }
+    }
 }
 
 /// A frame's width or height from JS: a whole, non-negative number (not a string, not 3.5,

@@ -197,6 +197,43 @@ proptest! {
         }
     }
 
+    /// Frames with any times (bits of any f64: NaN, infinities, going back, far apart): a
+    /// time that is not finite is refused and changes nothing; otherwise motion is judged only
+    /// between frames of the same size with documents, less than a second apart and in order,
+    /// and never exceeds the untimed step.
+    #[test]
+    fn video_frames_with_any_times_give_consistent_reports(
+        frames in proptest::collection::vec((any_scene(), prop_oneof![
+            any::<u64>().prop_map(f64::from_bits),
+            -5000.0f64..5000.0,
+        ]), 2..5),
+    ) {
+        let mut timed = Analyzer::new(Options::default()).unwrap();
+        let mut untimed = Analyzer::new(Options::default()).unwrap();
+        let mut previous: Option<(usize, usize, bool, f64)> = None;
+        for (s, t) in &frames {
+            let (w, h, rgba) = (s.width as u32, s.height as u32, s.render());
+            let report = match timed.analyze_at(&rgba, w, h, *t) {
+                Err(FrameError::InvalidFrameTime { .. }) => {
+                    prop_assert!(!t.is_finite());
+                    continue;
+                }
+                other => other.unwrap(),
+            };
+            prop_assert!(t.is_finite());
+            check_report(&report, true).map_err(TestCaseError::fail)?;
+            let plain = untimed.analyze(&rgba, w, h).unwrap();
+            let comparable = previous.is_some_and(|(pw, ph, found, pt)| {
+                (pw, ph, found) == (s.width, s.height, true) && *t > pt && *t - pt <= 1000.0
+            }) && report.quad.is_some();
+            prop_assert_eq!(report.metrics.motion.is_some(), comparable, "{:?}", report);
+            if let (Some(m), Some(p)) = (report.metrics.motion, plain.metrics.motion) {
+                prop_assert!(m <= p, "timed {} > untimed {}", m, p);
+            }
+            previous = Some((s.width, s.height, report.quad.is_some(), *t));
+        }
+    }
+
     /// Any value in any threshold: either a clean `InvalidOption` naming the field (or its
     /// partner in the area pair), or options that analyse frames without trouble.
     #[test]

@@ -579,3 +579,74 @@ fn card_moving_between_frames_is_moving_and_a_still_one_is_not() {
     let settled = frame(&shifted(base(), 0.04 * 960.0, 0.0));
     assert!(!settled.problems.contains(&Problem::Moving), "{settled:?}");
 }
+
+/// Video with frame times: the same jump of the card is `moving` between frames 1/30 s apart,
+/// not between frames 1/5 s apart (the same distance at a sixth of the speed, a slow phone's
+/// rate), and not compared at all across a pause of over a second or a clock going back.
+#[test]
+fn timed_frames_judge_the_cards_speed_not_its_step() {
+    let step = 0.04 * 960.0;
+    let motion_after = |dt_ms: f64| {
+        let mut analyzer = Analyzer::new(Options::default()).unwrap();
+        let mut at = |s: &Scene, t: f64| {
+            let r = analyzer
+                .analyze_at(&s.render(), s.width as u32, s.height as u32, t)
+                .unwrap();
+            check_report(&r, true).unwrap();
+            r
+        };
+        at(&base(), 1000.0);
+        at(&shifted(base(), step, 0.0), 1000.0 + dt_ms)
+    };
+    let fast = motion_after(1000.0 / 30.0);
+    assert!(fast.problems.contains(&Problem::Moving), "{fast:?}");
+    let slow = motion_after(200.0);
+    assert!(!slow.problems.contains(&Problem::Moving), "{slow:?}");
+    let (f, s) = (fast.metrics.motion.unwrap(), slow.metrics.motion.unwrap());
+    assert!(
+        (s * 6.0 - f).abs() <= 0.002,
+        "1/5 s apart: a sixth of the motion 1/30 s apart: {s} against {f}"
+    );
+    // Closer than 1/30 s (a 60 fps camera): the step as it is, not scaled up.
+    let close = motion_after(1000.0 / 60.0);
+    assert_eq!(close.metrics.motion, fast.metrics.motion);
+    for dt in [1500.0, 0.0, -40.0] {
+        let r = motion_after(dt);
+        assert_eq!(r.metrics.motion, None, "{dt} ms apart: {r:?}");
+        assert!(
+            !r.problems.contains(&Problem::Moving),
+            "{dt} ms apart: {r:?}"
+        );
+    }
+    // Untimed frames are taken to be 1/30 s apart.
+    let mut analyzer = Analyzer::new(Options::default()).unwrap();
+    let (a, b) = (base(), shifted(base(), step, 0.0));
+    analyzer
+        .analyze(&a.render(), a.width as u32, a.height as u32)
+        .unwrap();
+    let untimed = analyzer
+        .analyze(&b.render(), b.width as u32, b.height as u32)
+        .unwrap();
+    assert_eq!(untimed.metrics.motion, fast.metrics.motion);
+}
+
+/// A frame time that is not a number is refused, and the previous frame is kept.
+#[test]
+fn a_frame_time_that_is_not_finite_is_refused_and_changes_nothing() {
+    let mut analyzer = Analyzer::new(Options::default()).unwrap();
+    let (a, b) = (base(), shifted(base(), 0.04 * 960.0, 0.0));
+    let (w, h) = (a.width as u32, a.height as u32);
+    analyzer.analyze_at(&a.render(), w, h, 0.0).unwrap();
+    for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        let e = analyzer.analyze_at(&b.render(), w, h, bad).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("frame time is not a finite number of milliseconds"),
+            "{e}"
+        );
+    }
+    let r = analyzer
+        .analyze_at(&b.render(), w, h, 1000.0 / 30.0)
+        .unwrap();
+    assert!(r.problems.contains(&Problem::Moving), "{r:?}");
+}

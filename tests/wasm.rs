@@ -86,13 +86,24 @@ impl FromRust for JsAnalyzer {
         self.analyze_still(&js_sys::Uint8Array::from(rgba), &n(w), &n(h))
     }
     fn video(&mut self, rgba: &[u8], w: u32, h: u32) -> Result<JsValue, JsError> {
-        self.analyze(&js_sys::Uint8Array::from(rgba), &n(w), &n(h))
+        self.analyze(
+            &js_sys::Uint8Array::from(rgba),
+            &n(w),
+            &n(h),
+            &JsValue::UNDEFINED,
+        )
     }
     fn buffer(&mut self, w: u32, h: u32) -> Result<js_sys::Uint8Array, JsError> {
         self.input_buffer(&n(w), &n(h))
     }
     fn input(&mut self, w: u32, h: u32) -> Result<JsValue, JsError> {
-        self.analyze_input(&n(w), &n(h), &JsValue::UNDEFINED, &JsValue::UNDEFINED)
+        self.analyze_input(
+            &n(w),
+            &n(h),
+            &JsValue::UNDEFINED,
+            &JsValue::UNDEFINED,
+            &JsValue::UNDEFINED,
+        )
     }
 }
 
@@ -192,6 +203,85 @@ fn video_frames_track_motion_like_the_core_and_reset_forgets_it() {
 }
 
 #[wasm_bindgen_test]
+fn frame_times_give_the_cores_motion_and_bad_ones_are_refused_before_the_frame_is_used() {
+    let first = scene("good");
+    let mut moved = Scene::centred(W, H, 0.7, 4.0);
+    moved.quad = moved
+        .quad
+        .map(|q| q.map(|p| doccheck::geometry::Point::new(p.x + 24.0, p.y)));
+    let second = moved.render();
+    let mut js = analyzer();
+    let mut core = Analyzer::new(Options::default()).expect("default options");
+    let (w, h) = (W as u32, H as u32);
+    // analyze, then analyzeInput, each with its time, a fifth of a second apart.
+    let a = js
+        .analyze(
+            &js_sys::Uint8Array::from(&first[..]),
+            &n(w),
+            &n(h),
+            &n(1000),
+        )
+        .expect("a report");
+    let b = core.analyze_at(&first, w, h, 1000.0).expect("a report");
+    assert_eq!(json(&a), json(&core_to_js(&b)));
+    js.buffer(w, h).expect("a buffer").copy_from(&second);
+    let a = js
+        .analyze_input(
+            &n(w),
+            &n(h),
+            &JsValue::UNDEFINED,
+            &JsValue::UNDEFINED,
+            &n(1200),
+        )
+        .expect("a report");
+    let b = core.analyze_at(&second, w, h, 1200.0).expect("a report");
+    assert_eq!(json(&a), json(&core_to_js(&b)));
+    let mut u = analyzer();
+    u.video(&first, w, h).expect("a report");
+    let untimed = u.video(&second, w, h).expect("a report");
+    let timed = get(&get(&a, "metrics"), "motion").as_f64().expect("motion");
+    let per_frame = get(&get(&untimed, "metrics"), "motion")
+        .as_f64()
+        .expect("motion");
+    assert!(
+        timed > 0.0 && (timed * 6.0 - per_frame).abs() < 0.002,
+        "{timed} {per_frame}"
+    );
+    // A time that is not a finite number: an Error, and the frame written is still there.
+    js.buffer(w, h).expect("a buffer").copy_from(&first);
+    for bad in [JsValue::from_f64(f64::NAN), "1200".into(), JsValue::TRUE] {
+        let message = error_message(
+            js.analyze_input(&n(w), &n(h), &JsValue::UNDEFINED, &JsValue::UNDEFINED, &bad)
+                .unwrap_err(),
+        );
+        assert!(message.starts_with("timeMs must be a"), "{message}");
+    }
+    let back = js
+        .analyze_input(
+            &n(w),
+            &n(h),
+            &JsValue::UNDEFINED,
+            &JsValue::UNDEFINED,
+            &n(1200 + 33),
+        )
+        .expect("the frame is still there");
+    assert!(get(&get(&back, "metrics"), "motion").as_f64().is_some());
+    let message = error_message(
+        js.analyze(
+            &js_sys::Uint8Array::from(&first[..]),
+            &n(w),
+            &n(h),
+            &JsValue::from_f64(f64::INFINITY),
+        )
+        .unwrap_err(),
+    );
+    assert!(
+        message.contains("finite number of milliseconds"),
+        "{message}"
+    );
+}
+
+#[wasm_bindgen_test]
 fn input_buffer_gives_the_same_report_as_a_copied_frame() {
     let rgba = scene("glare");
     let mut js = analyzer();
@@ -235,6 +325,7 @@ fn input_in_blue_first_order_gives_the_report_of_the_same_pixels() {
                 &n(H as u32),
                 &format.into(),
                 &JsValue::UNDEFINED,
+                &JsValue::UNDEFINED,
             )
             .expect("a report");
         assert_eq!(json(&report), expected, "{format}");
@@ -251,8 +342,14 @@ fn input_in_blue_first_order_gives_the_report_of_the_same_pixels() {
         let mut js = analyzer();
         js.buffer(W as u32, H as u32).unwrap();
         let message = error_message(
-            js.analyze_input(&n(W as u32), &n(H as u32), &format, &JsValue::UNDEFINED)
-                .unwrap_err(),
+            js.analyze_input(
+                &n(W as u32),
+                &n(H as u32),
+                &format,
+                &JsValue::UNDEFINED,
+                &JsValue::UNDEFINED,
+            )
+            .unwrap_err(),
         );
         assert!(message.contains(wanted), "{message}");
     }
@@ -321,7 +418,13 @@ fn input_in_yuv_gives_the_report_of_the_same_picture() {
             Reflect::set(&space, &"matrix".into(), &"bt709".into()).unwrap();
             Reflect::set(&space, &"fullRange".into(), &JsValue::FALSE).unwrap();
             let report = js
-                .analyze_input(&n(W as u32), &n(H as u32), &format.into(), &space)
+                .analyze_input(
+                    &n(W as u32),
+                    &n(H as u32),
+                    &format.into(),
+                    &space,
+                    &JsValue::UNDEFINED,
+                )
                 .expect("a report");
             let what = format!("{kind} in {format}");
             assert_eq!(
@@ -350,8 +453,14 @@ fn input_in_yuv_gives_the_report_of_the_same_picture() {
     let space = Object::new();
     Reflect::set(&space, &"matrix".into(), &"rgb".into()).unwrap();
     let message = error_message(
-        js.analyze_input(&n(W as u32), &n(H as u32), &"NV12".into(), &space)
-            .unwrap_err(),
+        js.analyze_input(
+            &n(W as u32),
+            &n(H as u32),
+            &"NV12".into(),
+            &space,
+            &JsValue::UNDEFINED,
+        )
+        .unwrap_err(),
     );
     assert!(message.contains("colorSpace.matrix must be"), "{message}");
     assert!(message.contains("not \"rgb\""), "{message}");
@@ -513,7 +622,10 @@ fn sizes_that_are_not_whole_numbers_are_refused() {
         ),
     ];
     for (width, expected) in cases {
-        let message = error_message(js.analyze(&rgba, &width, &n(H as u32)).unwrap_err());
+        let message = error_message(
+            js.analyze(&rgba, &width, &n(H as u32), &JsValue::UNDEFINED)
+                .unwrap_err(),
+        );
         assert!(
             message.contains(expected),
             "`{message}` does not say `{expected}`"
@@ -524,7 +636,9 @@ fn sizes_that_are_not_whole_numbers_are_refused() {
             "`{message}`"
         );
     }
-    assert!(js.analyze(&rgba, &w, &n(H as u32)).is_ok());
+    assert!(js
+        .analyze(&rgba, &w, &n(H as u32), &JsValue::UNDEFINED)
+        .is_ok());
 }
 
 /// Pixels must be bytes (`Uint8Array`, or `Uint8ClampedArray` as in `ImageData`); a buffer of
@@ -555,7 +669,7 @@ fn pixels_are_checked_before_they_are_copied() {
         (JsValue::NULL, "must be a Uint8Array or Uint8ClampedArray"),
     ];
     for (value, expected) in cases {
-        let message = error_message(js.analyze(&value, &w, &h).unwrap_err());
+        let message = error_message(js.analyze(&value, &w, &h, &JsValue::UNDEFINED).unwrap_err());
         assert!(
             message.contains(expected),
             "`{message}` does not say `{expected}`"
@@ -571,7 +685,7 @@ fn pixels_are_checked_before_they_are_copied() {
     };
     let before = memory();
     let huge = js_sys::Uint8Array::new_with_length(256 << 20);
-    let message = error_message(js.analyze(&huge, &w, &h).unwrap_err());
+    let message = error_message(js.analyze(&huge, &w, &h, &JsValue::UNDEFINED).unwrap_err());
     assert!(
         message.contains("pixel buffer has 268435456 bytes"),
         "{message}"
@@ -593,7 +707,7 @@ fn pixels_are_checked_before_they_are_copied() {
     clone
         .call2(&JsValue::NULL, &bytes.buffer(), &options)
         .expect("transferred");
-    let message = error_message(js.analyze(&bytes, &w, &h).unwrap_err());
+    let message = error_message(js.analyze(&bytes, &w, &h, &JsValue::UNDEFINED).unwrap_err());
     assert!(message.contains("detached"), "{message}");
     assert!(js.still(&good, W as u32, H as u32).is_ok());
 }
@@ -620,7 +734,13 @@ fn analyze_input_needs_the_input_buffer_of_its_size() {
     );
     // A format refused leaves the frame to be analysed with the right one.
     js.buffer(100, 50).unwrap();
-    let refused = js.analyze_input(&n(100), &n(50), &"YUY2".into(), &JsValue::UNDEFINED);
+    let refused = js.analyze_input(
+        &n(100),
+        &n(50),
+        &"YUY2".into(),
+        &JsValue::UNDEFINED,
+        &JsValue::UNDEFINED,
+    );
     assert!(refused.is_err());
     assert!(js.input(100, 50).is_ok());
 }

@@ -7,7 +7,8 @@
 // which the worker can do.
 //
 // Messages in:  {type: 'init', options, seq}     → {type: 'ready', simd, canvas, videoFrame, wasmMemoryBytes, seq, refused}
-//               {type: 'frame', id, frame}        → {type: 'report', id, report, pixels, ms, …}
+//               {type: 'frame', id, frame, at}    → {type: 'report', id, report, pixels, ms, …}
+//                 (`at`: when the frame was grabbed, performance.now() of the page, for `moving`)
 //               {type: 'still', id, source, maxBytes} → {type: 'still', id, report, blob, …}
 //               {type: 'options', options, seq}   → {type: 'options', seq} once in use
 //               {type: 'reset'}
@@ -141,9 +142,12 @@ function canDraw() {
 
 /** @typedef {{width: number, height: number, rgba: Uint8ClampedArray}} Pixels RGBA drawn by the main thread */
 
-/** @param {{id: number, frame: VideoFrame | ImageBitmap | Pixels}} msg */
-async function analyseFrame({id, frame}) {
+/** @param {{id: number, frame: VideoFrame | ImageBitmap | Pixels, at?: number}} msg */
+async function analyseFrame({id, frame, at: grabbed}) {
   const t0 = performance.now();
+  // Only a finite time is one (the engine refuses others, and a refusal inside copyIn would
+  // look like a copyTo that does not work).
+  const at = Number.isFinite(grabbed) ? grabbed : undefined;
   let report;
   let width = 0;
   let height = 0;
@@ -156,18 +160,18 @@ async function analyseFrame({id, frame}) {
     const video = /** @type {VideoFrame} */ (frame);
     const direct = canCopyDirectly(frame);
     if (copyToWorks && direct) {
-      report = await copyIn(video, width, height, {format: 'RGBA', colorSpace: 'srgb', layout: PACKED(width)});
+      report = await copyIn(video, width, height, {format: 'RGBA', colorSpace: 'srgb', layout: PACKED(width)}, at);
       if (report) pixels = 'copyTo';
       // Older engines cannot convert to RGBA in copyTo: use the canvas from now on.
       else copyToWorks = false;
     }
     if (!report && storedCopyWorks && direct && Object.hasOwn(STORED_LAYOUTS, video.format)) {
       const layout = STORED_LAYOUTS[video.format](width, height);
-      report = await copyIn(video, width, height, {layout}, video.format, video.colorSpace);
+      report = await copyIn(video, width, height, {layout}, at, video.format, video.colorSpace);
       if (report) pixels = `copyTo ${video.format}`;
       else storedCopyWorks = false;
     }
-    if (!report) report = analyzer.analyze(pixelsOf(frame, width, height), width, height);
+    if (!report) report = analyzer.analyze(pixelsOf(frame, width, height), width, height, at);
   } finally {
     close(frame);
   }
@@ -187,13 +191,13 @@ async function analyseFrame({id, frame}) {
  * `frame` copied by copyTo with `options` straight into the analyzer's buffer and analysed as
  * `format` (see analyzeInput); null when that fails, short of a trap.
  * @param {VideoFrame} frame @param {number} width @param {number} height @param {object} options
- * @param {string} [format] @param {VideoColorSpace} [colorSpace]
+ * @param {number | undefined} at @param {string} [format] @param {VideoColorSpace} [colorSpace]
  */
-async function copyIn(frame, width, height, options, format, colorSpace) {
+async function copyIn(frame, width, height, options, at, format, colorSpace) {
   try {
     const view = analyzer.inputBuffer(width, height);
     await frame.copyTo(view, options);
-    return analyzer.analyzeInput(width, height, format, colorSpace);
+    return analyzer.analyzeInput(width, height, format, colorSpace, at);
   } catch (error) {
     if (isTrap(error)) throw error;
     return null;

@@ -714,7 +714,8 @@ export class DocCapture extends HTMLElement {
       if (video.currentTime === this.#lastVideoTime) return this.#requestFrame();
       this.#lastVideoTime = video.currentTime;
     }
-    this.#lastFrameAt = performance.now();
+    const at = performance.now();
+    this.#lastFrameAt = at;
     this.#requestFrame();
     if (this.#state !== 'live' || this.#paused || !this.#workerReady) return;
     if (video.readyState < 2 || !video.videoWidth) return;
@@ -723,11 +724,15 @@ export class DocCapture extends HTMLElement {
       this.#stats.droppedFrames++;
       return;
     }
-    this.#sendFrame(video);
+    this.#sendFrame(video, at);
   };
 
-  /** @param {HTMLVideoElement} video */
-  #sendFrame(video) {
+  /**
+   * @param {HTMLVideoElement} video
+   * @param {number} at when the frame was grabbed (performance.now()): the engine takes the
+   *   movement since the last analysed frame per 1/30 s, however many frames were dropped
+   */
+  #sendFrame(video, at) {
     const id = this.#nextId++;
     const worker = this.#worker;
     const cancel = deadline(WORKER_TIMEOUT_MS.frame, () => this.#workerFailed(worker, 'WorkerError', 'no answer from the analysis worker'));
@@ -742,7 +747,7 @@ export class DocCapture extends HTMLElement {
           return;
         }
         try {
-          worker.postMessage({type: 'frame', id, frame}, transferOf(frame));
+          worker.postMessage({type: 'frame', id, frame, at}, transferOf(frame));
         } catch (error) {
           frame.close?.();
           if (!(typeof VideoFrame === 'function' && frame instanceof VideoFrame)) throw error;
