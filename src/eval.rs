@@ -21,7 +21,10 @@ use crate::{Options, Problem, Report};
 /// - an under-exposed document loses contrast in its fine print, a shadowed one loses
 ///   light in part of it: `too_dark → blurry`, `uneven_lighting → too_dark`;
 /// - a frame with one to two large glare blobs may clip enough of the document to count as
-///   over-exposed: `glare → too_bright`.
+///   over-exposed: `glare → too_bright`;
+/// - a frame washed out to white leaves a light document no edge against a light background
+///   (both clip to 255): `too_bright → no_document` (the report then leads with the light,
+///   see [`crate::verdict::light_before_no_document`]).
 pub const IMPLIED: &[(&str, &str)] = &[
     ("too_far", "low_resolution"),
     ("corner_covered", "corners_cut_off"),
@@ -29,6 +32,7 @@ pub const IMPLIED: &[(&str, &str)] = &[
     ("too_dark", "blurry"),
     ("uneven_lighting", "too_dark"),
     ("glare", "too_bright"),
+    ("too_bright", "no_document"),
 ];
 
 /// One labelled photo and what the engine said of it.

@@ -202,9 +202,9 @@ fn devset_clean_frames_are_judged_ready() {
 /// Acceptance target: no code is raised on more than 3% of the frames whose label lacks it,
 /// not counting codes that the label implies (`doccheck::eval::IMPLIED`, e.g. a too-far card
 /// is also low-resolution).
-// With the engine of 2be37d8 the most raised is no_document, on 5/180 (2.8%: four
-// over-exposed frames whose card is washed out, one too-far card not found), then
-// corners_cut_off and uneven_lighting on 4/180 (2.2%).
+// Measured on 2026-11-30: the most raised, not implied, is corners_cut_off on 4/180 (2.2%).
+// no_document is raised on 5/180: four over-exposed frames whose card is washed out (implied
+// by too_bright) and one too-far card not found.
 #[test]
 fn devset_no_code_is_raised_on_more_than_3_percent_of_frames_lacking_it() {
     let Some(outcomes) = outcomes("devset") else {
