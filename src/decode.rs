@@ -253,7 +253,14 @@ fn not_an_image(bytes: &[u8]) -> DecodeError {
             .to_string()
     } else {
         match image::guess_format(bytes) {
-            Ok(format) => format!(" (it looks like {format:?}, which is not supported)"),
+            // Named by its usual extension, as people know formats: GIF, TIFF, BMP.
+            Ok(format) => format!(
+                " (it looks like {}, which is not supported)",
+                format
+                    .extensions_str()
+                    .first()
+                    .map_or_else(|| format!("{format:?}"), |e| e.to_uppercase())
+            ),
             Err(_) => String::new(),
         }
     };
@@ -567,7 +574,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            gif.contains("not a JPEG, PNG or WebP") && gif.contains("Gif"),
+            gif.contains("not a JPEG, PNG or WebP") && gif.contains("(it looks like GIF, which"),
             "{gif}"
         );
     }

@@ -48,6 +48,31 @@ pub struct Outcome {
     pub report: Result<Report, String>,
     /// IoU of the found quad with the labelled one (0 when none found).
     pub iou: Option<f32>,
+    /// How steady the reports are when the photo is analysed as a video (see [`Steady`]).
+    pub steadiness: Option<Steadiness>,
+}
+
+/// How to measure steadiness: each photo analysed as a video of `frames` frames of a still
+/// scene, each frame the photo with fresh sensor-like noise (about Gaussian, `noise` luma
+/// levels of standard deviation per channel), as a camera held over a still document
+/// delivers them. The engine should say the same of every frame, and never `moving`.
+#[derive(Debug, Clone, Copy)]
+pub struct Steady {
+    /// Frames a photo.
+    pub frames: usize,
+    /// Standard deviation of the noise, levels (0–255 scale).
+    pub noise: f32,
+}
+
+/// What the engine said over one photo's frames (see [`Steady`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Steadiness {
+    /// Frames analysed.
+    pub frames: usize,
+    /// Frames on which `moving` was raised.
+    pub moving: usize,
+    /// Frames whose other problems are not those of the first frame.
+    pub changed: usize,
 }
 
 /// Runs the engine on every labelled file (paths relative to the labels file's folder), on
@@ -57,6 +82,19 @@ pub struct Outcome {
 /// A message when the labels file cannot be read, a line is not valid JSON or not a valid
 /// label (see `parse_label`), or the options are invalid.
 pub fn run(labels: &Path, options: &Options, jobs: usize) -> Result<Vec<Outcome>, String> {
+    run_with(labels, options, jobs, None)
+}
+
+/// As [`run`], and with `steady`, each photo's steadiness too.
+///
+/// # Errors
+/// As [`run`].
+pub fn run_with(
+    labels: &Path,
+    options: &Options,
+    jobs: usize,
+    steady: Option<Steady>,
+) -> Result<Vec<Outcome>, String> {
     let text = std::fs::read_to_string(labels).map_err(|e| format!("{}: {e}", labels.display()))?;
     // Below `.` when the labels lie in the working folder, so that no photo path is `-`
     // (standard input to `check_file`).
@@ -82,8 +120,16 @@ pub fn run(labels: &Path, options: &Options, jobs: usize) -> Result<Vec<Outcome>
         jobs,
         options,
         |analyzer, i| {
-            crate::batch::check_file(analyzer, &dir.join(&labelled[i].0))
-                .map(|(_, _, report)| report)
+            let path = dir.join(&labelled[i].0);
+            let Some(steady) = steady else {
+                return crate::batch::check_file(analyzer, &path).map(|(_, _, r)| (r, None));
+            };
+            let photo = crate::decode::read_photo(&path).map_err(|e| e.to_string())?;
+            let report = analyzer
+                .analyze_still(&photo.rgba, photo.width, photo.height)
+                .map_err(|e| e.to_string())?;
+            let steadiness = steadiness(analyzer, &photo, steady, i as u64);
+            Ok((report, Some(steadiness)))
         },
         |report| {
             reports.push(report);
@@ -94,7 +140,11 @@ pub fn run(labels: &Path, options: &Options, jobs: usize) -> Result<Vec<Outcome>
     Ok(labelled
         .into_iter()
         .zip(reports)
-        .map(|((file, quad, expected), report)| {
+        .map(|((file, quad, expected), result)| {
+            let (report, steadiness) = match result {
+                Ok((r, st)) => (Ok(r), st),
+                Err(e) => (Err(e), None),
+            };
             let iou = quad.map(|q| match &report {
                 Ok(Report { quad: Some(f), .. }) => quad_iou(&q, &f.map(|[x, y]| Point::new(x, y))),
                 _ => 0.0,
@@ -105,9 +155,60 @@ pub fn run(labels: &Path, options: &Options, jobs: usize) -> Result<Vec<Outcome>
                 expected,
                 report,
                 iou,
+                steadiness,
             }
         })
         .collect())
+}
+
+/// Analyses `photo` as the video of a still scene (see [`Steady`]); the noise is the same for
+/// the same `seed`, so that runs can be compared.
+fn steadiness(
+    analyzer: &mut crate::Analyzer,
+    photo: &crate::decode::Photo,
+    steady: Steady,
+    seed: u64,
+) -> Steadiness {
+    let mut state = 0x9E37_79B9_7F4A_7C15_u64 ^ seed.wrapping_mul(0x2545_F491_4F6C_DD1D);
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut frame = photo.rgba.clone();
+    let mut out = Steadiness::default();
+    let mut first: Option<Vec<Problem>> = None;
+    analyzer.reset();
+    for _ in 0..steady.frames {
+        for (px, src) in frame.chunks_exact_mut(4).zip(photo.rgba.chunks_exact(4)) {
+            for c in 0..3 {
+                // The sum of four uniform numbers, centred: near Gaussian, variance 4/12.
+                let r = next();
+                let sum: u32 = (0..4).map(|k| ((r >> (16 * k)) & 0xFFFF) as u32).sum();
+                let unit = (sum as f32 / 65535.0 - 2.0) * 3.0f32.sqrt();
+                px[c] = (f32::from(src[c]) + unit * steady.noise)
+                    .round()
+                    .clamp(0.0, 255.0) as u8;
+            }
+        }
+        let Ok(r) = analyzer.analyze(&frame, photo.width, photo.height) else {
+            break;
+        };
+        out.frames += 1;
+        out.moving += usize::from(r.problems.contains(&Problem::Moving));
+        let others: Vec<Problem> = r
+            .problems
+            .into_iter()
+            .filter(|p| *p != Problem::Moving)
+            .collect();
+        match &first {
+            None => first = Some(others),
+            Some(f) => out.changed += usize::from(*f != others),
+        }
+    }
+    analyzer.reset();
+    out
 }
 
 /// A label's photo path, quad and problems.
@@ -281,6 +382,43 @@ pub fn summarize(outcomes: &[Outcome], verbose: bool) -> String {
             );
         }
     }
+    let steady: Vec<_> = outcomes
+        .iter()
+        .filter_map(|o| o.steadiness.map(|st| (o, st)))
+        .collect();
+    if !steady.is_empty() {
+        let sum = |list: &[(&Outcome, Steadiness)]| {
+            list.iter().fold((0, 0, 0, 0), |a, (_, st)| {
+                (
+                    a.0 + st.frames,
+                    a.1 + st.moving,
+                    a.2 + st.changed,
+                    a.3 + usize::from(st.moving > 0),
+                )
+            })
+        };
+        let (frames, moving, changed, photos) = sum(&steady);
+        let _ = writeln!(
+            s,
+            "steadiness, each photo analysed as a video of a still scene with fresh noise a frame:"
+        );
+        let _ = writeln!(
+            s,
+            "  moving raised on {moving}/{frames} frames ({photos} of {} photos); other problems changed from the first frame's on {changed}/{frames}",
+            steady.len()
+        );
+        let ready: Vec<_> = steady
+            .iter()
+            .copied()
+            .filter(|(o, _)| o.report.as_ref().is_ok_and(|r| r.ready))
+            .collect();
+        let (frames, moving, changed, photos) = sum(&ready);
+        let _ = writeln!(
+            s,
+            "  of the {} photos ready as stills: moving on {moving}/{frames} frames ({photos} photos); other problems changed on {changed}/{frames}",
+            ready.len()
+        );
+    }
     if verbose {
         let _ = writeln!(s, "per file:");
         for o in outcomes {
@@ -297,12 +435,16 @@ pub fn summarize(outcomes: &[Outcome], verbose: bool) -> String {
             };
             let _ = writeln!(
                 s,
-                "  {:<28} expect [{}] got [{}] found {} iou {}",
+                "  {:<28} expect [{}] got [{}] found {} iou {}{}",
                 o.file,
                 o.expected.as_ref().map_or("-".to_string(), |e| e.join(",")),
                 problems,
                 found,
-                o.iou.map_or("-".to_string(), |v| format!("{v:.3}"))
+                o.iou.map_or("-".to_string(), |v| format!("{v:.3}")),
+                o.steadiness.map_or(String::new(), |st| format!(
+                    " steady: moving {}/{} changed {}/{}",
+                    st.moving, st.frames, st.changed, st.frames
+                ))
             );
         }
     }

@@ -208,7 +208,26 @@ impl Analyzer {
         let video = matches!(kind, Kind::Video(_));
         let o = &self.options;
         self.work.fill(&frame, o.work_size as usize);
-        let outline = self.finder.find(&self.work, &frame);
+        // In a video, the last frame's outline when that frame can be compared with this one,
+        // and how its movement since then is scaled.
+        let comparable = match (kind, self.previous) {
+            (Kind::Video(time_ms), Some(p))
+                if (p.width, p.height) == (frame.width, frame.height) =>
+            {
+                match (time_ms, p.time_ms) {
+                    // Per MOTION_INTERVAL_MS when both times are known and further apart.
+                    (Some(t), Some(pt)) => {
+                        let dt = t - pt;
+                        (dt > 0.0 && dt <= MAX_MOTION_GAP_MS)
+                            .then(|| (p.quad, (MOTION_INTERVAL_MS / dt).min(1.0) as f32))
+                    }
+                    _ => Some((p.quad, 1.0)),
+                }
+            }
+            _ => None,
+        };
+        let prior = comparable.map(|(quad, _)| quad);
+        let outline = self.finder.find(&self.work, &frame, prior.as_ref());
         let mut m = Metrics::default();
         let mut problems = Vec::new();
         let (fw, fh) = (frame.width as f32, frame.height as f32);
@@ -367,30 +386,13 @@ impl Analyzer {
 
         // Motion between consecutive video frames.
         if let Kind::Video(time_ms) = kind {
-            if let Some(p) = self.previous {
-                // Per MOTION_INTERVAL_MS when both times are known and further apart.
-                let per_interval = match (time_ms, p.time_ms) {
-                    (Some(t), Some(pt)) => {
-                        let dt = t - pt;
-                        (dt > 0.0 && dt <= MAX_MOTION_GAP_MS)
-                            .then(|| (MOTION_INTERVAL_MS / dt).min(1.0) as f32)
-                    }
-                    _ => Some(1.0),
-                };
-                if let (Some(scale), true) = (
-                    per_interval,
-                    (p.width, p.height) == (frame.width, frame.height),
-                ) {
-                    let diag = q[0].distance(q[2]).max(q[1].distance(q[3])).max(1.0);
-                    let moved = (0..4)
-                        .map(|k| q[k].distance(p.quad[k]))
-                        .fold(0.0f32, f32::max)
-                        / diag
-                        * scale;
-                    m.motion = Some(round(moved, 4));
-                    if moved > o.max_motion {
-                        problems.push(Problem::Moving);
-                    }
+            if let Some((pq, scale)) = comparable {
+                let diag = q[0].distance(q[2]).max(q[1].distance(q[3])).max(1.0);
+                let moved =
+                    (0..4).map(|k| q[k].distance(pq[k])).fold(0.0f32, f32::max) / diag * scale;
+                m.motion = Some(round(moved, 4));
+                if moved > o.max_motion {
+                    problems.push(Problem::Moving);
                 }
             }
             self.previous = Some(Previous {

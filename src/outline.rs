@@ -65,6 +65,17 @@ const STEADY_SIDE: f32 = 0.5;
 /// on it, then, when the run found is under a quarter of its Hough votes, half a pixel either
 /// side (a 1° × 1 px Hough cell may sit a fraction of a pixel off a long edge).
 const RUN_OFFSETS: [f32; 3] = [0.0, -0.5, 0.5];
+/// In a video, the hypothesis that keeps to the previous frame's outline wins over one that
+/// scores up to this many times as much: near-ties between two outlines (a card and its photo
+/// box, a page and the tray under it) flip with each frame's sensor noise, and every flip
+/// reads as the document moving ("hold still") and changes the message. A document that
+/// really moves leaves its old outline, which then holds nothing.
+pub const PRIOR_HOLD: f32 = 1.25;
+/// A hypothesis keeps to the prior outline when each of its corners lies within this share
+/// of the prior's diagonal (at least [`PRIOR_MIN_PX`] working pixels) of a corner of it.
+const PRIOR_TOLERANCE: f32 = 0.05;
+/// See [`PRIOR_TOLERANCE`].
+const PRIOR_MIN_PX: f32 = 3.0;
 
 /// A found outline, in full-resolution pixels.
 #[derive(Debug, Clone, PartialEq)]
@@ -188,15 +199,26 @@ pub struct OutlineFinder {
 
 impl OutlineFinder {
     /// Finds the most document-like quadrilateral, or `None` when nothing in the frame looks
-    /// like a document's outline.
-    pub fn find(&mut self, work: &WorkImage, frame: &Frame<'_>) -> Option<Outline> {
+    /// like a document's outline. `prior` is the outline found in the previous frame of a
+    /// video (full-resolution corners, any order): a hypothesis that keeps to it is preferred
+    /// unless another scores [`PRIOR_HOLD`] times as much (see [`PRIOR_HOLD`]).
+    pub fn find(
+        &mut self,
+        work: &WorkImage,
+        frame: &Frame<'_>,
+        prior: Option<&[Point; 4]>,
+    ) -> Option<Outline> {
         if work.width < 8 || work.height < 8 {
             return None;
         }
         self.gradients(work);
         self.hough(work);
         self.profiles(work);
-        let (best, contrast) = self.best_candidate(work)?;
+        let sx = frame.width as f32 / work.width as f32;
+        let sy = frame.height as f32 / work.height as f32;
+        let prior =
+            prior.map(|q| q.map(|p| Point::new((p.x + 0.5) / sx - 0.5, (p.y + 0.5) / sy - 0.5)));
+        let (best, contrast) = self.best_candidate(work, prior.as_ref())?;
         Some(self.refine(work, frame, &best, contrast))
     }
 
@@ -603,7 +625,11 @@ impl OutlineFinder {
     /// as seen), and the three-sided ones whose fourth side lies beyond the frame; returns the
     /// best with the median contrast across its weakest side, or `None` when none is
     /// convincing.
-    fn best_candidate(&mut self, work: &WorkImage) -> Option<(Candidate, f32)> {
+    fn best_candidate(
+        &mut self,
+        work: &WorkImage,
+        prior: Option<&[Point; 4]>,
+    ) -> Option<(Candidate, f32)> {
         let (w, h) = (work.width as f32, work.height as f32);
         self.line_relations(w, h);
         self.closed_candidates(w, h);
@@ -614,12 +640,17 @@ impl OutlineFinder {
         }
         self.candidates.sort_unstable_by(best_first);
         self.candidates.truncate(MAX_FINALISTS);
+        // The best by score, a hypothesis that keeps to the prior counted PRIOR_HOLD times.
+        let most_held = if prior.is_some() { PRIOR_HOLD } else { 1.0 };
         let mut best: Option<(f32, Candidate, f32)> = None;
         for ci in 0..self.candidates.len() {
             let mut c = self.candidates[ci];
             // Contrast and extension only ever lower a score, and the candidates come best
             // first: once one cannot beat the best so far, none after it can.
-            if best.as_ref().is_some_and(|(s, _, _)| c.score <= *s) {
+            if best
+                .as_ref()
+                .is_some_and(|(s, _, _)| c.score * most_held <= *s)
+            {
                 break;
             }
             if too_skewed_past_frame(&c.quad, w, h) {
@@ -636,11 +667,13 @@ impl OutlineFinder {
             };
             let extension = self.extension(&c);
             c.score *= (contrast / 40.0).clamp(0.1, 1.0) * (1.0 - 0.6 * extension);
-            if best.as_ref().is_none_or(|(s, _, _)| c.score > *s) {
-                best = Some((c.score, c, median));
+            let held = prior.map_or(1.0, |p| hold(&c.quad, p));
+            if best.as_ref().is_none_or(|(s, _, _)| c.score * held > *s) {
+                best = Some((c.score * held, c, median));
             }
         }
-        let (score, c, median) = best?;
+        let (_, c, median) = best?;
+        let score = c.score;
         // Below this, the best outline is a few weak or low-contrast edges that happen to
         // meet: no document (devset background-only frames stay below it, the smallest
         // too-far cards above).
@@ -1727,6 +1760,29 @@ fn too_skewed_past_frame(quad: &[Point; 4], w: f32, h: f32) -> bool {
 /// kept or wins never depends on the order they were found in. Not inlined: the two sorts
 /// that use it would copy it into every place they compare (+2 KB of gzipped wasm).
 #[inline(never)]
+/// How much `quad` is preferred for keeping to `prior` (corners in any order): 1 when a
+/// corner lies further than [`PRIOR_TOLERANCE`] from every corner of `prior`, else from 1 up
+/// to [`PRIOR_HOLD`] as its furthest corner comes closer; so that among a family of nearby
+/// lines (a page's edge and the print beside it) the one held last time keeps winning.
+fn hold(quad: &[Point; 4], prior: &[Point; 4]) -> f32 {
+    let diag = prior[0].distance(prior[2]).max(prior[1].distance(prior[3]));
+    let tol = (PRIOR_TOLERANCE * diag).max(PRIOR_MIN_PX);
+    let off = quad
+        .iter()
+        .map(|p| {
+            prior
+                .iter()
+                .map(|q| p.distance(*q))
+                .fold(f32::MAX, f32::min)
+        })
+        .fold(0.0f32, f32::max);
+    if off > tol {
+        1.0
+    } else {
+        1.0 + (PRIOR_HOLD - 1.0) * (1.0 - off / tol)
+    }
+}
+
 fn best_first(a: &Candidate, b: &Candidate) -> std::cmp::Ordering {
     b.score
         .total_cmp(&a.score)
@@ -2450,6 +2506,40 @@ mod tests {
             }
         }
         assert!(ties < 100, "{ties} ties");
+    }
+
+    #[test]
+    fn the_prior_outline_is_held_the_more_the_closer_a_hypothesis_keeps_to_it() {
+        let prior = [
+            Point::new(100.0, 100.0),
+            Point::new(400.0, 100.0),
+            Point::new(400.0, 300.0),
+            Point::new(100.0, 300.0),
+        ];
+        // The same corners in another order: held fully.
+        let turned = [prior[2], prior[3], prior[0], prior[1]];
+        assert_eq!(hold(&turned, &prior), PRIOR_HOLD);
+        // Tolerance: 5% of the diagonal (360.6 px), 18.0 px.
+        let tol = PRIOR_TOLERANCE * prior[0].distance(prior[2]);
+        let moved = |d: f32| prior.map(|p| Point::new(p.x + d, p.y));
+        let half = hold(&moved(tol / 2.0), &prior);
+        assert!(
+            (half - (1.0 + (PRIOR_HOLD - 1.0) / 2.0)).abs() < 1e-4,
+            "{half}"
+        );
+        assert_eq!(hold(&moved(tol + 0.1), &prior), 1.0);
+        // One corner away is enough to let go.
+        let mut one = prior;
+        one[1].y += 2.0 * tol;
+        assert_eq!(hold(&one, &prior), 1.0);
+        // A tiny prior still allows a few pixels.
+        let tiny = [
+            Point::new(10.0, 10.0),
+            Point::new(12.0, 10.0),
+            Point::new(12.0, 11.0),
+            Point::new(10.0, 11.0),
+        ];
+        assert!(hold(&tiny.map(|p| Point::new(p.x + 2.0, p.y)), &tiny) > 1.0);
     }
 
     #[test]

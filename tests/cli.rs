@@ -741,7 +741,8 @@ fn bench_and_scene_refuse_numbers_out_of_range() {
     let dir = scratch("ranges");
     let y4m = dir.join("out.y4m");
     let unwritable = dir.join("no/such/folder/b.json");
-    let runs: [(Vec<&std::ffi::OsStr>, &str); 7] = [
+    let png = dir.join("out.png");
+    let runs: [(Vec<&std::ffi::OsStr>, &str); 8] = [
         (
             vec!["bench".as_ref(), "--frames".as_ref(), "0".as_ref()],
             "--frames",
@@ -798,12 +799,24 @@ fn bench_and_scene_refuse_numbers_out_of_range() {
             ],
             "from 16 to 8192",
         ),
+        // An EXIF orientation for a PNG, which has none: refused, not ignored.
+        (
+            vec![
+                "scene".as_ref(),
+                "--orientation".as_ref(),
+                "6".as_ref(),
+                "--out".as_ref(),
+                png.as_os_str(),
+            ],
+            "--orientation applies to JPEG output only",
+        ),
     ];
     for (args, fragment) in runs {
         let out = doccheck_with(&args);
         assert_usage_error(&out, fragment);
     }
     assert!(!y4m.exists(), "a video was written");
+    assert!(!png.exists(), "a PNG was written");
 }
 
 /// Labels that are there but malformed stop `eval` with the line and the field named: a figure
@@ -932,4 +945,43 @@ fn output_that_cannot_be_written_is_an_error() {
             stderr(&out)
         );
     }
+}
+
+/// `eval --steady N`: each photo also analysed as a video of a still scene with fresh noise,
+/// and a line on how steady the reports are; a clean card held still is never `moving`, and
+/// the figures are the same run after run (the noise is seeded) and with more jobs.
+#[test]
+fn eval_steady_measures_how_steady_the_reports_are() {
+    let dir = scratch("eval_steady");
+    write(&dir, "card.png", &png_of(&good_scene()));
+    let labels = write(
+        &dir,
+        "labels.jsonl",
+        br#"{"file": "card.png", "problems": []}"#,
+    );
+    let eval = |extra: &[&str]| {
+        let mut args: Vec<&std::ffi::OsStr> = vec!["eval".as_ref()];
+        args.extend(extra.iter().map(|a| std::ffi::OsStr::new(*a)));
+        args.push(labels.as_os_str());
+        doccheck_with(&args)
+    };
+    let out = eval(&["--steady", "5", "--noise", "3", "--verbose"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        text.contains("moving raised on 0/5 frames (0 of 1 photos)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("of the 1 photos ready as stills: moving on 0/5 frames"),
+        "{text}"
+    );
+    assert!(text.contains("steady: moving 0/5"), "{text}");
+    let again = eval(&["--steady", "5", "--noise", "3", "--verbose", "--jobs", "2"]);
+    assert_eq!(String::from_utf8_lossy(&again.stdout), text);
+    // Without --steady, no such line.
+    let plain = String::from_utf8_lossy(&eval(&[]).stdout).to_string();
+    assert!(!plain.contains("steadiness"), "{plain}");
+    assert_usage_error(&eval(&["--steady", "1"]), "--steady");
+    assert_usage_error(&eval(&["--steady", "4", "--noise", "60"]), "noise level");
 }

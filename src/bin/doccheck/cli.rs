@@ -41,10 +41,18 @@ enum Command {
         /// Also list every file with its expected and found problems.
         #[arg(long)]
         verbose: bool,
+        /// Also analyse each photo as a video of a still scene of this many frames (2 to
+        /// 1000), each with fresh noise, and print how often the reports change and `moving`
+        /// is raised: what a person holding still over the document would see.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(2..=1000))]
+        steady: Option<u32>,
+        /// The noise of `--steady`: standard deviation in levels of 0–255 (0 to 50).
+        #[arg(long, default_value_t = 2.0, value_parser = noise_level)]
+        noise: f32,
         #[command(flatten)]
         run: RunArgs,
     },
-    /// Render generated test scenes (a card with a known outline) to PNG or to a Y4M video
+    /// Render generated test scenes (a card with a known outline) to PNG or JPEG or to a Y4M video
     /// for Chromium's fake camera; several kinds in a row make a video that changes.
     Scene {
         /// Kinds in order: good, dark, bright, glare, blurry, shadow, thumb, far, cut, grey,
@@ -63,7 +71,7 @@ enum Command {
         /// Frames per second (Y4M only).
         #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=240))]
         fps: u32,
-        /// Output file: `.png` or `.jpg` (first kind only) or `.y4m`.
+        /// Output file: `.png`, `.jpg` or `.jpeg` (first kind only) or `.y4m`.
         #[arg(long)]
         out: PathBuf,
         /// JPEG only: store the pixels as a camera would for this EXIF orientation (1, 3, 6
@@ -152,11 +160,16 @@ pub fn main() -> ExitCode {
         Command::Eval {
             labels,
             verbose,
+            steady,
+            noise,
             run,
-        } => match run
-            .options()
-            .and_then(|options| doccheck::eval::run(&labels, &options, run.jobs()))
-        {
+        } => match run.options().and_then(|options| {
+            let steady = steady.map(|frames| doccheck::eval::Steady {
+                frames: frames as usize,
+                noise,
+            });
+            doccheck::eval::run_with(&labels, &options, run.jobs(), steady)
+        }) {
             Ok(outcomes) => {
                 let summary = doccheck::eval::summarize(&outcomes, verbose);
                 let mut out = std::io::stdout().lock();
@@ -369,6 +382,14 @@ fn scene_of(kind: &str, width: usize, height: usize) -> Result<Scene, String> {
     Ok(s)
 }
 
+/// `--noise`: a number of levels from 0 to 50.
+fn noise_level(v: &str) -> Result<f32, String> {
+    match v.parse::<f32>() {
+        Ok(n) if (0.0..=50.0).contains(&n) => Ok(n),
+        _ => Err(format!("{v} is not a noise level from 0 to 50")),
+    }
+}
+
 fn render_scenes(
     kinds: &[String],
     (width, height): (usize, usize),
@@ -393,6 +414,9 @@ fn render_scenes(
         .iter()
         .map(|k| scene_of(k, width, height))
         .collect::<Result<Vec<_>, _>>()?;
+    if orientation != 1 && ext != "jpg" && ext != "jpeg" {
+        return Err("--orientation applies to JPEG output only".into());
+    }
     if ext == "png" {
         let px = scenes.first().ok_or("no kind given")?.render();
         let img = image::RgbaImage::from_raw(width as u32, height as u32, px).ok_or("bad size")?;
@@ -402,9 +426,6 @@ fn render_scenes(
         let px = scenes.first().ok_or("no kind given")?.render();
         let img = image::RgbaImage::from_raw(width as u32, height as u32, px).ok_or("bad size")?;
         return write_jpeg(&img, orientation, out);
-    }
-    if orientation != 1 {
-        return Err("--orientation applies to JPEG output only".into());
     }
     if ext != "y4m" {
         return Err("output must end in .png, .jpg or .y4m".into());
