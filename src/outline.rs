@@ -1783,6 +1783,9 @@ fn hold(quad: &[Point; 4], prior: &[Point; 4]) -> f32 {
     }
 }
 
+// Not inlined into the sorts that use it: that would double their code in the wasm (8 KB)
+// for no measurable speed (a frame sorts a few thousand candidates at most).
+#[inline(never)]
 fn best_first(a: &Candidate, b: &Candidate) -> std::cmp::Ordering {
     b.score
         .total_cmp(&a.score)
