@@ -1756,10 +1756,6 @@ fn too_skewed_past_frame(quad: &[Point; 4], w: f32, h: f32) -> bool {
     })
 }
 
-/// Higher score first; equal scores by their lines, so that which of two equal candidates is
-/// kept or wins never depends on the order they were found in. Not inlined: the two sorts
-/// that use it would copy it into every place they compare (+2 KB of gzipped wasm).
-#[inline(never)]
 /// How much `quad` is preferred for keeping to `prior` (corners in any order): 1 when a
 /// corner lies further than [`PRIOR_TOLERANCE`] from every corner of `prior`, else from 1 up
 /// to [`PRIOR_HOLD`] as its furthest corner comes closer; so that among a family of nearby
@@ -1783,8 +1779,9 @@ fn hold(quad: &[Point; 4], prior: &[Point; 4]) -> f32 {
     }
 }
 
-// Not inlined into the sorts that use it: that would double their code in the wasm (8 KB)
-// for no measurable speed (a frame sorts a few thousand candidates at most).
+/// Higher score first; equal scores by their lines, so that which of two equal candidates is
+/// kept or wins never depends on the order they were found in. Not inlined: the two sorts
+/// that use it would copy it into every place they compare (+2 KB of gzipped wasm).
 #[inline(never)]
 fn best_first(a: &Candidate, b: &Candidate) -> std::cmp::Ordering {
     b.score
