@@ -5,7 +5,7 @@ CARGO ?= cargo
 # Threads for make eval (the figures do not depend on it).
 JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 
-.PHONY: all setup wasm serve test test-rust test-wasm test-e2e lint bench eval soak fuzz-long audit clean
+.PHONY: all setup wasm serve test test-rust test-wasm test-e2e lint bench eval steady soak fuzz-long audit clean
 
 all: wasm
 
@@ -43,6 +43,12 @@ test-e2e: wasm
 eval:
 	$(CARGO) run --release --quiet -- eval --jobs $(JOBS) ../shared/realdata/labels.jsonl
 	$(CARGO) run --release --quiet -- eval --jobs $(JOBS) ../shared/devset/labels.jsonl
+
+# The same, with each photo also analysed as 8 noisy frames of a still scene: how steady the
+# reports are on video (the README's steadiness table comes from this).
+steady:
+	$(CARGO) run --release --quiet -- eval --steady 8 --noise 2.5 --jobs $(JOBS) ../shared/realdata/labels.jsonl
+	$(CARGO) run --release --quiet -- eval --steady 8 --noise 2.5 --jobs $(JOBS) ../shared/devset/labels.jsonl
 
 bench: wasm
 	$(CARGO) run --release --quiet -- bench --json bench/native.json
