@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use doccheck::decode::decode_bytes;
 use doccheck::synth::{Background, Scene};
-use doccheck::{Analyzer, Options, MAX_PIXELS, MAX_SIDE};
+use doccheck::{Analyzer, FrameError, Options, MAX_PIXELS, MAX_SIDE};
 use support::{check_report, expected_error, largest_allocation_during, SplitMix};
 
 #[global_allocator]
@@ -322,12 +322,15 @@ fn fuzz_options(rng: &mut SplitMix) -> Options {
 }
 
 /// One frame through a long-lived analyzer (so that the video path sees frames of changing
-/// sizes and contents one after another) or through a fresh one with fuzzed options.
+/// sizes and contents one after another, with or without their times) or through a fresh one
+/// with fuzzed options.
 /// The frames target's state: one analyzer for the whole run, and whether the engine's
 /// allocations are held to [`ENGINE_ALLOCATION_BOUND`].
 struct Frames {
     analyzer: Analyzer,
     bound_allocations: bool,
+    /// The time of the last timed frame, milliseconds (it mostly moves forward).
+    clock_ms: f64,
 }
 
 fn frame_case(state: &mut Frames, rng: &mut SplitMix) -> Result<Answer, Finding> {
@@ -360,14 +363,42 @@ fn frame_case(state: &mut Frames, rng: &mut SplitMix) -> Result<Answer, Finding>
     } else {
         &mut state.analyzer
     };
-    let (got, largest) = largest_allocation_during(|| {
-        if video {
-            a.analyze(&rgba, w, h)
-        } else {
-            a.analyze_still(&rgba, w, h)
+    // Video frames come with a time half the time: mostly moving forward, sometimes back,
+    // far ahead, or not a number (refused before the frame is looked at).
+    let time_ms = (video && rng.below(2) == 0).then(|| match rng.below(8) {
+        0 => [f64::NAN, f64::INFINITY, f64::NEG_INFINITY][rng.below(3) as usize],
+        1 => -(rng.below(1 << 20) as f64),
+        2 => 1e12 + rng.below(1 << 20) as f64,
+        _ => {
+            state.clock_ms += rng.below(200) as f64;
+            state.clock_ms
         }
     });
-    let what = format!("{w}×{h} {kind}, {} bytes, video {video}", rgba.len());
+    let (got, largest) = largest_allocation_during(|| match (video, time_ms) {
+        (true, Some(t)) => a.analyze_at(&rgba, w, h, t),
+        (true, None) => a.analyze(&rgba, w, h),
+        (false, _) => a.analyze_still(&rgba, w, h),
+    });
+    let what = format!(
+        "{w}×{h} {kind}, {} bytes, video {video}, time {time_ms:?}",
+        rgba.len()
+    );
+    if let Some(t) = time_ms.filter(|t| !t.is_finite()) {
+        return match got {
+            Err(FrameError::InvalidFrameTime { value })
+                if value.to_bits() == t.to_bits() && largest <= 4096 =>
+            {
+                Ok(Answer {
+                    accepted: false,
+                    largest,
+                    input: what,
+                })
+            }
+            got => Err(format!(
+                "{what}: got {got:?} ({largest} bytes), want InvalidFrameTime"
+            )),
+        };
+    }
     let accepted = got.is_ok();
     match (got, want) {
         (Ok(report), None) => check_report(&report, video).map_err(|e| format!("{what}: {e}"))?,
@@ -395,6 +426,7 @@ fn fuzz_frames_of_any_size_and_content() {
     let frames = Frames {
         analyzer: Analyzer::new(Options::default()).unwrap(),
         bound_allocations: false,
+        clock_ms: 0.0,
     };
     fuzz("frames", 200, frames, frame_case);
 }
@@ -409,6 +441,7 @@ fn fuzz_frames_engine_allocations_stay_bounded() {
     let frames = Frames {
         analyzer: Analyzer::new(Options::default()).unwrap(),
         bound_allocations: true,
+        clock_ms: 0.0,
     };
     fuzz("frames-bounded", 200, frames, frame_case);
 }
