@@ -1342,7 +1342,7 @@ export class DocCapture extends HTMLElement {
     file.addEventListener('change', this.#onFile);
     video.addEventListener('resize', () => this.#draw());
     flash.addEventListener('animationend', () => flash.classList.remove('on'));
-    this.#ui = {root: stage, stage, video, still, overlay, sides, message, panel, panelTitle, panelText, panelProblems, panelActions, pick, shutter, auto, file, flash};
+    this.#ui = {root: stage, stage, video, still, overlay, sides, message, panel, panelTitle, panelText, panelProblems, panelActions, pick, shutter, auto, controls, file, flash};
     this.#built = true;
   }
 
@@ -1559,14 +1559,20 @@ export class DocCapture extends HTMLElement {
   /** A card-shaped frame in the middle of what the person sees: where to put the document. */
   #drawGuide(g, f, width, height, emphasise) {
     const vx0 = Math.max(0, f.ox);
-    const vy0 = Math.max(0, f.oy);
     const vw = Math.min(f.cw, f.ox + width * f.scale) - vx0;
-    const vh = Math.min(f.ch, f.oy + height * f.scale) - vy0;
+    // Between the sides bar and the message (or the controls below): the guide never lies
+    // under them, however short the screen (a phone held sideways).
+    const band = this.#guideBand();
+    const vy0 = Math.max(0, f.oy, band.top);
+    const vh = Math.min(f.ch, f.oy + height * f.scale, band.bottom) - vy0;
+    if (vw <= 0 || vh <= 0) return;
     const aspect = this.#sides.length === 1 ? PASSPORT_ASPECT : CARD_ASPECT;
     let w = vw * 0.86;
     let h = w / aspect;
-    if (h > vh * 0.62) {
-      h = vh * 0.62;
+    // 62% of the whole picture's height, as before, but never more than 90% of the free band.
+    const most = Math.min(vh * 0.9, (Math.min(f.ch, f.oy + height * f.scale) - Math.max(0, f.oy)) * 0.62);
+    if (h > most) {
+      h = most;
       w = h * aspect;
     }
     const x = vx0 + (vw - w) / 2;
@@ -1578,6 +1584,22 @@ export class DocCapture extends HTMLElement {
     roundRect(g, x, y, w, h, Math.min(w, h) * 0.06);
     g.stroke();
     g.restore();
+  }
+
+  /** The stretch of the stage's height (CSS px, from its top) that the sides bar, the message
+   * and controls along the bottom leave free. */
+  #guideBand() {
+    const {stage, sides, message, controls} = this.#ui;
+    const box = stage.getBoundingClientRect();
+    let top = 0;
+    let bottom = box.height;
+    const bar = sides.getBoundingClientRect();
+    if (bar.height) top = bar.bottom - box.top + 8;
+    // Controls along the bottom (not in a column at the side, as on a phone held sideways).
+    const c = controls.getBoundingClientRect();
+    if (c.height && c.width > box.width / 2) bottom = c.top - box.top;
+    if (message.textContent) bottom = Math.min(bottom, message.getBoundingClientRect().top - box.top - 8);
+    return {top, bottom};
   }
 }
 
@@ -1702,7 +1724,7 @@ video[data-fit="contain"], .still { object-fit: contain; }
 .side.taken { background: #166534; padding-left: 4px; }
 .thumb { width: 40px; height: 28px; object-fit: cover; border-radius: 6px; }
 .retake { font: inherit; font-size: 14px; color: #fff; background: rgba(0,0,0,.35); border: 1px solid rgba(255,255,255,.7);
-  border-radius: 999px; padding: 6px 10px; min-height: 32px; cursor: pointer; }
+  border-radius: 999px; padding: 6px 12px; min-height: 44px; min-width: 44px; cursor: pointer; }
 .message { position: absolute; left: 50%; transform: translateX(-50%); bottom: calc(128px + env(safe-area-inset-bottom));
   width: max-content; max-width: min(92%, 30rem); margin: 0; padding: 12px 20px; border-radius: 16px; box-sizing: border-box;
   background: rgba(10,10,10,.86); color: #fff; font-size: 20px; font-weight: 700; text-align: center; text-wrap: balance;
@@ -1753,6 +1775,20 @@ button:focus-visible { outline: 3px solid #facc15; outline-offset: 3px; box-shad
   .shutter[data-holding] .progress { animation: none; stroke-dashoffset: 0; }
 }
 @media (max-width: 360px) { .message { font-size: 18px; } .pick .label { display: none; } }
+/* A phone held sideways: too short for controls along the bottom. They go in a column on the
+   right, as in a camera app, and the message sits at the bottom of the picture beside them. */
+@media (orientation: landscape) and (max-height: 500px) {
+  :host { min-height: 0; }
+  .bar { right: calc(152px + env(safe-area-inset-right)); }
+  .controls { top: 0; left: auto; width: 148px; box-sizing: border-box; grid-template-columns: none;
+    grid-template-rows: 1fr auto 1fr; justify-items: center; gap: 8px;
+    padding: max(12px, env(safe-area-inset-top)) calc(12px + env(safe-area-inset-right)) calc(12px + env(safe-area-inset-bottom)) 12px;
+    background: linear-gradient(to left, rgba(0,0,0,.7), rgba(0,0,0,0)); }
+  .pick { justify-self: center; align-self: start; }
+  .auto { justify-self: center; align-self: end; }
+  .message { left: calc(50% - 74px - env(safe-area-inset-right) / 2); bottom: calc(12px + env(safe-area-inset-bottom));
+    max-width: min(calc(100% - 184px), 30rem); font-size: 18px; padding: 10px 16px; }
+}
 `;
 
 if (!customElements.get('doc-capture')) customElements.define('doc-capture', DocCapture);
