@@ -1481,9 +1481,14 @@ export class DocCapture extends HTMLElement {
   /** Where a photo under review is shown: between the sides bar and the panel. */
   #reviewArea() {
     const {stage, panel, sides, still} = this.#ui;
-    const top = sides.getBoundingClientRect().bottom - stage.getBoundingClientRect().top + 12;
-    const bottom = panel.getBoundingClientRect().top - stage.getBoundingClientRect().top - 12;
-    const area = {x: 12, y: top, w: stage.clientWidth - 24, h: Math.max(80, bottom - top)};
+    const s = stage.getBoundingClientRect();
+    const p = panel.getBoundingClientRect();
+    const top = sides.getBoundingClientRect().bottom - s.top + 12;
+    // The panel below the photo, or beside it on a phone held sideways (SIDEWAYS in STYLE).
+    const beside = matchMedia(SIDEWAYS).matches;
+    const area = beside
+      ? {x: 12, y: top, w: Math.max(80, p.left - s.left - 24), h: Math.max(80, stage.clientHeight - top - 12)}
+      : {x: 12, y: top, w: stage.clientWidth - 24, h: Math.max(80, p.top - s.top - 12 - top)};
     // CSSOM, not a style attribute: allowed by a strict CSP.
     Object.assign(still.style, {left: `${area.x}px`, top: `${area.y}px`, width: `${area.w}px`, height: `${area.h}px`});
     return area;
@@ -1702,6 +1707,9 @@ const ICON_PHOTO =
 const SHUTTER_RING =
   '<svg viewBox="0 0 80 80" aria-hidden="true" focusable="false"><circle class="track" cx="40" cy="40" r="36"/><circle class="progress" cx="40" cy="40" r="36"/><circle class="button" cx="40" cy="40" r="29"/></svg>';
 
+/** A phone held sideways: a landscape screen too short for controls along the bottom. */
+const SIDEWAYS = '(orientation: landscape) and (max-height: 500px)';
+
 const STYLE = `
 :host { display: block; position: relative; min-height: 360px; height: 100%; background: #000; color: #fff;
   font: 16px/1.35 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", sans-serif;
@@ -1777,7 +1785,7 @@ button:focus-visible { outline: 3px solid #facc15; outline-offset: 3px; box-shad
 @media (max-width: 360px) { .message { font-size: 18px; } .pick .label { display: none; } }
 /* A phone held sideways: too short for controls along the bottom. They go in a column on the
    right, as in a camera app, and the message sits at the bottom of the picture beside them. */
-@media (orientation: landscape) and (max-height: 500px) {
+@media ${SIDEWAYS} {
   :host { min-height: 0; }
   .bar { right: calc(152px + env(safe-area-inset-right)); }
   .controls { top: 0; left: auto; width: 148px; box-sizing: border-box; grid-template-columns: none;
@@ -1788,6 +1796,11 @@ button:focus-visible { outline: 3px solid #facc15; outline-offset: 3px; box-shad
   .auto { justify-self: center; align-self: end; }
   .message { left: calc(50% - 74px - env(safe-area-inset-right) / 2); bottom: calc(12px + env(safe-area-inset-bottom));
     max-width: min(calc(100% - 184px), 30rem); font-size: 18px; padding: 10px 16px; }
+  /* Panels on the right; the photo under review and the sides bar on the left. */
+  .stage:is([data-state="review"], [data-state="done"], [data-state="blocked"]) .panel { left: auto; top: 50%; bottom: auto;
+    right: calc(12px + env(safe-area-inset-right)); transform: translateY(-50%); width: min(48%, 24rem);
+    max-height: calc(100% - 24px); overflow: auto; padding: 16px; }
+  .stage:is([data-state="review"], [data-state="done"], [data-state="blocked"]) .bar { right: calc(50% + 12px); }
 }
 `;
 

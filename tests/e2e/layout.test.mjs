@@ -1,10 +1,11 @@
 // Phones of other shapes: held sideways (844×390 CSS px, a portrait camera shown whole), the
-// shutter, Upload and Auto stay on screen in a column at the side, and the message stays clear of
-// them and of the guide; on a 320 px wide phone the demo page does not scroll sideways.
+// shutter, Upload and Auto stay on screen in a column at the side, the message stays clear of
+// them and of the guide, and a photo under review sits beside its panel; on a 320 px wide phone
+// the demo page does not scroll sideways.
 
 import {test, before, after} from 'node:test';
 import assert from 'node:assert/strict';
-import {startServer, launch, renderVideo} from './helpers.mjs';
+import {startServer, launch, renderVideo, renderStill} from './helpers.mjs';
 
 let server;
 let video;
@@ -69,6 +70,21 @@ test('held sideways: the controls stay on screen, and the message clear of them 
     assert.ok(l.message.width > 0 && l.message.bottom <= l.host.bottom, `message ${JSON.stringify(l.message)}`);
     assert.ok(l.guideBottom !== null, 'no guide drawn');
     assert.ok(l.guideBottom <= l.message.top, `the guide runs under the message: guide to ${l.guideBottom}, message from ${l.message.top}`);
+    // A chosen photo with a problem (the card too far) goes to review: the photo beside the
+    // panel, big enough to judge, and nothing over it.
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.locator('doc-capture .pick').click()]);
+    await chooser.setFiles(renderStill('far'));
+    await page.locator('doc-capture .panel').waitFor({state: 'visible', timeout: 20000});
+    await page.waitForTimeout(300);
+    const r = await page.evaluate(() => {
+      const root = document.querySelector('doc-capture').shadowRoot;
+      const box = (sel) => root.querySelector(sel).getBoundingClientRect().toJSON();
+      return {host: document.querySelector('doc-capture').getBoundingClientRect().toJSON(), still: box('.still'), panel: box('.panel'), bar: box('.bar')};
+    });
+    assert.ok(r.still.height >= 0.5 * r.host.height, `the photo under review is ${r.still.height} px high in ${r.host.height}`);
+    assert.ok(!overlaps(r.still, r.panel), `the panel covers the photo: ${JSON.stringify(r.still)} ${JSON.stringify(r.panel)}`);
+    assert.ok(!overlaps(r.bar, r.panel), `the sides bar runs under the panel: ${JSON.stringify(r.bar)} ${JSON.stringify(r.panel)}`);
+    assert.ok(r.panel.top >= r.host.top && r.panel.bottom <= r.host.bottom + 1, `panel ${JSON.stringify(r.panel)}`);
   } finally {
     await browser.close();
   }
