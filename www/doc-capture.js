@@ -1782,7 +1782,10 @@ button:focus-visible { outline: 3px solid #facc15; outline-offset: 3px; box-shad
   .flash.on { animation: none; }
   .shutter[data-holding] .progress { animation: none; stroke-dashoffset: 0; }
 }
-@media (max-width: 360px) { .message { font-size: 18px; } .pick .label { display: none; } }
+/* Narrow phones: Upload's word goes under its icon, so that it still shows (a touch screen
+   never shows the title). */
+@media (max-width: 360px) { .message { font-size: 18px; }
+  .pick { flex-direction: column; gap: 0; padding: 4px 12px; border-radius: 16px; font-size: 13px; line-height: 1.2; } }
 /* A phone held sideways: too short for controls along the bottom. They go in a column on the
    right, as in a camera app, and the message sits at the bottom of the picture beside them. */
 @media ${SIDEWAYS} {

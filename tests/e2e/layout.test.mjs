@@ -90,7 +90,7 @@ test('held sideways: the controls stay on screen, and the message clear of them 
   }
 });
 
-test('a 320 px wide phone: no sideways scroll, and the message clear of the guide', async () => {
+test('a 320 px wide phone: no sideways scroll, Upload labelled, and the message clear of the guide', async () => {
   const browser = await launch({video, viewport: {width: 320, height: 568}});
   try {
     const {page} = browser;
@@ -99,6 +99,12 @@ test('a 320 px wide phone: no sideways scroll, and the message clear of the guid
     await page.waitForTimeout(400);
     const l = await layout(page);
     assert.ok(l.scrollWidth <= 320, `the page is ${l.scrollWidth} px wide`);
+    // Upload keeps its word on screen (a touch screen never shows a title).
+    const label = await page.evaluate(() => {
+      const r = document.querySelector('doc-capture').shadowRoot.querySelector('.pick .label').getBoundingClientRect();
+      return {width: r.width, right: r.right};
+    });
+    assert.ok(label.width > 0 && label.right <= 320, `Upload's label: ${JSON.stringify(label)}`);
     assert.ok(l.guideBottom !== null && l.guideBottom <= l.message.top, `guide to ${l.guideBottom}, message from ${l.message.top}`);
   } finally {
     await browser.close();
