@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
-use crate::decode::{read_photo, read_photo_from};
+use crate::decode::{read_photo, read_photo_from, Photo};
 use crate::{Analyzer, FrameError, Options, Report};
 
 /// The report on the photo file at `path` (`-`: one photo read from standard input), with the
@@ -17,16 +17,24 @@ use crate::{Analyzer, FrameError, Options, Report};
 /// # Errors
 /// The decoding or frame error's message.
 pub fn check_file(analyzer: &mut Analyzer, path: &Path) -> Result<(u32, u32, Report), String> {
+    check_photo_file(analyzer, path).map(|(photo, report)| (photo.width, photo.height, report))
+}
+
+/// As [`check_file`], keeping the decoded photo (for `eval --steady`, which analyses it again).
+///
+/// # Errors
+/// As [`check_file`].
+pub fn check_photo_file(analyzer: &mut Analyzer, path: &Path) -> Result<(Photo, Report), String> {
     let photo = if path == Path::new("-") {
         read_photo_from(std::io::stdin().lock())
     } else {
         read_photo(path)
     }
     .map_err(|e| e.to_string())?;
-    analyzer
+    let report = analyzer
         .analyze_still(&photo.rgba, photo.width, photo.height)
-        .map(|report| (photo.width, photo.height, report))
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?;
+    Ok((photo, report))
 }
 
 /// Runs `work(analyzer, i)` for every `i` in `0..count` on up to `jobs` threads (at least

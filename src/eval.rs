@@ -120,16 +120,10 @@ pub fn run_with(
         jobs,
         options,
         |analyzer, i| {
-            let path = dir.join(&labelled[i].0);
-            let Some(steady) = steady else {
-                return crate::batch::check_file(analyzer, &path).map(|(_, _, r)| (r, None));
-            };
-            let photo = crate::decode::read_photo(&path).map_err(|e| e.to_string())?;
-            let report = analyzer
-                .analyze_still(&photo.rgba, photo.width, photo.height)
-                .map_err(|e| e.to_string())?;
-            let steadiness = steadiness(analyzer, &photo, steady, i as u64);
-            Ok((report, Some(steadiness)))
+            let (photo, report) =
+                crate::batch::check_photo_file(analyzer, &dir.join(&labelled[i].0))?;
+            let steadiness = steady.map(|st| steadiness(analyzer, &photo, st, i as u64));
+            Ok((report, steadiness))
         },
         |report| {
             reports.push(report);

@@ -215,7 +215,7 @@ impl JsAnalyzer {
             (Some(a), _) => a.length(),
             (None, Some(a)) => a.length(),
             (None, None) => {
-                let kind = rgba.js_typeof().as_string().unwrap_or_default();
+                let kind = type_of(rgba);
                 let what = if rgba.is_object() {
                     Reflect::get(rgba, &"constructor".into())
                         .ok()
@@ -278,9 +278,9 @@ fn stored_format(format: &JsValue, color_space: &JsValue, height: u32) -> Result
             "format must be \"RGBA\", \"RGBX\", \"BGRA\", \"BGRX\", \"NV12\" or \"I420\", not \"{other}\""
         ))),
         None => {
-            let kind = format.js_typeof().as_string().unwrap_or_default();
             Err(JsError::new(&format!(
-                "format must be a string such as \"RGBA\", not a {kind}"
+                "format must be a string such as \"RGBA\", not a {}",
+                type_of(format)
             )))
         }
     }
@@ -341,6 +341,11 @@ fn frame_size(width: &JsValue, height: &JsValue) -> Result<(u32, u32), JsError> 
     ))
 }
 
+/// What `typeof` says of a JS value, for messages about values of the wrong kind.
+fn type_of(v: &JsValue) -> String {
+    v.js_typeof().as_string().unwrap_or_default()
+}
+
 /// A video frame's time from JS: `undefined` or `null` (not given), or a finite number of
 /// milliseconds.
 fn frame_time(v: &JsValue) -> Result<Option<f64>, JsError> {
@@ -352,12 +357,10 @@ fn frame_time(v: &JsValue) -> Result<Option<f64>, JsError> {
         Some(t) => Err(JsError::new(&format!(
             "timeMs must be a finite number of milliseconds (such as performance.now()), not {t}"
         ))),
-        None => {
-            let kind = v.js_typeof().as_string().unwrap_or_default();
-            Err(JsError::new(&format!(
-                "timeMs must be a number of milliseconds (such as performance.now()), not a {kind}"
-            )))
-        }
+        None => Err(JsError::new(&format!(
+            "timeMs must be a number of milliseconds (such as performance.now()), not a {}",
+            type_of(v)
+        ))),
     }
 }
 
@@ -365,9 +368,9 @@ fn frame_time(v: &JsValue) -> Result<Option<f64>, JsError> {
 /// not NaN), so that nothing is rounded or wrapped into a size that happens to fit.
 fn pixels_across(v: &JsValue, name: &str) -> Result<u32, JsError> {
     let Some(n) = v.as_f64() else {
-        let kind = v.js_typeof().as_string().unwrap_or_default();
         return Err(JsError::new(&format!(
-            "{name} must be a number of pixels, not a {kind}"
+            "{name} must be a number of pixels, not a {}",
+            type_of(v)
         )));
     };
     if !(n.is_finite() && n >= 0.0 && n.fract() == 0.0) {

@@ -34,6 +34,15 @@ fn scene(kind: &str) -> Vec<u8> {
     s.render()
 }
 
+/// The good scene's card moved 24 px to the right.
+fn moved_card() -> Vec<u8> {
+    let mut moved = Scene::centred(W, H, 0.7, 4.0);
+    moved.quad = moved
+        .quad
+        .map(|q| q.map(|p| doccheck::geometry::Point::new(p.x + 24.0, p.y)));
+    moved.render()
+}
+
 fn get(value: &JsValue, key: &str) -> JsValue {
     Reflect::get(value, &JsValue::from_str(key)).expect("a readable property")
 }
@@ -182,12 +191,7 @@ fn binding_reports_equal_the_core_reports() {
 
 #[wasm_bindgen_test]
 fn video_frames_track_motion_like_the_core_and_reset_forgets_it() {
-    let first = scene("good");
-    let mut moved = Scene::centred(W, H, 0.7, 4.0);
-    moved.quad = moved
-        .quad
-        .map(|q| q.map(|p| doccheck::geometry::Point::new(p.x + 24.0, p.y)));
-    let second = moved.render();
+    let (first, second) = (scene("good"), moved_card());
     let mut js = analyzer();
     let mut core = Analyzer::new(Options::default()).expect("default options");
     for rgba in [&first, &second] {
@@ -204,12 +208,7 @@ fn video_frames_track_motion_like_the_core_and_reset_forgets_it() {
 
 #[wasm_bindgen_test]
 fn frame_times_give_the_cores_motion_and_bad_ones_are_refused_before_the_frame_is_used() {
-    let first = scene("good");
-    let mut moved = Scene::centred(W, H, 0.7, 4.0);
-    moved.quad = moved
-        .quad
-        .map(|q| q.map(|p| doccheck::geometry::Point::new(p.x + 24.0, p.y)));
-    let second = moved.render();
+    let (first, second) = (scene("good"), moved_card());
     let mut js = analyzer();
     let mut core = Analyzer::new(Options::default()).expect("default options");
     let (w, h) = (W as u32, H as u32);

@@ -204,7 +204,9 @@ export class DocCapture extends HTMLElement {
     this.#paused = document.visibilityState === 'hidden';
     for (const taken of this.#captures.values()) if (!taken.url) taken.url = URL.createObjectURL(taken.blob);
     document.addEventListener('visibilitychange', this.#onVisibility);
-    this.#resizeObserver.observe(this.#ui.stage);
+    // The stage, and the parts the guide keeps clear of (#guideBand): a change in any of their
+    // sizes (a new message, a rotated phone) moves the guide.
+    for (const part of [this.#ui.stage, this.#ui.sides, this.#ui.message, this.#ui.controls]) this.#resizeObserver.observe(part);
     this.#start();
   }
 
@@ -1346,7 +1348,14 @@ export class DocCapture extends HTMLElement {
     this.#built = true;
   }
 
-  #resizeObserver = new ResizeObserver(() => this.#draw());
+  #resizeObserver = new ResizeObserver(() => {
+    this.#band = null;
+    this.#draw();
+  });
+  /** The guide's band (#guideBand), worked out again only after a size change. */
+  #band = /** @type {{top: number, bottom: number} | null} */ (null);
+  /** Whether the phone is held sideways (SIDEWAYS; the layout of STYLE's media query). */
+  #sideways = matchMedia(SIDEWAYS);
 
   #setState(state) {
     if (state === this.#state) return;
@@ -1484,9 +1493,8 @@ export class DocCapture extends HTMLElement {
     const s = stage.getBoundingClientRect();
     const p = panel.getBoundingClientRect();
     const top = sides.getBoundingClientRect().bottom - s.top + 12;
-    // The panel below the photo, or beside it on a phone held sideways (SIDEWAYS in STYLE).
-    const beside = matchMedia(SIDEWAYS).matches;
-    const area = beside
+    // The panel below the photo, or beside it on a phone held sideways.
+    const area = this.#sideways.matches
       ? {x: 12, y: top, w: Math.max(80, p.left - s.left - 24), h: Math.max(80, stage.clientHeight - top - 12)}
       : {x: 12, y: top, w: stage.clientWidth - 24, h: Math.max(80, p.top - s.top - 12 - top)};
     // CSSOM, not a style attribute: allowed by a strict CSP.
@@ -1565,17 +1573,19 @@ export class DocCapture extends HTMLElement {
   #drawGuide(g, f, width, height, emphasise) {
     const vx0 = Math.max(0, f.ox);
     const vw = Math.min(f.cw, f.ox + width * f.scale) - vx0;
+    const top = Math.max(0, f.oy);
+    const bottom = Math.min(f.ch, f.oy + height * f.scale);
     // Between the sides bar and the message (or the controls below): the guide never lies
     // under them, however short the screen (a phone held sideways).
-    const band = this.#guideBand();
-    const vy0 = Math.max(0, f.oy, band.top);
-    const vh = Math.min(f.ch, f.oy + height * f.scale, band.bottom) - vy0;
+    const band = (this.#band ??= this.#guideBand());
+    const vy0 = Math.max(top, band.top);
+    const vh = Math.min(bottom, band.bottom) - vy0;
     if (vw <= 0 || vh <= 0) return;
     const aspect = this.#sides.length === 1 ? PASSPORT_ASPECT : CARD_ASPECT;
     let w = vw * 0.86;
     let h = w / aspect;
     // 62% of the whole picture's height, as before, but never more than 90% of the free band.
-    const most = Math.min(vh * 0.9, (Math.min(f.ch, f.oy + height * f.scale) - Math.max(0, f.oy)) * 0.62);
+    const most = Math.min(vh * 0.9, (bottom - top) * 0.62);
     if (h > most) {
       h = most;
       w = h * aspect;
@@ -1602,7 +1612,7 @@ export class DocCapture extends HTMLElement {
     if (bar.height) top = bar.bottom - box.top + 8;
     // Controls along the bottom (not in a column at the side, as on a phone held sideways).
     const c = controls.getBoundingClientRect();
-    if (c.height && c.width > box.width / 2) bottom = c.top - box.top;
+    if (c.height && !this.#sideways.matches) bottom = c.top - box.top;
     if (message.textContent) bottom = Math.min(bottom, message.getBoundingClientRect().top - box.top - 8);
     return {top, bottom};
   }

@@ -51,15 +51,21 @@ async function layout(page) {
   });
 }
 
+/** The demo page on a phone of this size, once the widget shows a message. */
+async function live(viewport) {
+  const browser = await launch({video, viewport});
+  await browser.page.goto(`${server.origin}/`);
+  await browser.page.locator('doc-capture .message').filter({hasText: /\S/}).waitFor({timeout: 20000});
+  await browser.page.waitForTimeout(400);
+  return browser;
+}
+
 const overlaps = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
 
 test('held sideways: the controls stay on screen, and the message clear of them and of the guide', async () => {
-  const browser = await launch({video, viewport: {width: 844, height: 390}});
+  const browser = await live({width: 844, height: 390});
   try {
     const {page} = browser;
-    await page.goto(`${server.origin}/`);
-    await page.locator('doc-capture .message').filter({hasText: /\S/}).waitFor({timeout: 20000});
-    await page.waitForTimeout(400);
     const l = await layout(page);
     for (const name of ['pick', 'shutter', 'auto']) {
       const r = l[name];
@@ -91,12 +97,9 @@ test('held sideways: the controls stay on screen, and the message clear of them 
 });
 
 test('a 320 px wide phone: no sideways scroll, Upload labelled, and the message clear of the guide', async () => {
-  const browser = await launch({video, viewport: {width: 320, height: 568}});
+  const browser = await live({width: 320, height: 568});
   try {
     const {page} = browser;
-    await page.goto(`${server.origin}/`);
-    await page.locator('doc-capture .message').filter({hasText: /\S/}).waitFor({timeout: 20000});
-    await page.waitForTimeout(400);
     const l = await layout(page);
     assert.ok(l.scrollWidth <= 320, `the page is ${l.scrollWidth} px wide`);
     // Upload keeps its word on screen (a touch screen never shows a title).
