@@ -24,7 +24,7 @@ use crate::{Options, Problem, Report};
 ///   over-exposed: `glare → too_bright`;
 /// - a frame washed out to white leaves a light document no edge against a light background
 ///   (both clip to 255): `too_bright → no_document` (the report then leads with the light,
-///   see [`crate::verdict::light_before_no_document`]).
+///   see [`crate::verdict::light_first`]).
 pub const IMPLIED: &[(&str, &str)] = &[
     ("too_far", "low_resolution"),
     ("corner_covered", "corners_cut_off"),

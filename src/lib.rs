@@ -410,7 +410,7 @@ impl Analyzer {
 fn finish(mut problems: Vec<Problem>, quad: Option<[[f32; 2]; 4]>, metrics: Metrics) -> Report {
     problems.sort_unstable();
     problems.dedup();
-    verdict::light_before_no_document(&mut problems);
+    verdict::light_first(&mut problems);
     let message = problems
         .first()
         .map_or(verdict::READY_MESSAGE, |p| p.message())

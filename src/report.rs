@@ -10,7 +10,7 @@ pub struct Report {
     /// True when no problem was found.
     pub ready: bool,
     /// Problems found, most important first (see [`Problem::ALL`] for the order, and
-    /// [`crate::verdict::light_before_no_document`] for its one exception).
+    /// [`crate::verdict::light_first`] for its exceptions).
     pub problems: Vec<Problem>,
     /// The document's corners `[[x, y], …]` in image pixels: TL, TR, BR, BL, clockwise on
     /// screen; corners may lie outside the image when cut off. `None` when no document.

@@ -171,6 +171,33 @@ fn darkened_card_is_too_dark() {
     }
 }
 
+/// A dim card also cut off (or far): the light comes first, as the framing figures of a dark
+/// frame cannot be trusted, and both are said.
+#[test]
+fn a_dim_card_cut_off_or_far_leads_with_the_light() {
+    let mut cut = shifted(Scene::centred(960, 540, 0.55, 4.0), 0.3 * 960.0, 0.0);
+    let mut far = Scene::centred(960, 540, 0.2, 4.0);
+    for (name, s, framing) in [
+        ("cut off", &mut cut, Problem::CornersCutOff),
+        ("far", &mut far, Problem::TooFar),
+    ] {
+        s.gain = 0.15;
+        let report = report_of(s);
+        assert_eq!(
+            report.problems.first(),
+            Some(&Problem::TooDark),
+            "{name}: {:?}",
+            codes(&report)
+        );
+        assert!(
+            report.problems.contains(&framing),
+            "{name}: {:?}",
+            codes(&report)
+        );
+        assert_eq!(report.message, Problem::TooDark.message());
+    }
+}
+
 #[test]
 fn over_exposed_card_is_too_bright() {
     let mut s = base();

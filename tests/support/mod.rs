@@ -28,12 +28,12 @@ pub fn check_report(r: &Report, video: bool) -> Result<(), String> {
             r.ready, r.problems
         ));
     }
-    // Priority is the declaration order of `Problem::ALL`, with its one exception (a
-    // frame-wide light problem before `no_document`); no repeats.
+    // Priority is the declaration order of `Problem::ALL`, with its exceptions (`too_dark`
+    // first, a frame-wide `too_bright` before `no_document`); no repeats.
     let mut order = r.problems.clone();
     order.sort_unstable();
     order.dedup();
-    doccheck::verdict::light_before_no_document(&mut order);
+    doccheck::verdict::light_first(&mut order);
     if order != r.problems {
         return fail(format!("problems not in priority order: {:?}", r.problems));
     }
