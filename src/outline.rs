@@ -293,10 +293,7 @@ impl OutlineFinder {
         }
         // A dim or flat frame (a dark room) has all its steps scaled down: lower the bar with
         // the frame's luma range, but not into the noise.
-        let mut hist = [0u32; 256];
-        for &l in &work.luma {
-            hist[usize::from(l)] += 1;
-        }
+        let hist: [u32; 256] = histogram(work.luma.iter().map(|&l| usize::from(l)));
         let count = work.luma.len() as u32;
         let range = crate::lighting::percentile(&hist, count, 0.98)
             - crate::lighting::percentile(&hist, count, 0.02);
@@ -306,10 +303,7 @@ impl OutlineFinder {
         );
         // Noise and fine texture raise the typical gradient everywhere; an edge worth a line
         // has to stand above it.
-        let mut mag_hist = [0u32; 128];
-        for &m in &self.mag {
-            mag_hist[usize::from(m.min(127))] += 1;
-        }
+        let mag_hist: [u32; 128] = histogram(self.mag.iter().map(|&m| usize::from(m.min(127))));
         let typical = crate::lighting::percentile(&mag_hist, n as u32, 0.5);
         let threshold = by_range.max(typical).min(40.0) as u16;
         // Non-maximum suppression along the gradient, direction quantised to 45°; the step
@@ -1888,6 +1882,16 @@ fn smooth_plane(src: &[u8], out: &mut Vec<u16>, tmp: &mut Vec<u16>, w: usize, h:
             *o = (ra[x] + 4 * rb[x] + 6 * rc[x] + 4 * rd[x] + re[x]) >> 4;
         }
     }
+}
+
+/// Counts of each value (all below `N`). Four histograms filled in turn and summed: a run of
+/// equal values (a flat region) would otherwise make each count wait for the one before.
+fn histogram<const N: usize>(values: impl Iterator<Item = usize>) -> [u32; N] {
+    let mut parts = [[0u32; N]; 4];
+    for (k, v) in values.enumerate() {
+        parts[k & 3][v] += 1;
+    }
+    std::array::from_fn(|i| parts[0][i] + parts[1][i] + parts[2][i] + parts[3][i])
 }
 
 /// Smallest angle between two line normals, radians (0–π/2).
