@@ -8,7 +8,11 @@
 //! lines are combined into quadrilateral hypotheses scored by edge support, contrast across
 //! the sides (for a hypothesis running out of the frame, contrast that keeps its sign along
 //! each side, which stripes such as wood grain lack), whether the sides stop at the corners,
-//! and closeness to known document aspect ratios. The winner's sides are then re-fitted at
+//! and closeness to known document aspect ratios (a square shape, more often a sticky note or a
+//! tile than a document, ranks a little lower and needs twice the evidence to count at all).
+//! When the winner is a plain surface with a document lying on it (a tray, a closed laptop, a
+//! desk pad: an outline whose band around a closed inner outline is free of edges, where a
+//! document's print would fill it), the inner outline is taken. The winner's sides are then re-fitted at
 //! full resolution to sub-pixel edge positions, and each corner's side evidence is followed
 //! to the corner to tell a corner cut off by the frame from one hidden by a thumb.
 
@@ -34,6 +38,25 @@ const MIN_OUTLINE_SCORE: f32 = 40.0;
 /// off square (see [`too_skewed_past_frame`]). The devset's cut-off cards reach 28°; the
 /// relaxed `tilted` threshold is 40°.
 const MAX_SKEW_PAST_FRAME_DEG: f32 = 40.0;
+/// Edge density of the band between a surface's outline and a document's inside it, as a share
+/// of the document's own, under which the band counts as plain (see
+/// [`OutlineFinder::document_on_surface`]).
+const PLAIN_BAND: f32 = 0.25;
+/// Outlines inside the best one, best first, whose contrast is looked at by
+/// [`OutlineFinder::document_on_surface`]: a page of print holds hundreds of closed outlines
+/// (columns, boxes, paragraphs), and a document on a surface is among its strongest.
+const MAX_NESTED: usize = 8;
+/// Median contrast across the sides (summed over R, G, B) at which a document stands out
+/// clearly from what it lies on, whatever that lies on (see
+/// [`OutlineFinder::document_on_surface`]).
+const CLEAR_CONTRAST: f32 = 120.0;
+/// Side ratio under which an outline counts as square (see [`aspect_factor`]).
+const SQUARE_RATIO: f32 = 1.15;
+/// [`aspect_factor`] of a square, among the hypotheses of a frame.
+const SQUARE_RANK: f32 = 0.8;
+/// Further factor on a square winner's score before [`MIN_OUTLINE_SCORE`]: with it a square
+/// counts half as much as a document-shaped outline there.
+const SQUARE_ACCEPT: f32 = 0.5 / SQUARE_RANK;
 /// Marks the unseen side of a three-sided hypothesis.
 const OPEN_SIDE: usize = usize::MAX;
 /// Candidates that get the full (contrast, extension) scoring.
@@ -190,6 +213,9 @@ pub struct OutlineFinder {
     away: Vec<Option<((f32, f32), f32)>>,
     away_known: Vec<LineSet>,
     candidates: Vec<Candidate>,
+    /// Closed candidates with all four corners in the frame, best first (see
+    /// [`Self::document_on_surface`]).
+    nested: Vec<Candidate>,
     /// Bit set over (middle line, lesser end line, greater end line): three consecutive sides
     /// of some closed candidate that scored, kept apart from the pruned candidate list.
     closed_triples: Vec<u64>,
@@ -633,6 +659,13 @@ impl OutlineFinder {
             return None;
         }
         self.candidates.sort_unstable_by(best_first);
+        let in_frame = |p: &Point| p.x >= 0.0 && p.y >= 0.0 && p.x <= w - 1.0 && p.y <= h - 1.0;
+        self.nested.clear();
+        self.nested.extend(
+            self.candidates
+                .iter()
+                .filter(|c| !c.lines.contains(&OPEN_SIDE) && c.quad.iter().all(in_frame)),
+        );
         self.candidates.truncate(MAX_FINALISTS);
         // The best by score, a hypothesis that keeps to the prior counted PRIOR_HOLD times.
         let most_held = if prior.is_some() { PRIOR_HOLD } else { 1.0 };
@@ -666,15 +699,96 @@ impl OutlineFinder {
                 best = Some((c.score * held, c, median));
             }
         }
-        let (_, c, median) = best?;
+        let (_, mut c, mut median) = best?;
+        if let Some((n, n_median)) = self.document_on_surface(work, &c, median) {
+            c = n;
+            median = n_median;
+        }
         let score = c.score;
         // Below this, the best outline is a few weak or low-contrast edges that happen to
         // meet: no document (devset background-only frames stay below it, the smallest
         // too-far cards above).
-        if score < MIN_OUTLINE_SCORE {
+        let square = !c.lines.contains(&OPEN_SIDE) && side_ratio(&c.quad) < SQUARE_RATIO;
+        if score * if square { SQUARE_ACCEPT } else { 1.0 } < MIN_OUTLINE_SCORE {
             return None;
         }
         Some((c, median))
+    }
+
+    /// A document lying on a plain surface larger than itself (a tray, a book, a desk pad) is
+    /// seen as two outlines, one inside the other, and the outer one, being longer, scores
+    /// more. The outer is a surface rather than a document when the band between the two
+    /// holds (next to) no edges, while a document's print would fill it: so when the best
+    /// outline `c` (median side contrast `median`) holds a closed outline with all four
+    /// corners in the frame, clear of its sides, that differs from its surround at least as
+    /// much as `c` does from its own, and the band between them has under [`PLAIN_BAND`] of
+    /// the inner outline's edge density, the inner one is the document. Returns it with its
+    /// full score and its median contrast.
+    fn document_on_surface(
+        &self,
+        work: &WorkImage,
+        c: &Candidate,
+        median: f32,
+    ) -> Option<(Candidate, f32)> {
+        let diag = c.quad[0]
+            .distance(c.quad[2])
+            .max(c.quad[1].distance(c.quad[3]));
+        let margin = (0.03 * diag).max(4.0);
+        let outer = Inset::new(&c.quad);
+        // The best-scoring nested outline that stands out at least as much as `c`.
+        let (inner, n_median) = self
+            .nested
+            .iter()
+            .filter(|n| n.quad.iter().all(|p| outer.depth(p.x, p.y) >= margin))
+            .take(MAX_NESTED)
+            .map(|n| (n, self.side_contrasts(work, &n.quad).0))
+            .find(|&(_, m)| m >= median.min(CLEAR_CONTRAST))?;
+        let inset = Inset::new(&inner.quad);
+        // Edge pixels inside the inner outline, and in the band between the two, each side's
+        // own border (3 px) left out; over the outer outline's bounding box in the image.
+        let (ww, wh) = (work.width, work.height);
+        let span = |v: [f32; 4], len: usize| {
+            let lo = v.iter().copied().fold(f32::MAX, f32::min).max(2.0);
+            let hi = v
+                .iter()
+                .copied()
+                .fold(f32::MIN, f32::max)
+                .min(len as f32 - 3.0);
+            (lo as usize, hi.max(0.0) as usize)
+        };
+        let (x0, x1) = span(c.quad.map(|p| p.x), ww);
+        let (y0, y1) = span(c.quad.map(|p| p.y), wh);
+        let (mut band, mut band_edges, mut inside, mut inside_edges) = (0u32, 0u32, 0u32, 0u32);
+        for y in y0..=y1 {
+            for (x, &on) in self.edge[y * ww..(y + 1) * ww]
+                .iter()
+                .enumerate()
+                .take(x1 + 1)
+                .skip(x0)
+            {
+                let (px, py) = (x as f32, y as f32);
+                let e = u32::from(on);
+                let dn = inset.depth(px, py);
+                if dn >= 3.0 {
+                    inside += 1;
+                    inside_edges += e;
+                } else if dn <= -3.0 && outer.depth(px, py) >= 3.0 {
+                    band += 1;
+                    band_edges += e;
+                }
+            }
+        }
+        if band == 0 || inside == 0 {
+            return None;
+        }
+        let band_density = band_edges as f32 / band as f32;
+        let inside_density = inside_edges as f32 / inside as f32;
+        if band_density >= PLAIN_BAND * inside_density {
+            return None;
+        }
+        let mut n = *inner;
+        n.score *= (n_median / 40.0).clamp(0.1, 1.0) * (1.0 - 0.6 * self.extension(&n));
+        Some((n, n_median))
     }
 
     /// Tables of how the lines relate: where two lines cross and whether that corner is
@@ -2046,18 +2160,51 @@ fn clip_to_rect(line: Line, x0: f32, y0: f32, x1: f32, y1: f32) -> Option<(f32, 
     (hi > lo).then_some((lo, hi))
 }
 
+/// The sides of a convex quad as lines with inward unit normals: how deep a point lies inside
+/// it.
+struct Inset([(f32, f32, f32); 4]);
+
+impl Inset {
+    fn new(q: &[Point; 4]) -> Self {
+        let orient = signed_area(q).signum();
+        Inset(std::array::from_fn(|k| {
+            let (a, b) = (q[k], q[(k + 1) % 4]);
+            let len = a.distance(b).max(1e-6);
+            // Cross product of the side with a − p, per unit of the side's length.
+            let (nx, ny) = (-(b.y - a.y) * orient / len, (b.x - a.x) * orient / len);
+            (nx, ny, -(nx * a.x + ny * a.y))
+        }))
+    }
+
+    /// Least distance of (x, y) from the sides, positive inside, negative outside.
+    fn depth(&self, x: f32, y: f32) -> f32 {
+        self.0
+            .iter()
+            .map(|&(nx, ny, d)| nx * x + ny * y + d)
+            .fold(f32::MAX, f32::min)
+    }
+}
+
+/// The ratio (≥ 1) of the sums of `q`'s opposite sides.
+fn side_ratio(q: &[Point; 4]) -> f32 {
+    let horizontal = q[0].distance(q[1]) + q[2].distance(q[3]);
+    let vertical = q[1].distance(q[2]) + q[3].distance(q[0]);
+    (horizontal / vertical.max(1e-3)).max(vertical / horizontal.max(1e-3))
+}
+
 /// 1 for quads whose side ratio is near a known document's (ID-1, passport page, A4, US
 /// letter), less for others; perspective is allowed for by the tolerance.
 fn aspect_factor(q: &[Point; 4]) -> f32 {
-    let horizontal = q[0].distance(q[1]) + q[2].distance(q[3]);
-    let vertical = q[1].distance(q[2]) + q[3].distance(q[0]);
-    let ratio = (horizontal / vertical.max(1e-3)).max(vertical / horizontal.max(1e-3));
+    let ratio = side_ratio(q);
     if ratio > 8.0 {
         return 0.2;
     }
-    // Squares are sticky notes, tiles and boxes far more often than documents.
-    if ratio < 1.15 {
-        return 0.5;
+    // Squares are sticky notes, tiles and boxes far more often than documents: a square is
+    // held to twice the evidence to count as a document at all (see [`SQUARE_ACCEPT`]), but
+    // among the outlines of one frame the shape only breaks near-ties, since some pages and
+    // clippings are square too.
+    if ratio < SQUARE_RATIO {
+        return SQUARE_RANK;
     }
     let dist = log_distance_to_known_shape(ratio);
     if dist < 0.12 {

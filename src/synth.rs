@@ -14,6 +14,14 @@ pub enum Background {
     Wood,
     /// Coarse random texture.
     Texture,
+    /// A plain surface of colour `floor` with a plain tray (a mat, a closed book) of colour
+    /// `tray` on it, over the rectangle `[x0, y0, x1, y1]` in pixels (it may run out of the
+    /// frame).
+    Tray {
+        floor: [u8; 3],
+        tray: [u8; 3],
+        rect: [f32; 4],
+    },
 }
 
 /// A scene description; [`Scene::render`] turns it into RGBA pixels.
@@ -185,6 +193,12 @@ impl Scene {
                 let v = noise(x as u32 / 6, y as u32 / 6, self.seed.wrapping_add(7));
                 let g = 110.0 + 50.0 * v;
                 [g, g * 0.95, g * 0.9]
+            }
+            Background::Tray { floor, tray, rect } => {
+                let [x0, y0, x1, y1] = rect;
+                let (x, y) = (x as f32, y as f32);
+                let on_tray = x >= x0 && x < x1 && y >= y0 && y < y1;
+                (if on_tray { tray } else { floor }).map(f32::from)
             }
         }
     }

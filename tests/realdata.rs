@@ -87,12 +87,10 @@ fn devset_every_photo_is_decoded_and_analysed() {
 
 /// Acceptance target: the outline found on real document photos overlaps the hand-checked
 /// one by 0.95 IoU on average.
-// ENGINE BUG (accuracy below target): mean IoU 0.900 over the 18 labelled quads with the
-// engine of 1e47a67; below 0.9: scanic/25_2.jpg 0.279 (the tray's edge taken for the page's),
-// scanic/1023-receipt.jpg 0.487 (a receipt running off the top and bottom of the frame),
-// scanic/0149_p-50-.jpg 0.794.
+// Met since the document-on-a-surface rule and the square shapes' ranking (mean 0.9549; it
+// was 0.900, with scanic/25_2.jpg at 0.279 and scanic/0149_p-50-.jpg at 0.794). Below 0.9
+// still: scanic/1023-receipt.jpg 0.487 (a receipt running off the top and bottom of the frame).
 #[test]
-#[ignore = "below target: mean quad IoU 0.900 < 0.95"]
 fn realdata_mean_quad_iou_is_at_least_0_95() {
     let Some(outcomes) = outcomes("realdata") else {
         return;
@@ -155,6 +153,26 @@ fn devset_recall_of_each_labelled_problem_is_at_least_95_percent() {
     let Some(outcomes) = outcomes("devset") else {
         return;
     };
+    let low = recalls_below_95_percent(outcomes);
+    assert!(low.is_empty(), "recall below 95%: {}", low.join(", "));
+}
+
+/// The same for every class but the one below target, so that a change that loses any other
+/// class (a document missed, a square taken for one) fails here.
+#[test]
+fn devset_recall_of_each_labelled_problem_but_too_far_is_at_least_95_percent() {
+    let Some(outcomes) = outcomes("devset") else {
+        return;
+    };
+    let low: Vec<_> = recalls_below_95_percent(outcomes)
+        .into_iter()
+        .filter(|c| !c.starts_with("too_far "))
+        .collect();
+    assert!(low.is_empty(), "recall below 95%: {}", low.join(", "));
+}
+
+/// "code hits/n" of each labelled class found on under 95% of the frames that have it.
+fn recalls_below_95_percent(outcomes: &[Outcome]) -> Vec<String> {
     let classes: BTreeMap<&str, ()> = outcomes
         .iter()
         .flat_map(|o| expected(o).iter().map(|c| (c.as_str(), ())))
@@ -164,14 +182,13 @@ fn devset_recall_of_each_labelled_problem_is_at_least_95_percent() {
         "only {} labelled classes",
         classes.len()
     );
-    let low: Vec<_> = classes
+    classes
         .keys()
         .filter_map(|code| {
             let (hits, n) = recall(outcomes, code);
             ((hits as f32) < 0.95 * n as f32).then(|| format!("{code} {hits}/{n}"))
         })
-        .collect();
-    assert!(low.is_empty(), "recall below 95%: {}", low.join(", "));
+        .collect()
 }
 
 /// Acceptance target: at least 95% of the frames labelled with no problem are judged ready.

@@ -460,6 +460,36 @@ fn corner_of_a_curled_page_is_where_its_edges_end() {
     assert_eq!(report.metrics.corners_visible, [true; 4], "{report:?}");
 }
 
+/// A card lying on a plain dark tray that runs out of the frame on a light floor (a document
+/// on a closed laptop, a black tray, a desk pad): the tray's outline is far longer than the
+/// card's, but the band between the two is plain where a document's print would fill it, so
+/// the card is the document. Its portrait box, an outline inside the card, is not taken for a
+/// document on a surface either: the card's print fills the band around it.
+#[test]
+fn card_on_a_plain_tray_larger_than_itself_is_the_document() {
+    let failures: Vec<String> = [(0.0, 4.0), (0.0, -8.0), (-20.0, 15.0)]
+        .into_iter()
+        .filter_map(|(dy, degrees)| {
+            let mut s = Scene::centred(1280, 720, 0.36, degrees);
+            s.background = Background::Tray {
+                floor: [186, 190, 192],
+                tray: [58, 50, 46],
+                rect: [-260.0, 90.0 + dy, 1110.0, 640.0 + dy],
+            };
+            let report = report_of(&s);
+            let iou = iou_with_drawn(&s, &report);
+            (iou < 0.9 || !report.ready).then(|| {
+                format!(
+                    "{degrees}°: IoU {iou:.3}, {:?}, quad {:?}",
+                    codes(&report),
+                    report.quad
+                )
+            })
+        })
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 #[test]
 fn hard_shadow_is_uneven_lighting() {
     for split in [0.3, 0.45, 0.6] {
