@@ -68,6 +68,9 @@ use sharpness::{measure_sharpness, SharpnessScratch};
 pub struct Analyzer {
     options: Options,
     work: WorkImage,
+    /// The frame at [`outline::CLOSER_LOOK`] times the working size, made only for a closer
+    /// look for a small document.
+    closer: WorkImage,
     finder: OutlineFinder,
     region: Region,
     lighting: LightingScratch,
@@ -129,6 +132,7 @@ impl Analyzer {
         Ok(Analyzer {
             options,
             work: WorkImage::default(),
+            closer: WorkImage::default(),
             finder: OutlineFinder::default(),
             region: Region::default(),
             lighting: LightingScratch::default(),
@@ -227,7 +231,21 @@ impl Analyzer {
             _ => None,
         };
         let prior = comparable.map(|(quad, _)| quad);
-        let outline = self.finder.find(&self.work, &frame, prior.as_ref());
+        let mut outline = self.finder.find(&self.work, &frame, prior.as_ref());
+        // Nothing found on a plain surface: a document too small for the working scale (a
+        // card held far away) is looked for once more, closer.
+        if outline.is_none() && self.finder.may_hold_small_document() {
+            let size = outline::CLOSER_LOOK * o.work_size as usize;
+            self.closer.fill(&frame, size);
+            if self.closer.width > self.work.width {
+                let closer = self.closer.width as f32 / self.work.width as f32;
+                let (fw, fh, scale) = (frame.width as f32, frame.height as f32, self.work.scale);
+                outline = self
+                    .finder
+                    .find(&self.closer, &frame, prior.as_ref())
+                    .filter(|c| outline::small_document(c, fw, fh, scale, closer));
+            }
+        }
         let mut m = Metrics::default();
         let mut problems = Vec::new();
         let (fw, fh) = (frame.width as f32, frame.height as f32);

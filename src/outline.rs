@@ -100,6 +100,43 @@ const PRIOR_TOLERANCE: f32 = 0.05;
 /// See [`PRIOR_TOLERANCE`].
 const PRIOR_MIN_PX: f32 = 3.0;
 
+/// A closer look for a small document (see [`OutlineFinder::may_hold_small_document`]) is
+/// taken on a working image this many times the usual size.
+pub(crate) const CLOSER_LOOK: usize = 2;
+/// Most lines in a working image plain enough for a closer look.
+const SPARSE_LINES: usize = 40;
+/// Longest side (usual working pixels) of an outline that a closer look may find (see
+/// [`small_document`]).
+const SMALL_SIDE: f32 = 48.0;
+
+/// Whether outline `o`, found by a closer look (a working image `closer` times the usual size;
+/// `usual_scale` frame pixels per usual working pixel) after the usual look found nothing, can
+/// be a small document: wholly in the frame (a far document is); no side longer than
+/// [`SMALL_SIDE`] usual working pixels (a larger outline has sides the usual look resolves, and
+/// its finding nothing stands); not square and near a known document's shape (sticky notes
+/// and tiles are the small squares of a desk); and scored at least [`MIN_OUTLINE_SCORE`]
+/// times `closer`, the same edge evidence in the frame's own pixels as the usual look asks.
+pub(crate) fn small_document(
+    o: &Outline,
+    width: f32,
+    height: f32,
+    usual_scale: f32,
+    closer: f32,
+) -> bool {
+    let q = &o.quad;
+    let inside = q
+        .iter()
+        .all(|p| p.x >= 0.0 && p.y >= 0.0 && p.x <= width - 1.0 && p.y <= height - 1.0);
+    let longest = (0..4)
+        .map(|k| q[k].distance(q[(k + 1) % 4]))
+        .fold(0.0f32, f32::max);
+    inside
+        && longest <= SMALL_SIDE * usual_scale
+        && side_ratio(q) >= SQUARE_RATIO
+        && aspect_factor(q) >= 1.0
+        && o.score >= MIN_OUTLINE_SCORE * closer
+}
+
 /// A found outline, in full-resolution pixels.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outline {
@@ -246,6 +283,17 @@ impl OutlineFinder {
             prior.map(|q| q.map(|p| Point::new((p.x + 0.5) / sx - 0.5, (p.y + 0.5) / sy - 0.5)));
         let (best, contrast) = self.best_candidate(work, prior.as_ref())?;
         Some(self.refine(work, frame, &best, contrast))
+    }
+
+    /// After [`Self::find`] found nothing: whether the frame may still hold a document too
+    /// small for the working scale to resolve its sides (at 384 px a card 80 px across in a
+    /// 1280 px frame is 24 working px, and its print lies within a pixel of its sides). Such a
+    /// document can only be told from its surround where that is plain: the working image
+    /// holds few lines (at most [`SPARSE_LINES`]), and at least the two that make a corner (an
+    /// empty desk has none, and is not looked at again). The test only reads what the usual
+    /// look left behind.
+    pub(crate) fn may_hold_small_document(&self) -> bool {
+        (2..=SPARSE_LINES).contains(&self.lines.len())
     }
 
     /// Sobel gradients on R, G and B; each pixel keeps the channel with the strongest one,

@@ -143,31 +143,17 @@ fn realdata_glare_is_flagged_on_80_percent_of_glare_photos() {
 
 /// Acceptance target: each labelled problem is found on at least 95% of the frames that
 /// have it.
-// ENGINE BUG (accuracy below target): too_far 18/20 (img_0033: a card over 0.5% of the frame,
-// barely lighter than the desk, not found; img_0111: a strip between wood-grain lines taken for
-// a card running out of the frame); the others ≥ 95% (corner_covered 19/20: img_0103, a
-// thumb's creases read as the card's edge).
+// Met since the closer look for a document too small for the working scale (too_far 19/20;
+// it was 18/20). Below 100%: too_far img_0111 (a strip between wood-grain lines, based on a
+// pen, taken for a card running out of the frame: the card's sides rank below the first 240
+// Hough peaks among the grain's), corner_covered img_0103 (a thumb's creases read as the
+// card's edge), corners_cut_off and no_document 19/20.
 #[test]
-#[ignore = "below target: recall of too_far 18/20 < 95%"]
 fn devset_recall_of_each_labelled_problem_is_at_least_95_percent() {
     let Some(outcomes) = outcomes("devset") else {
         return;
     };
     let low = recalls_below_95_percent(outcomes);
-    assert!(low.is_empty(), "recall below 95%: {}", low.join(", "));
-}
-
-/// The same for every class but the one below target, so that a change that loses any other
-/// class (a document missed, a square taken for one) fails here.
-#[test]
-fn devset_recall_of_each_labelled_problem_but_too_far_is_at_least_95_percent() {
-    let Some(outcomes) = outcomes("devset") else {
-        return;
-    };
-    let low: Vec<_> = recalls_below_95_percent(outcomes)
-        .into_iter()
-        .filter(|c| !c.starts_with("too_far "))
-        .collect();
     assert!(low.is_empty(), "recall below 95%: {}", low.join(", "));
 }
 

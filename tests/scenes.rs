@@ -535,6 +535,34 @@ fn small_distant_card_is_too_far() {
     }
 }
 
+/// A card so far away that the working image cannot resolve its sides (about 20 working
+/// pixels across, its print within a pixel of its edges), on a plain desk: the closer look
+/// finds it, and the person is asked to move closer rather than to show a document.
+#[test]
+fn card_too_small_for_the_working_scale_is_too_far() {
+    let warm_desk = Background::Plain([150, 140, 120]);
+    let failures: Vec<String> = [
+        (0.055, 4.0, DESK),
+        (0.06, -12.0, PALE_DESK),
+        (0.055, 20.0, warm_desk),
+    ]
+    .into_iter()
+    .filter_map(|(share, degrees, background)| {
+        let mut s = Scene::centred(1280, 720, share, degrees);
+        s.background = background;
+        let report = report_of(&s);
+        let iou = iou_with_drawn(&s, &report);
+        (report.problems.first() != Some(&Problem::TooFar) || iou < 0.7).then(|| {
+            format!(
+                "share {share}, {degrees}°: {:?}, IoU {iou:.3}",
+                codes(&report)
+            )
+        })
+    })
+    .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 /// A thumb over a corner of a distant card: the person is asked to move closer; the corner is
 /// not judged until the card is big enough to show it (its raw flags stay in the metrics).
 #[test]
