@@ -806,25 +806,19 @@ impl OutlineFinder {
         };
         let (x0, x1) = span(c.quad.map(|p| p.x), ww);
         let (y0, y1) = span(c.quad.map(|p| p.y), wh);
-        let (mut band, mut band_edges, mut inside, mut inside_edges) = (0u32, 0u32, 0u32, 0u32);
+        let (mut band, mut band_edges, mut inside, mut inside_edges) = (0, 0, 0, 0);
         for y in y0..=y1 {
-            for (x, &on) in self.edge[y * ww..(y + 1) * ww]
-                .iter()
-                .enumerate()
-                .take(x1 + 1)
-                .skip(x0)
-            {
-                let (px, py) = (x as f32, y as f32);
-                let e = u32::from(on);
-                let dn = inset.depth(px, py);
-                if dn >= 3.0 {
-                    inside += 1;
-                    inside_edges += e;
-                } else if dn <= -3.0 && outer.depth(px, py) >= 3.0 {
-                    band += 1;
-                    band_edges += e;
-                }
-            }
+            let row = &self.edge[y * ww..(y + 1) * ww];
+            let edges = |(a, b): (usize, usize)| row[a..b].iter().filter(|&&on| on).count();
+            let yf = y as f32;
+            // Per row, each region is one run of columns (the quads are convex).
+            let core = inset.span(yf, 3.0, x0, x1);
+            let within = outer.span(yf, 3.0, x0, x1);
+            let near = inset.span(yf, -3.0, within.0, within.1.saturating_sub(1));
+            inside += core.1 - core.0;
+            inside_edges += edges(core);
+            band += (within.1 - within.0) - (near.1 - near.0);
+            band_edges += edges(within) - edges(near);
         }
         if band == 0 || inside == 0 {
             return None;
@@ -2222,6 +2216,27 @@ impl Inset {
             let (nx, ny) = (-(b.y - a.y) * orient / len, (b.x - a.x) * orient / len);
             (nx, ny, -(nx * a.x + ny * a.y))
         }))
+    }
+
+    /// The columns `a..b` of row `y`, within `lo..=hi`, at least `t` deep inside (`a == b`
+    /// when none are).
+    fn span(&self, y: f32, t: f32, lo: usize, hi: usize) -> (usize, usize) {
+        let (mut a, mut b) = (lo as f32, hi as f32 + 1.0);
+        for &(nx, ny, d) in &self.0 {
+            // nx·x ≥ t − ny·y − d.
+            let r = t - ny * y - d;
+            if nx > 1e-6 {
+                a = a.max((r / nx).ceil());
+            } else if nx < -1e-6 {
+                b = b.min((r / nx).floor() + 1.0);
+            } else if r > 0.0 {
+                return (lo, lo);
+            }
+        }
+        if b <= a {
+            return (lo, lo);
+        }
+        (a as usize, b as usize)
     }
 
     /// Least distance of (x, y) from the sides, positive inside, negative outside.
