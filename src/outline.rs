@@ -12,8 +12,9 @@
 //! tile than a document, ranks a little lower and needs twice the evidence to count at all).
 //! When the winner is a plain surface with a document lying on it (a tray, a closed laptop, a
 //! desk pad: an outline whose band around a closed inner outline is free of edges, where a
-//! document's print would fill it), the inner outline is taken. The winner's sides are then re-fitted at
-//! full resolution to sub-pixel edge positions, and each corner's side evidence is followed
+//! document's print would fill it), the inner outline is taken. When nothing is found on a
+//! plain frame, a document too small for the working scale is looked for once more at twice
+//! the size. The winner's sides are then re-fitted at full resolution to sub-pixel edge positions, and each corner's side evidence is followed
 //! to the corner to tell a corner cut off by the frame from one hidden by a thumb.
 
 use std::f32::consts::PI;
@@ -768,9 +769,10 @@ impl OutlineFinder {
     /// more. The outer is a surface rather than a document when the band between the two
     /// holds (next to) no edges, while a document's print would fill it: so when the best
     /// outline `c` (median side contrast `median`) holds a closed outline with all four
-    /// corners in the frame, clear of its sides, that differs from its surround at least as
-    /// much as `c` does from its own, and the band between them has under [`PLAIN_BAND`] of
-    /// the inner outline's edge density, the inner one is the document. Returns it with its
+    /// corners in the frame, clear of its sides, that stands out from its surround clearly
+    /// (as much as `c` does from its own, or by [`CLEAR_CONTRAST`]), and the band between them
+    /// has under [`PLAIN_BAND`] of the inner outline's edge density, the inner one is the
+    /// document. Returns it with its
     /// full score and its median contrast.
     fn document_on_surface(
         &self,
@@ -783,7 +785,7 @@ impl OutlineFinder {
             .max(c.quad[1].distance(c.quad[3]));
         let margin = (0.03 * diag).max(4.0);
         let outer = Inset::new(&c.quad);
-        // The best-scoring nested outline that stands out at least as much as `c`.
+        // The best-scoring nested outline, of the strongest few, that stands out clearly.
         let (inner, n_median) = self
             .nested
             .iter()
@@ -796,7 +798,11 @@ impl OutlineFinder {
         // own border (3 px) left out; over the outer outline's bounding box in the image.
         let (ww, wh) = (work.width, work.height);
         let span = |v: [f32; 4], len: usize| {
-            let lo = v.iter().copied().fold(f32::MAX, f32::min).max(2.0);
+            let lo = v
+                .iter()
+                .copied()
+                .fold(f32::MAX, f32::min)
+                .clamp(2.0, len as f32);
             let hi = v
                 .iter()
                 .copied()
