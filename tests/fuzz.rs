@@ -232,10 +232,16 @@ fn frame_pixels(rng: &mut SplitMix, w: usize, h: usize) -> (&'static str, Vec<u8
         }
         3 if w >= 48 && h >= 48 && w <= 640 && h <= 640 => {
             let mut s = Scene::centred(w, h, 0.1 + rng.unit() * 1.2, rng.unit() * 360.0 - 180.0);
-            s.background = match rng.below(4) {
+            s.background = match rng.below(5) {
                 0 => Background::Plain(colour(rng)[..3].try_into().unwrap()),
                 1 => Background::Wood,
                 2 => Background::Texture,
+                3 => Background::Tray {
+                    floor: colour(rng)[..3].try_into().unwrap(),
+                    tray: colour(rng)[..3].try_into().unwrap(),
+                    rect: [0, 1, 2, 3]
+                        .map(|k| (rng.unit() * 1.4 - 0.2) * if k % 2 == 0 { w } else { h } as f32),
+                },
                 _ => Background::Plain([52, 56, 60]),
             };
             s.gain = rng.unit() * 2.5;

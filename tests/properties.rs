@@ -47,7 +47,7 @@ fn any_scene() -> impl Strategy<Value = Scene> {
         (
             -0.4f32..0.4,
             -0.4f32..0.4,
-            0usize..4,
+            0usize..5,
             0.05f32..2.5,
             0usize..6,
         ),
@@ -75,7 +75,18 @@ fn any_scene() -> impl Strategy<Value = Scene> {
                 0 => Background::Plain([52, 56, 60]),
                 1 => Background::Plain([235, 235, 230]),
                 2 => Background::Wood,
-                _ => Background::Texture,
+                3 => Background::Texture,
+                // A dark tray under the card, running out of the frame on the left.
+                _ => Background::Tray {
+                    floor: [186, 190, 192],
+                    tray: [30, 30, 34],
+                    rect: [
+                        -0.2 * w as f32,
+                        0.1 * h as f32,
+                        0.85 * w as f32,
+                        0.9 * h as f32,
+                    ],
+                },
             };
             s.gain = gain;
             s.blur = blur;
