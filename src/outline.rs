@@ -251,9 +251,6 @@ pub struct OutlineFinder {
     away: Vec<Option<((f32, f32), f32)>>,
     away_known: Vec<LineSet>,
     candidates: Vec<Candidate>,
-    /// Closed candidates with all four corners in the frame, best first (see
-    /// [`Self::document_on_surface`]).
-    nested: Vec<Candidate>,
     /// Bit set over (middle line, lesser end line, greater end line): three consecutive sides
     /// of some closed candidate that scored, kept apart from the pruned candidate list.
     closed_triples: Vec<u64>,
@@ -707,19 +704,13 @@ impl OutlineFinder {
         if self.candidates.is_empty() {
             return None;
         }
+        // Best first; the first MAX_FINALISTS are the finalists, all of them are looked
+        // through by `document_on_surface`.
         self.candidates.sort_unstable_by(best_first);
-        let in_frame = |p: &Point| p.x >= 0.0 && p.y >= 0.0 && p.x <= w - 1.0 && p.y <= h - 1.0;
-        self.nested.clear();
-        self.nested.extend(
-            self.candidates
-                .iter()
-                .filter(|c| !c.lines.contains(&OPEN_SIDE) && c.quad.iter().all(in_frame)),
-        );
-        self.candidates.truncate(MAX_FINALISTS);
         // The best by score, a hypothesis that keeps to the prior counted PRIOR_HOLD times.
         let most_held = if prior.is_some() { PRIOR_HOLD } else { 1.0 };
         let mut best: Option<(f32, Candidate, f32)> = None;
-        for ci in 0..self.candidates.len() {
+        for ci in 0..self.candidates.len().min(MAX_FINALISTS) {
             let mut c = self.candidates[ci];
             // Contrast and extension only ever lower a score, and the candidates come best
             // first: once one cannot beat the best so far, none after it can.
@@ -785,10 +776,16 @@ impl OutlineFinder {
             .max(c.quad[1].distance(c.quad[3]));
         let margin = (0.03 * diag).max(4.0);
         let outer = Inset::new(&c.quad);
-        // The best-scoring nested outline, of the strongest few, that stands out clearly.
+        let (ww, wh) = (work.width, work.height);
+        let in_frame = |p: &Point| {
+            p.x >= 0.0 && p.y >= 0.0 && p.x <= ww as f32 - 1.0 && p.y <= wh as f32 - 1.0
+        };
+        // The best-scoring closed outline inside `c`, all four corners in the frame, of the
+        // strongest few, that stands out clearly.
         let (inner, n_median) = self
-            .nested
+            .candidates
             .iter()
+            .filter(|n| !n.lines.contains(&OPEN_SIDE) && n.quad.iter().all(in_frame))
             .filter(|n| n.quad.iter().all(|p| outer.depth(p.x, p.y) >= margin))
             .take(MAX_NESTED)
             .map(|n| (n, self.side_contrasts(work, &n.quad).0))
@@ -796,7 +793,6 @@ impl OutlineFinder {
         let inset = Inset::new(&inner.quad);
         // Edge pixels inside the inner outline, and in the band between the two, each side's
         // own border (3 px) left out; over the outer outline's bounding box in the image.
-        let (ww, wh) = (work.width, work.height);
         let span = |v: [f32; 4], len: usize| {
             let lo = v
                 .iter()
