@@ -264,6 +264,26 @@ pub fn corner_angle_deg(q: &[Point; 4], i: usize) -> f32 {
     (dot / n).clamp(-1.0, 1.0).acos().to_degrees()
 }
 
+/// How far a document moved between two outlines of it (corners in the same order), as a
+/// share of its diagonal (the longer one of `quad`, at least 1 px): the *second* largest
+/// corner displacement. A hand moving a card moves at least two of its corners (a shift, a
+/// turn, a step closer, a tilt about one side or a turn about one corner), while one corner
+/// moving alone is the corner's estimate changing (sensor noise on a small document, a thumb
+/// or a highlight at that corner), not the card.
+#[must_use]
+pub fn quad_motion(quad: &[Point; 4], previous: &[Point; 4]) -> f32 {
+    let diag = quad[0]
+        .distance(quad[2])
+        .max(quad[1].distance(quad[3]))
+        .max(1.0);
+    let mut moved = [0f32; 4];
+    for (m, (p, q)) in moved.iter_mut().zip(quad.iter().zip(previous)) {
+        *m = p.distance(*q);
+    }
+    moved.sort_unstable_by(f32::total_cmp);
+    moved[2] / diag
+}
+
 /// Signed distance of `p` from the line `x·cos θ + y·sin θ = ρ` given as `ρ` and its unit
 /// normal `(cos θ, sin θ)`, for callers that keep the normal rather than recompute it.
 #[must_use]
@@ -290,6 +310,28 @@ pub fn intersect_in_normal_form(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_corner_moving_alone_is_not_motion_two_are() {
+        let q = rect(100.0, 100.0, 400.0, 300.0);
+        let diag = q[0].distance(q[2]);
+        let mut one = q;
+        one[3].x -= 50.0;
+        assert_eq!(quad_motion(&one, &q), 0.0);
+        let mut two = one;
+        two[0].y += 20.0;
+        let two_diag = two[0].distance(two[2]).max(two[1].distance(two[3]));
+        assert!((quad_motion(&two, &q) - 20.0 / two_diag).abs() < 1e-6);
+        let shifted = q.map(|p| Point::new(p.x + 9.0, p.y + 12.0));
+        assert!((quad_motion(&shifted, &q) - 15.0 / diag).abs() < 1e-6);
+        // Turned about one corner: the other three move.
+        let (c, s) = (5f32.to_radians().cos(), 5f32.to_radians().sin());
+        let turned = q.map(|p| {
+            let (dx, dy) = (p.x - 100.0, p.y - 100.0);
+            Point::new(100.0 + c * dx - s * dy, 100.0 + s * dx + c * dy)
+        });
+        assert!(quad_motion(&turned, &q) > 0.05);
+    }
 
     fn rect(x0: f32, y0: f32, x1: f32, y1: f32) -> [Point; 4] {
         [

@@ -54,7 +54,7 @@ pub(crate) fn xorshift(state: &mut u32) -> u32 {
 
 use colour::{measure_colourfulness, ColourScratch};
 use frame::WorkImage;
-use geometry::{area_in_frame, corner_angle_deg, Point};
+use geometry::{area_in_frame, corner_angle_deg, quad_motion, Point};
 use glare::{highlight_luma, measure_glare, measure_glare_in_frame, measure_sheen, GlareScratch};
 use lighting::{measure_exposure, LightingScratch};
 use outline::OutlineFinder;
@@ -405,9 +405,7 @@ impl Analyzer {
         // Motion between consecutive video frames.
         if let Kind::Video(time_ms) = kind {
             if let Some((pq, scale)) = comparable {
-                let diag = q[0].distance(q[2]).max(q[1].distance(q[3])).max(1.0);
-                let moved =
-                    (0..4).map(|k| q[k].distance(pq[k])).fold(0.0f32, f32::max) / diag * scale;
+                let moved = quad_motion(&q, &pq) * scale;
                 m.motion = Some(round(moved, 4));
                 if moved > o.max_motion {
                     problems.push(Problem::Moving);

@@ -141,7 +141,8 @@ pub struct Options {
     /// `grayscale` below this colourfulness of the document (spread of chroma around its
     /// white balance, 0–255 scale).
     pub min_colourfulness: f32,
-    /// `moving` above this corner displacement between consecutive frames, as a share of the
+    /// `moving` above this corner displacement between consecutive frames (the second-largest
+    /// of the four, [`crate::geometry::quad_motion`]), as a share of the
     /// document's diagonal (0–1), per [`crate::MOTION_INTERVAL_MS`] when the frames' times
     /// are known and they are further apart ([`crate::Analyzer::analyze_at`]).
     pub max_motion: f32,

@@ -72,7 +72,8 @@ pub struct Metrics {
     pub sharpness_edges: u32,
     /// Chroma spread of the document around its white balance, 0–255 (0 = black and white).
     pub colourfulness: f32,
-    /// Largest corner movement since the previous frame, share of the document's diagonal,
+    /// Second-largest corner movement since the previous frame (see
+    /// [`crate::geometry::quad_motion`]), share of the document's diagonal,
     /// per [`crate::MOTION_INTERVAL_MS`] when the frames' times are known and they are further
     /// apart; `None` for a still, a first frame, or frames too far apart in time to compare.
     pub motion: Option<f32>,
