@@ -14,8 +14,8 @@
 //!   document keeps its ink dark.
 //!
 //! The larger of the two (share of the document, 0–1) and its box are reported. When the
-//! document found is too small to trust, highlights are also looked for over the whole frame
-//! ([`measure_glare_in_frame`]).
+//! document found is too small to trust, or its outline runs off the frame, highlights are
+//! also looked for over the whole frame ([`measure_glare_in_frame`]).
 
 use std::ops::Range;
 
@@ -207,10 +207,11 @@ pub fn measure_glare(
 /// Finds highlight blobs anywhere on the working image that do not touch its border:
 /// colourless pixels at or above `min_luma`; the fractions are shares of the whole image.
 ///
-/// For when the outline found is too small to be the whole document: a highlight washes out
-/// the document's edges and pattern, so the finder often settles on a part of the document
-/// beside the highlight. A highlight on a document held within the frame lies within the
-/// frame; a bright patch running off it (a window, a lamp, a white desk) is left out.
+/// For when the outline found is too small to be the whole document, or runs off the frame: a
+/// highlight washes out the document's edges and pattern, so the finder often settles on a
+/// part of the document beside the highlight (a panel of a box or a page). A highlight on a
+/// document held within the frame lies within the frame; a bright patch running off it (a
+/// window, a lamp, a white desk) is left out.
 pub fn measure_glare_in_frame(work: &WorkImage, min_luma: u8, scratch: &mut GlareScratch) -> Glare {
     let (w, h) = (work.width, work.height);
     let n = w * h;

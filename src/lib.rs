@@ -355,8 +355,10 @@ impl Analyzer {
         let mut g = measure_glare(&self.work, &self.region, min_luma, &mut self.glare);
         // A document found this small is as likely a part of it beside a highlight (which
         // washes out the edges the finder needs) as a far document: look over the frame. The
-        // person is asked to move closer first either way.
-        if m.area_fraction < o.min_area_fraction {
+        // person is asked to move closer first either way. So is an outline running off the
+        // frame: the part of a large document (a box, a page) the finder settled on is not
+        // known to be all of it, and the person is asked to reframe first either way.
+        if m.area_fraction < o.min_area_fraction || in_frame.iter().any(|&v| !v) {
             let f = measure_glare_in_frame(&self.work, min_luma, &mut self.glare);
             if f.fraction > g.fraction {
                 g = f;

@@ -57,7 +57,8 @@ pub struct Metrics {
     /// Brightest over darkest part of the document's paper (1 = even light).
     pub light_ratio: f32,
     /// Largest glare blob's share of the document (of the frame when the document found is
-    /// too small to trust, `too_far`: then highlights anywhere within the frame count).
+    /// too small to trust, `too_far`, or its outline runs off the frame: then highlights
+    /// anywhere within the frame count).
     pub glare_fraction: f32,
     /// Share of the document in the largest washed-out bright patch (sheen), grid cells.
     pub sheen_fraction: f32,

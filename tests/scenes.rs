@@ -260,6 +260,57 @@ fn highlight_is_glare_and_glare_box_covers_it() {
     }
 }
 
+/// Paints a clipped, colourless disc (a specular highlight) of radius `r` px centred at
+/// (`cx`, `cy`) onto RGBA pixels `width` wide.
+fn paint_highlight(rgba: &mut [u8], width: usize, cx: f32, cy: f32, r: f32) {
+    for (i, px) in rgba.chunks_exact_mut(4).enumerate() {
+        let (x, y) = ((i % width) as f32 + 0.5, (i / width) as f32 + 0.5);
+        if (x - cx).powi(2) + (y - cy).powi(2) <= r * r {
+            px[..3].fill(255);
+        }
+    }
+}
+
+/// A highlight beside the outline found counts when that outline runs off the frame (it is
+/// not known to be the whole document: the finder settles on the part beside a highlight,
+/// which washes out the edges it needs, as on a box's panel), and not when the whole card is
+/// in the frame (a white object beside a card is not glare on it).
+#[test]
+fn highlight_beside_an_outline_running_off_the_frame_is_glare() {
+    for (dx, want_glare) in [(-330.0, true), (-120.0, false)] {
+        let s = shifted(Scene::centred(960, 540, 0.5, 3.0), dx, 0.0);
+        let q = s.quad.unwrap();
+        assert_eq!(
+            q.iter().any(|p| p.x < 0.0),
+            want_glare,
+            "shift {dx}: the card runs off the frame only in the first case"
+        );
+        let mut rgba = s.render();
+        // On the desk right of the card, clear of it and of the frame's border: 1% of the
+        // frame.
+        let right = q.iter().map(|p| p.x).fold(f32::MIN, f32::max);
+        let r = (0.01 * 960.0 * 540.0 / std::f32::consts::PI).sqrt();
+        paint_highlight(&mut rgba, 960, right + 40.0 + r, 270.0, r);
+        let report = Analyzer::new(Options::default())
+            .unwrap()
+            .analyze_still(&rgba, 960, 540)
+            .unwrap();
+        check_report(&report, false).unwrap();
+        assert!(
+            iou_with_drawn(&s, &report) >= 0.5 || want_glare,
+            "shift {dx}: card lost: {report:?}"
+        );
+        assert_eq!(
+            report.problems.contains(&Problem::Glare),
+            want_glare,
+            "shift {dx}: {:?} glare {} box {:?}",
+            codes(&report),
+            report.metrics.glare_fraction,
+            report.metrics.glare_box
+        );
+    }
+}
+
 /// Which drawn corners (TL, TR, BR, BL) lie inside the frame, insisting that each is at
 /// least 15 px from the border on either side so that the case is not a matter of tolerance.
 fn drawn_corners_in_frame(scene: &Scene) -> [bool; 4] {
