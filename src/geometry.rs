@@ -17,6 +17,13 @@ impl Point {
         Self { x, y }
     }
 
+    /// Whether the point lies on a `width × height` image: within the centres of its outer
+    /// pixels, `0 ≤ x ≤ width − 1` and `0 ≤ y ≤ height − 1`.
+    #[must_use]
+    pub fn in_image(self, width: f32, height: f32) -> bool {
+        self.x >= 0.0 && self.y >= 0.0 && self.x <= width - 1.0 && self.y <= height - 1.0
+    }
+
     /// Euclidean distance to `other`, in pixels.
     #[must_use]
     pub fn distance(self, other: Point) -> f32 {

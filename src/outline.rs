@@ -125,9 +125,7 @@ pub(crate) fn small_document(
     closer: f32,
 ) -> bool {
     let q = &o.quad;
-    let inside = q
-        .iter()
-        .all(|p| p.x >= 0.0 && p.y >= 0.0 && p.x <= width - 1.0 && p.y <= height - 1.0);
+    let inside = q.iter().all(|p| p.in_image(width, height));
     let longest = (0..4)
         .map(|k| q[k].distance(q[(k + 1) % 4]))
         .fold(0.0f32, f32::max);
@@ -777,9 +775,7 @@ impl OutlineFinder {
         let margin = (0.03 * diag).max(4.0);
         let outer = Inset::new(&c.quad);
         let (ww, wh) = (work.width, work.height);
-        let in_frame = |p: &Point| {
-            p.x >= 0.0 && p.y >= 0.0 && p.x <= ww as f32 - 1.0 && p.y <= wh as f32 - 1.0
-        };
+        let in_frame = |p: &Point| p.in_image(ww as f32, wh as f32);
         // The best-scoring closed outline inside `c`, all four corners in the frame, of the
         // strongest few, that stands out clearly.
         let (inner, n_median) = self
@@ -840,7 +836,7 @@ impl OutlineFinder {
     /// enumeration combines.
     fn line_relations(&mut self, w: f32, h: f32) {
         let n = self.lines.len();
-        let in_frame = |p: Point| p.x >= 0.0 && p.y >= 0.0 && p.x <= w - 1.0 && p.y <= h - 1.0;
+        let in_frame = |p: Point| p.in_image(w, h);
         // Corner table: where two lines cross and whether both reach the crossing.
         self.corners.clear();
         self.corners.resize(n * n, None);
@@ -1066,7 +1062,7 @@ impl OutlineFinder {
         self.away_known.resize(n, LineSet::default());
         self.away.clear();
         self.away.resize(n * n, None);
-        let in_frame = |p: Point| p.x >= 0.0 && p.y >= 0.0 && p.x <= w - 1.0 && p.y <= h - 1.0;
+        let in_frame = |p: Point| p.in_image(w, h);
         for pi in 0..self.pairs.len() {
             let (a, c, ta) = self.pairs[pi];
             if self.candidates.len() - closed >= CANDIDATE_HIGH_WATER {
@@ -1353,12 +1349,7 @@ impl OutlineFinder {
                 }
             }
         }
-        let in_frame = |p: Point| {
-            p.x >= 0.0
-                && p.y >= 0.0
-                && p.x <= (frame.width - 1) as f32
-                && p.y <= (frame.height - 1) as f32
-        };
+        let in_frame = |p: Point| p.in_image(frame.width as f32, frame.height as f32);
         let (mut corner_gap, mut corner_oddness) = self.corner_checks(frame, &quad, in_frame);
         // A page that curls or lifts bends its sides near the corners: there the straight fit
         // of the whole side runs off the paper, and its edge seems not to reach the corner
@@ -1596,8 +1587,7 @@ impl OutlineFinder {
                 Point::new(m.x - nx * k, m.y - ny * k),
                 Point::new(m.x + nx * k, m.y + ny * k),
             );
-            let ok = |p: Point| p.x >= 0.0 && p.y >= 0.0 && p.x <= fw - 1.0 && p.y <= fh - 1.0;
-            if !ok(a) || !ok(b) {
+            if !a.in_image(fw, fh) || !b.in_image(fw, fh) {
                 return None;
             }
             let (ca, cb) = (frame.rgb_bilinear(a.x, a.y), frame.rgb_bilinear(b.x, b.y));
