@@ -57,7 +57,7 @@ use frame::WorkImage;
 use geometry::{area_in_frame, corner_angle_deg, quad_motion, Point};
 use glare::{highlight_luma, measure_glare, measure_glare_in_frame, measure_sheen, GlareScratch};
 use lighting::{measure_exposure, LightingScratch};
-use outline::OutlineFinder;
+use outline::{Outline, OutlineFinder};
 use region::Region;
 use report::round;
 use sharpness::{measure_sharpness, SharpnessScratch};
@@ -88,6 +88,8 @@ struct Previous {
     quad: [Point; 4],
     /// When it was taken, milliseconds, if the caller said.
     time_ms: Option<f64>,
+    /// Whether the closer look found it (a small document).
+    closer: bool,
 }
 
 /// What a frame is: a still, or the next frame of a video taken at a known time or not.
@@ -201,6 +203,22 @@ impl Analyzer {
         self.run(rgba, width, height, Kind::Still)
     }
 
+    /// The frame reduced again at [`outline::CLOSER_LOOK`] times the working size and
+    /// searched once more, for a document too small for the working scale; what is found is
+    /// kept only if it can be such a small document ([`outline::small_document`]).
+    fn closer_look(&mut self, frame: &Frame<'_>, prior: Option<&[Point; 4]>) -> Option<Outline> {
+        let size = outline::CLOSER_LOOK * self.options.work_size as usize;
+        self.closer.fill(frame, size);
+        if self.closer.width <= self.work.width {
+            return None;
+        }
+        let closer = self.closer.width as f32 / self.work.width as f32;
+        let (fw, fh, scale) = (frame.width as f32, frame.height as f32, self.work.scale);
+        self.finder
+            .find(&self.closer, frame, prior)
+            .filter(|c| outline::small_document(c, fw, fh, scale, closer))
+    }
+
     fn run(
         &mut self,
         rgba: &[u8],
@@ -210,8 +228,7 @@ impl Analyzer {
     ) -> Result<Report, FrameError> {
         let frame = Frame::new(rgba, width, height)?;
         let video = matches!(kind, Kind::Video(_));
-        let o = &self.options;
-        self.work.fill(&frame, o.work_size as usize);
+        self.work.fill(&frame, self.options.work_size as usize);
         // In a video, the last frame's outline when that frame can be compared with this one,
         // and how its movement since then is scaled.
         let comparable = match (kind, self.previous) {
@@ -231,21 +248,28 @@ impl Analyzer {
             _ => None,
         };
         let prior = comparable.map(|(quad, _)| quad);
-        let mut outline = self.finder.find(&self.work, &frame, prior.as_ref());
-        // Nothing found on a plain surface: a document too small for the working scale (a
-        // card held far away) is looked for once more, closer.
-        if outline.is_none() && self.finder.may_hold_small_document() {
-            let size = outline::CLOSER_LOOK * o.work_size as usize;
-            self.closer.fill(&frame, size);
-            if self.closer.width > self.work.width {
-                let closer = self.closer.width as f32 / self.work.width as f32;
-                let (fw, fh, scale) = (frame.width as f32, frame.height as f32, self.work.scale);
-                outline = self
-                    .finder
-                    .find(&self.closer, &frame, prior.as_ref())
-                    .filter(|c| outline::small_document(c, fw, fh, scale, closer));
+        // In a video whose last frame's small document the closer look found, it looks first:
+        // the same look keeps to the same outline (the usual look may settle on another one
+        // on some noisy frames), and a card held still far away is not looked for twice a
+        // frame. Once the card comes closer, the closer look's outline is no longer small,
+        // and the usual look takes over.
+        let closer_first = comparable.is_some() && self.previous.is_some_and(|p| p.closer);
+        let mut outline = None;
+        let mut by_closer_look = false;
+        if closer_first {
+            outline = self.closer_look(&frame, prior.as_ref());
+            by_closer_look = outline.is_some();
+        }
+        if outline.is_none() {
+            outline = self.finder.find(&self.work, &frame, prior.as_ref());
+            // Nothing found on a plain surface: a document too small for the working scale
+            // (a card held far away) is looked for once more, closer.
+            if outline.is_none() && !closer_first && self.finder.may_hold_small_document() {
+                outline = self.closer_look(&frame, prior.as_ref());
+                by_closer_look = outline.is_some();
             }
         }
+        let o = &self.options;
         let mut m = Metrics::default();
         let mut problems = Vec::new();
         let (fw, fh) = (frame.width as f32, frame.height as f32);
@@ -418,6 +442,7 @@ impl Analyzer {
                 height: frame.height,
                 quad: q,
                 time_ms,
+                closer: by_closer_look,
             });
         }
         let quad = q.map(|p| [round(p.x, 1), round(p.y, 1)]);
@@ -439,5 +464,40 @@ fn finish(mut problems: Vec<Problem>, quad: Option<[[f32; 2]; 4]>, metrics: Metr
         quad,
         message,
         metrics,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use synth::{Background, Scene};
+
+    /// In a video, the analyzer remembers whether the closer look found the last frame's
+    /// outline (it then looks first), and forgets it once the usual look finds the document.
+    #[test]
+    fn a_video_remembers_which_look_found_its_last_outline() {
+        let scene = |share: f32| {
+            let mut s = Scene::centred(1280, 720, share, 4.0);
+            s.background = Background::Plain([52, 56, 60]);
+            s.render()
+        };
+        let (far, near) = (scene(0.055), scene(0.4));
+        let mut a = Analyzer::new(Options::default()).unwrap();
+        for _ in 0..3 {
+            let r = a.analyze(&far, 1280, 720).unwrap();
+            assert_eq!(r.problems.first(), Some(&Problem::TooFar), "{r:?}");
+            assert!(a.previous.is_some_and(|p| p.closer));
+        }
+        // Ready but for the jump from far to near.
+        let r = a.analyze(&near, 1280, 720).unwrap();
+        assert_eq!(r.problems, [Problem::Moving], "{r:?}");
+        assert!(a.previous.is_some_and(|p| !p.closer));
+        // Back far away: found by the closer look again.
+        let r = a.analyze(&far, 1280, 720).unwrap();
+        assert_eq!(r.problems.first(), Some(&Problem::TooFar), "{r:?}");
+        assert!(a.previous.is_some_and(|p| p.closer));
+        // A still keeps nothing.
+        a.analyze_still(&far, 1280, 720).unwrap();
+        assert!(a.previous.is_some_and(|p| p.closer));
     }
 }
