@@ -330,9 +330,10 @@ impl Analyzer {
         if in_frame.iter().any(|&v| !v) {
             problems.push(Problem::CornersCutOff);
         }
-        // A corner is judged hidden only on a document big enough to show its corners: on a
-        // distant or low-resolution card the sides' last few pixels are noise, and the person
-        // is asked to move closer first.
+        // A corner is judged hidden, and the document moving, only on a document big enough
+        // to show its corners: on a distant or low-resolution card the sides' last few pixels
+        // are noise, its corners are placed to within a few pixels (more than the share of
+        // its diagonal `moving` allows), and the person is asked to move closer first.
         let judge_corners = m.area_fraction >= o.min_area_fraction && long >= o.min_document_px;
         if judge_corners && (0..4).any(|k| in_frame[k] && !m.corners_visible[k]) {
             problems.push(Problem::CornerCovered);
@@ -433,7 +434,7 @@ impl Analyzer {
             if let Some((pq, scale)) = comparable {
                 let moved = quad_motion(&q, &pq) * scale;
                 m.motion = Some(round(moved, 4));
-                if moved > o.max_motion {
+                if judge_corners && moved > o.max_motion {
                     problems.push(Problem::Moving);
                 }
             }

@@ -77,6 +77,7 @@ pub struct Metrics {
     /// [`crate::geometry::quad_motion`]), share of the document's diagonal,
     /// per [`crate::MOTION_INTERVAL_MS`] when the frames' times are known and they are further
     /// apart; `None` for a still, a first frame, or frames too far apart in time to compare.
+    /// Measured on any document, judged (`moving`) only on one big enough to be captured.
     pub motion: Option<f32>,
 }
 

@@ -716,6 +716,39 @@ fn card_moving_between_frames_is_moving_and_a_still_one_is_not() {
     assert!(!settled.problems.contains(&Problem::Moving), "{settled:?}");
 }
 
+/// Video: a card too far away to be captured is not judged `moving` (its corners are placed to
+/// within a few pixels, more than the share of its diagonal `moving` allows, and the person is
+/// asked to move closer first), though its motion is measured; near enough, the same jump is.
+#[test]
+fn a_far_card_is_asked_to_come_closer_not_to_hold_still() {
+    for (share, want_moving) in [(0.12, false), (0.5, true)] {
+        let mut analyzer = Analyzer::new(Options::default()).unwrap();
+        let card = Scene::centred(960, 540, share, 4.0);
+        let step = 0.5 * share * 960.0;
+        analyzer.analyze(&card.render(), 960, 540).unwrap();
+        let moved = shifted(card, step, 0.0);
+        let r = analyzer.analyze(&moved.render(), 960, 540).unwrap();
+        check_report(&r, true).unwrap();
+        assert!(
+            r.metrics.motion.is_some_and(|m| m > 0.1),
+            "share {share}: {:?}",
+            r.metrics.motion
+        );
+        assert_eq!(
+            r.problems.contains(&Problem::Moving),
+            want_moving,
+            "share {share}: {:?}",
+            codes(&r)
+        );
+        assert_eq!(
+            r.problems.contains(&Problem::TooFar),
+            !want_moving,
+            "share {share}: {:?}",
+            codes(&r)
+        );
+    }
+}
+
 /// Video with frame times: the same jump of the card is `moving` between frames 1/30 s apart,
 /// not between frames 1/5 s apart (the same distance at a sixth of the speed, a slow phone's
 /// rate), and not compared at all across a pause of over a second or a clock going back.
