@@ -225,7 +225,12 @@ fn parse_label(v: &Value) -> Result<Label, String> {
             Some(parse_quad(q).ok_or("`quad` must be four [x, y] corners (numbers), or null")?)
         }
     };
-    // `problems` (the devset) or `expect` (realdata), whichever is given.
+    // `problems` (the devset) or `expect` (realdata), whichever is given; both would leave it
+    // unclear which the figures should follow.
+    let given = |k: &str| label.get(k).is_some_and(|p| !p.is_null());
+    if given("problems") && given("expect") {
+        return Err("give the problems as `problems` or as `expect`, not both".into());
+    }
     let listed = ["problems", "expect"]
         .into_iter()
         .find_map(|k| label.get(k).filter(|p| !p.is_null()).map(|p| (k, p)));

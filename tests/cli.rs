@@ -861,6 +861,10 @@ fn eval_refuses_malformed_labels_naming_the_line_and_field() {
             r#"{"file": "card.png", "problems": ["too_far", "too_far"]}"#,
             "`too_far` is listed twice",
         ),
+        (
+            r#"{"file": "card.png", "problems": [], "expect": ["glare"]}"#,
+            "`problems` or as `expect`, not both",
+        ),
     ];
     for (bad, fragment) in cases {
         let labels = write(&dir, "labels.jsonl", format!("{good}\n{bad}\n").as_bytes());
