@@ -248,11 +248,11 @@ impl Analyzer {
             _ => None,
         };
         let prior = comparable.map(|(quad, _)| quad);
-        // In a video whose last frame's small document the closer look found, it looks first:
-        // the same look keeps to the same outline (the usual look may settle on another one
-        // on some noisy frames), and a card held still far away is not looked for twice a
-        // frame. Once the card comes closer, the closer look's outline is no longer small,
-        // and the usual look takes over.
+        // In a video, where the closer look found the last frame's (small) document, it looks
+        // first: the same look keeps to the same outline (the usual look may settle on
+        // another one on some noisy frames), and a card held still far away is not looked for
+        // twice a frame. Once the card comes closer, the closer look's outline is no longer
+        // small, and the usual look takes over.
         let closer_first = comparable.is_some() && self.previous.is_some_and(|p| p.closer);
         let mut outline = None;
         let mut by_closer_look = false;
@@ -497,8 +497,8 @@ mod tests {
         let r = a.analyze(&far, 1280, 720).unwrap();
         assert_eq!(r.problems.first(), Some(&Problem::TooFar), "{r:?}");
         assert!(a.previous.is_some_and(|p| p.closer));
-        // A still keeps nothing.
-        a.analyze_still(&far, 1280, 720).unwrap();
+        // A still leaves the video's state as it was.
+        a.analyze_still(&near, 1280, 720).unwrap();
         assert!(a.previous.is_some_and(|p| p.closer));
     }
 }
