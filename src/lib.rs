@@ -327,7 +327,8 @@ impl Analyzer {
                 .fold(0.0f32, f32::max),
             2,
         );
-        if in_frame.iter().any(|&v| !v) {
+        let cut_off = in_frame.iter().any(|&v| !v);
+        if cut_off {
             problems.push(Problem::CornersCutOff);
         }
         // A corner is judged hidden, and the document moving, only on a document big enough
@@ -383,7 +384,7 @@ impl Analyzer {
         // person is asked to move closer first either way. So is an outline running off the
         // frame: the part of a large document (a box, a page) the finder settled on is not
         // known to be all of it, and the person is asked to reframe first either way.
-        if m.area_fraction < o.min_area_fraction || in_frame.iter().any(|&v| !v) {
+        if m.area_fraction < o.min_area_fraction || cut_off {
             let f = measure_glare_in_frame(&self.work, min_luma, &mut self.glare);
             if f.fraction > g.fraction {
                 g = f;
