@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
-"""Photos like the labelled ones but not the same files: each photo with a labelled quad,
-mirrored, turned by 90° and 180°, and (when larger) scaled down to 1280 px on its long side,
-saved as JPEG at quality 85, with its quad carried along. `doccheck eval` on the result says how
-far the outline finder's accuracy holds on photos it was not tuned on.
+"""Photos like the labelled ones but not the same files: each labelled photo mirrored, turned
+by 90° and 180°, and (when larger) scaled down to 1280 px on its long side, saved as JPEG at
+quality 85, with its labels carried along. `doccheck eval` on the result says how far the
+engine's accuracy holds on photos it was not tuned on.
 
     scripts/augment.py LABELS.jsonl OUT_DIR
     target/release/doccheck eval OUT_DIR/labels.jsonl
+    scripts/augment.py --self-check    # the quads follow the pixels in every variant
 
-Only `file` and `quad` are carried (the problems of a turned photo are the same, but its
-labels are about the outline). Needs Pillow (`pip install pillow`).
+The quad is moved with the pixels. The problems (`problems` or `expect`) are the same on a
+mirrored or turned photo, and are carried. On a scaled-down one they are carried unless one
+of them depends on the photo's pixel count (`blurry`, `low_resolution`): such a variant keeps
+only its quad, or is not written when it has none. Needs Pillow (`pip install pillow`).
 """
 import argparse
 import json
@@ -21,29 +24,61 @@ except ImportError:
     sys.exit("augment.py needs Pillow: pip install pillow")
 
 LONG_SIDE = 1280
+# Problems that a smaller copy of the photo may have or lose.
+SCALE_DEPENDENT = {"blurry", "low_resolution"}
 
 
-def variants(image, quad):
-    """(name, image, quad) for each variant of an upright image and its quad."""
+def variants(image):
+    """(name, image, point map, same scale) for each variant of an upright image; the map
+    takes a point of the image to the variant."""
     w, h = image.size
-    yield "mirror", image.transpose(Image.Transpose.FLIP_LEFT_RIGHT), [
-        [w - 1 - x, y] for x, y in quad
-    ]
-    yield "rot180", image.transpose(Image.Transpose.ROTATE_180), [
-        [w - 1 - x, h - 1 - y] for x, y in quad
-    ]
+    yield "mirror", image.transpose(Image.Transpose.FLIP_LEFT_RIGHT), lambda x, y: [
+        w - 1 - x,
+        y,
+    ], True
+    yield "rot180", image.transpose(Image.Transpose.ROTATE_180), lambda x, y: [
+        w - 1 - x,
+        h - 1 - y,
+    ], True
     # ROTATE_90 turns counter-clockwise: (x, y) goes to (y, w - 1 - x).
-    yield "rot90", image.transpose(Image.Transpose.ROTATE_90), [[y, w - 1 - x] for x, y in quad]
+    yield "rot90", image.transpose(Image.Transpose.ROTATE_90), lambda x, y: [y, w - 1 - x], True
     scale = LONG_SIDE / max(w, h)
     if scale < 1:
         size = (round(w * scale), round(h * scale))
         # Pixel centres scale about the half-pixel offset.
-        yield "small", image.resize(size, Image.Resampling.LANCZOS), [
-            [(x + 0.5) * scale - 0.5, (y + 0.5) * scale - 0.5] for x, y in quad
-        ]
+        yield "small", image.resize(size, Image.Resampling.LANCZOS), lambda x, y: [
+            (x + 0.5) * scale - 0.5,
+            (y + 0.5) * scale - 0.5,
+        ], False
+
+
+def self_check():
+    """Each variant moves a marked pixel where its point map says: the quads follow the
+    pixels. Exits non-zero when one does not."""
+    w, h = 1500, 900
+    points = [(10, 20), (1400, 35), (1300, 850), (60, 700)]
+    image = Image.new("RGB", (w, h), (0, 0, 0))
+    for x, y in points:
+        for dx in range(-4, 5):
+            for dy in range(-4, 5):
+                image.putpixel((x + dx, y + dy), (255, 255, 255))
+    names = []
+    for name, img, move, _ in variants(image):
+        names.append(name)
+        for x, y in points:
+            mx, my = move(x, y)
+            v = img.convert("L").getpixel((round(mx), round(my)))
+            if v < 200:
+                sys.exit(f"self-check: {name} moves ({x}, {y}) to ({mx}, {my}), which is {v}")
+    if names != ["mirror", "rot180", "rot90", "small"]:
+        sys.exit(f"self-check: variants {names}")
+    print("self-check: the quads follow the pixels in every variant")
 
 
 def main():
+    if sys.argv[1:] == ["--self-check"]:
+        self_check()
+        return
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("labels", type=Path)
     ap.add_argument("out", type=Path)
@@ -55,7 +90,8 @@ def main():
             continue
         label = json.loads(text)
         quad = label.get("quad")
-        if not quad:
+        given = [k for k in ("problems", "expect") if label.get(k) is not None]
+        if not quad and not given:
             continue
         src = args.labels.parent / label["file"]
         try:
@@ -63,10 +99,17 @@ def main():
         except OSError as e:
             sys.exit(f"{args.labels}:{n}: cannot read {src}: {e}")
         stem = label["file"].replace("/", "_").rsplit(".", 1)[0].replace(" ", "_")
-        for name, img, q in variants(image, quad):
-            file = f"{stem}_{name}.jpg"
-            img.save(args.out / file, quality=85)
-            lines.append(json.dumps({"file": file, "quad": q}))
+        for name, img, move, same_scale in variants(image):
+            out = {"file": f"{stem}_{name}.jpg"}
+            if quad:
+                out["quad"] = [move(x, y) for x, y in quad]
+            for k in given:
+                if same_scale or not SCALE_DEPENDENT & set(label[k]):
+                    out[k] = label[k]
+            if len(out) == 1:
+                continue
+            img.save(args.out / out["file"], quality=85)
+            lines.append(json.dumps(out))
     (args.out / "labels.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"{len(lines)} photos and {args.out / 'labels.jsonl'}")
 
