@@ -311,9 +311,18 @@ impl Analyzer {
             .map(|k| q[k].distance(q[(k + 1) % 4]))
             .fold(0.0f32, f32::max);
         let tol = o.corner_outside_tolerance * long;
-        let in_frame =
+        let mut in_frame =
             q.map(|p| p.x >= -tol && p.y >= -tol && p.x <= fw - 1.0 + tol && p.y <= fh - 1.0 + tol);
+        // Past a side that the document's sides run on beyond, to the frame's edge, the
+        // document's corners lie out of the frame, whichever line was found across it.
+        for (k, &runs_on) in outline.sides_run_on.iter().enumerate() {
+            if runs_on {
+                in_frame[k] = false;
+                in_frame[(k + 1) % 4] = false;
+            }
+        }
         m.corners_in_frame = in_frame;
+        m.sides_run_on = outline.sides_run_on;
         for (k, &inside) in in_frame.iter().enumerate() {
             m.corners_visible[k] = inside
                 && outline.corner_gap[k] <= o.max_corner_gap

@@ -79,6 +79,12 @@ const MAX_KEPT_CANDIDATES: usize = 256;
 const MIN_EDGE_MAGNITUDE: u16 = 24;
 /// Hough votes (working pixels of supporting edge) a line needs.
 const MIN_LINE_VOTES: u32 = 6;
+/// Least run, in working pixels, of a side carrying on past its corner to the frame's edge for
+/// [`Outline::sides_run_on`] to judge it: over a shorter run, a rounded corner, noise and the
+/// frame's border cannot be told from a side that goes on.
+const RUN_ON_MIN_PX: f32 = 6.0;
+/// Share of that run with the side's edge (aligned, the same way round) for the side to carry on.
+const RUN_ON_COVER: f32 = 0.85;
 /// Steadiness (`|Σ d| / Σ |d|` of a side's colour differences) below which a side of a
 /// hypothesis running out of the frame has its contrast scaled down in proportion. Over the
 /// devset's open hypotheses that match the labelled card (126, IoU ≥ 0.85), the least
@@ -155,6 +161,11 @@ pub struct Outline {
     /// Per corner: how unlike both the document and the background the very corner looks, as
     /// a multiple of the contrast across the sides nearby (0 for corners outside the frame).
     pub corner_oddness: [f32; 4],
+    /// Per side (TL→TR, TR→BR, BR→BL, BL→TL): both sides next to it carry on past its corners
+    /// to the frame's edge, with the same edge all the way. The side found is then a line
+    /// across the document (the top of an MRZ band, a coloured band, a fold) and the document
+    /// runs out of the frame beyond it. Always false for an outline open at the frame's edge.
+    pub sides_run_on: [bool; 4],
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -278,7 +289,16 @@ impl OutlineFinder {
         let prior =
             prior.map(|q| q.map(|p| Point::new((p.x + 0.5) / sx - 0.5, (p.y + 0.5) / sy - 0.5)));
         let (best, contrast) = self.best_candidate(work, prior.as_ref())?;
-        Some(self.refine(work, frame, &best, contrast))
+        let mut outline = self.refine(work, frame, &best, contrast);
+        if !best.lines.contains(&OPEN_SIDE) {
+            // On the refined corners: the sides' directions from the working image's Hough
+            // lines are only good to a degree, which over a run of 20 px is a pixel off.
+            let quad = outline
+                .quad
+                .map(|p| Point::new((p.x + 0.5) / sx - 0.5, (p.y + 0.5) / sy - 0.5));
+            outline.sides_run_on = self.sides_running_on(work, &quad);
+        }
+        Some(outline)
     }
 
     /// After [`Self::find`] found nothing: whether the frame may still hold a document too
@@ -1408,7 +1428,70 @@ impl OutlineFinder {
             contrast,
             corner_gap,
             corner_oddness,
+            sides_run_on: [false; 4],
         }
+    }
+
+    /// Per side of closed outline `quad` (working pixels, TL, TR, BR, BL): whether both sides
+    /// next to it carry on past its corners to the frame's edge. A side carries on when, over
+    /// a run of at least [`RUN_ON_MIN_PX`] from its corner to the frame's edge, on the side's
+    /// own line within a pixel, [`RUN_ON_COVER`] of the run holds an edge pixel aligned with
+    /// it (within 20°) and the same way round (its gradient's sign along the side's normal as
+    /// over the side's last 12 px before the corner). A document's sides stop at its corners;
+    /// past a line across the document (an MRZ band's top, a coloured band), they go on as
+    /// the document goes on. The sign keeps texture out: wood grain and weave along the line
+    /// have edges both ways round.
+    fn sides_running_on(&self, work: &WorkImage, quad: &[Point; 4]) -> [bool; 4] {
+        let (w, h) = (work.width, work.height);
+        let tol2 = 20.0_f32.to_radians().cos().powi(2);
+        // The gradient across unit normal (nx, ny) of an aligned edge pixel within a pixel of
+        // (x, y), if there is one.
+        let aligned = |x: f32, y: f32, (nx, ny): (f32, f32)| -> Option<f32> {
+            [0.0f32, -1.0, 1.0].iter().find_map(|&o| {
+                let (px, py) = ((x + nx * o).round(), (y + ny * o).round());
+                if px < 0.0 || py < 0.0 || px >= w as f32 || py >= h as f32 {
+                    return None;
+                }
+                let i = py as usize * w + px as usize;
+                let (gx, gy) = (f32::from(self.gx[i]), f32::from(self.gy[i]));
+                let across = gx * nx + gy * ny;
+                (self.edge[i] && across * across >= tol2 * (gx * gx + gy * gy)).then_some(across)
+            })
+        };
+        // Whether the side from `from` to `corner` carries on past `corner`.
+        let carries_on = |corner: Point, from: Point| -> bool {
+            let len = corner.distance(from);
+            if len < 1.0 {
+                return false;
+            }
+            let (ux, uy) = ((corner.x - from.x) / len, (corner.y - from.y) / len);
+            let normal = (-uy, ux);
+            let sign: f32 = (2..=14)
+                .map(|t| t as f32)
+                .take_while(|&t| t < len)
+                .filter_map(|t| aligned(corner.x - ux * t, corner.y - uy * t, normal))
+                .map(f32::signum)
+                .sum();
+            if sign == 0.0 {
+                return false;
+            }
+            let (mut run, mut held) = (0u32, 0u32);
+            let mut t = 2.0f32;
+            loop {
+                let (x, y) = (corner.x + ux * t, corner.y + uy * t);
+                if x < 1.0 || y < 1.0 || x > (w - 2) as f32 || y > (h - 2) as f32 {
+                    break;
+                }
+                run += 1;
+                held += u32::from(aligned(x, y, normal).is_some_and(|a| a * sign > 0.0));
+                t += 1.0;
+            }
+            run as f32 >= RUN_ON_MIN_PX && held as f32 >= RUN_ON_COVER * run as f32
+        };
+        [0, 1, 2, 3].map(|k| {
+            carries_on(quad[k], quad[(k + 3) % 4])
+                && carries_on(quad[(k + 1) % 4], quad[(k + 2) % 4])
+        })
     }
 
     /// Per corner of `quad` inside the frame: how far its sides' edges are missing from it

@@ -39,8 +39,13 @@ pub struct Metrics {
     pub document_px: f32,
     /// Largest departure of a corner angle from 90°, degrees.
     pub max_corner_angle_deviation_deg: f32,
-    /// Per corner (TL, TR, BR, BL): inside the frame.
+    /// Per corner (TL, TR, BR, BL): inside the frame. False also for the corners of a side
+    /// in `sides_run_on`: the document's corner lies beyond that side, out of the frame.
     pub corners_in_frame: [bool; 4],
+    /// Per side (TL→TR, TR→BR, BR→BL, BL→TL): both sides next to it carry on past its corners
+    /// to the frame's edge, so that it is a line across the document (an MRZ band's top, a
+    /// coloured band, a fold), and the document runs out of the frame beyond it.
+    pub sides_run_on: [bool; 4],
     /// Per corner: inside the frame and reached by the document's edges (not covered).
     pub corners_visible: [bool; 4],
     /// Per corner: how far the edges stop short of it, share of the side's length.

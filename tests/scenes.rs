@@ -379,6 +379,78 @@ fn card_cut_off_at_top_or_bottom_flags_the_corners_outside() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// Paints a dark band `thick` px wide across the card of `scene`, from its left side to its
+/// right side, `from_bottom` of the way up from its bottom side (as an MRZ band's top or a
+/// coloured band is printed).
+fn paint_band_across(rgba: &mut [u8], scene: &Scene, from_bottom: f32, thick: f32) {
+    let q = scene.quad.unwrap();
+    let lerp =
+        |a: Point, b: Point, t: f32| Point::new(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t);
+    // On the left side (BL→TL) and the right side (BR→TR).
+    let (a, b) = (lerp(q[3], q[0], from_bottom), lerp(q[2], q[1], from_bottom));
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let len2 = dx * dx + dy * dy;
+    for (i, px) in rgba.chunks_exact_mut(4).enumerate() {
+        let (x, y) = (
+            (i % scene.width) as f32 + 0.5,
+            (i / scene.width) as f32 + 0.5,
+        );
+        let t = ((x - a.x) * dx + (y - a.y) * dy) / len2;
+        let dist = ((x - a.x) * dy - (y - a.y) * dx).abs() / len2.sqrt();
+        if (0.0..=1.0).contains(&t) && dist <= thick / 2.0 {
+            px[..3].copy_from_slice(&[150, 30, 40]);
+        }
+    }
+}
+
+/// A card running out of the bottom of the frame with a band printed across it just above the
+/// frame's edge: the band's top is no side of the card, as both the card's sides carry on past
+/// it to the frame's edge, so the card's bottom corners are out of the frame. A card whose
+/// bottom side is just as near the frame's edge, on a desk where nothing carries its sides
+/// on, is whole.
+#[test]
+fn a_band_across_a_card_running_out_of_the_frame_is_not_its_side() {
+    for (dy, want_cut_off) in [(180.0, true), (60.0, false)] {
+        let s = shifted(Scene::centred(960, 540, 0.55, 3.0), 0.0, dy);
+        let q = s.quad.unwrap();
+        let bottom = q[2].y.max(q[3].y);
+        assert_eq!(
+            bottom > 540.0,
+            want_cut_off,
+            "shift {dy}: bottom at {bottom}"
+        );
+        let mut rgba = s.render();
+        // 25–40 px above the frame's edge where the card runs out of it.
+        let band = if want_cut_off {
+            let height = q[3].y - q[0].y;
+            (bottom - 508.0) / height
+        } else {
+            0.22
+        };
+        paint_band_across(&mut rgba, &s, band, 4.0);
+        let report = Analyzer::new(Options::default())
+            .unwrap()
+            .analyze_still(&rgba, 960, 540)
+            .unwrap();
+        check_report(&report, false).unwrap();
+        let m = &report.metrics;
+        assert_eq!(
+            report.problems.contains(&Problem::CornersCutOff),
+            want_cut_off,
+            "shift {dy}: {:?}, quad {:?}, in frame {:?}, sides run on {:?}",
+            codes(&report),
+            report.quad,
+            m.corners_in_frame,
+            m.sides_run_on
+        );
+        if want_cut_off {
+            assert_eq!(m.corners_in_frame, [true, true, false, false], "shift {dy}");
+        } else {
+            assert!(in_frame_iou(&s, &report) >= 0.9, "shift {dy}: {report:?}");
+        }
+    }
+}
+
 #[test]
 fn thumb_over_a_corner_is_corner_covered_at_that_corner() {
     for corner in 0..4 {

@@ -87,6 +87,7 @@ test('report keys and types', async () => {
   assert.equal(m.glare_box.length, 4);
   assert.equal(m.corners_visible.length, 4);
   assert.ok(m.corners_in_frame.every((v) => typeof v === 'boolean'));
+  assert.ok(m.sides_run_on.length === 4 && m.sides_run_on.every((v) => typeof v === 'boolean'));
   assert.ok(typeof m.sharpness === 'number' && m.sharpness >= 0 && m.sharpness <= 1);
   assert.equal(m.motion, null, 'the first frame has no motion');
   assert.ok(m.mean_luma > 0 && m.mean_luma < 255);

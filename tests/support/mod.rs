@@ -125,6 +125,14 @@ pub fn check_report(r: &Report, video: bool) -> Result<(), String> {
     if (0..4).any(|k| m.corners_visible[k] && !m.corners_in_frame[k]) {
         return fail("a corner visible but not in the frame".into());
     }
+    if (0..4)
+        .any(|k| m.sides_run_on[k] && (m.corners_in_frame[k] || m.corners_in_frame[(k + 1) % 4]))
+    {
+        return fail("a side runs on, but a corner of it is in the frame".into());
+    }
+    if m.sides_run_on.contains(&true) && !r.problems.contains(&Problem::CornersCutOff) {
+        return fail("a side runs on, but corners_cut_off is not raised".into());
+    }
     if let Some([x0, y0, x1, y1]) = m.glare_box {
         if !(x0 <= x1 && y0 <= y1 && x0 >= 0.0 && y0 >= 0.0)
             || [x0, y0, x1, y1].iter().any(|v| !v.is_finite())
