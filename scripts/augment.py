@@ -2,9 +2,11 @@
 """Photos like the labelled ones but not the same files: each labelled photo mirrored, turned
 by 90° and 180°, and (when larger) scaled down to 1280 px on its long side, saved as JPEG at
 quality 85, with its labels carried along. `doccheck eval` on the result says how far the
-engine's accuracy holds on photos it was not tuned on.
+engine's accuracy holds on photos it was not tuned on. `--variants same --quality Q` writes
+each photo as it is, re-encoded at JPEG quality Q instead (as an upload might be).
 
     scripts/augment.py LABELS.jsonl OUT_DIR
+    scripts/augment.py --variants same --quality 75 LABELS.jsonl OUT_DIR
     target/release/doccheck eval OUT_DIR/labels.jsonl
     scripts/augment.py --self-check    # the quads follow the pixels in every variant
 
@@ -26,12 +28,14 @@ except ImportError:
 LONG_SIDE = 1280
 # Problems that a smaller copy of the photo may have or lose.
 SCALE_DEPENDENT = {"blurry", "low_resolution"}
+DEFAULT_VARIANTS = ["mirror", "rot180", "rot90", "small"]
 
 
 def variants(image):
     """(name, image, point map, same scale) for each variant of an upright image; the map
     takes a point of the image to the variant."""
     w, h = image.size
+    yield "same", image, lambda x, y: [x, y], True
     yield "mirror", image.transpose(Image.Transpose.FLIP_LEFT_RIGHT), lambda x, y: [
         w - 1 - x,
         y,
@@ -70,7 +74,7 @@ def self_check():
             v = img.convert("L").getpixel((round(mx), round(my)))
             if v < 200:
                 sys.exit(f"self-check: {name} moves ({x}, {y}) to ({mx}, {my}), which is {v}")
-    if names != ["mirror", "rot180", "rot90", "small"]:
+    if names != ["same", *DEFAULT_VARIANTS]:
         sys.exit(f"self-check: variants {names}")
     print("self-check: the quads follow the pixels in every variant")
 
@@ -82,7 +86,21 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("labels", type=Path)
     ap.add_argument("out", type=Path)
+    ap.add_argument(
+        "--variants",
+        default=",".join(DEFAULT_VARIANTS),
+        help="which to write, comma-separated, of: same (the photo as it is, re-encoded), "
+        + ", ".join(DEFAULT_VARIANTS)
+        + " (default: all but same)",
+    )
+    ap.add_argument("--quality", type=int, default=85, help="JPEG quality, 1-95 (default 85)")
     args = ap.parse_args()
+    wanted = args.variants.split(",")
+    unknown = set(wanted) - {"same", *DEFAULT_VARIANTS}
+    if unknown or not wanted:
+        ap.error(f"unknown variants: {', '.join(sorted(unknown))}")
+    if not 1 <= args.quality <= 95:
+        ap.error("--quality must be 1-95")
     args.out.mkdir(parents=True, exist_ok=True)
     lines = []
     for n, text in enumerate(args.labels.read_text(encoding="utf-8-sig").splitlines(), 1):
@@ -100,6 +118,8 @@ def main():
             sys.exit(f"{args.labels}:{n}: cannot read {src}: {e}")
         stem = label["file"].replace("/", "_").rsplit(".", 1)[0].replace(" ", "_")
         for name, img, move, same_scale in variants(image):
+            if name not in wanted:
+                continue
             out = {"file": f"{stem}_{name}.jpg"}
             if quad:
                 out["quad"] = [move(x, y) for x, y in quad]
@@ -108,7 +128,7 @@ def main():
                     out[k] = label[k]
             if len(out) == 1:
                 continue
-            img.save(args.out / out["file"], quality=85)
+            img.save(args.out / out["file"], quality=args.quality)
             lines.append(json.dumps(out))
     (args.out / "labels.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"{len(lines)} photos and {args.out / 'labels.jsonl'}")
