@@ -2868,4 +2868,36 @@ mod tests {
             );
         }
     }
+
+    /// A card's sides carry on past its bottom side only where the same edges go on, the same
+    /// way round: below a band printed across a card running on (the card's paper still
+    /// bright against the desk), not below a card whose surround turns over (a stripe of
+    /// texture whose edges line up with the card's sides but face the other way), nor above an
+    /// empty desk.
+    #[test]
+    fn sides_run_on_only_where_the_same_edges_go_on() {
+        let (x0, x1, y0, y1) = (40usize, 120usize, 20usize, 70usize);
+        let quad =
+            [(x0, y0), (x1, y0), (x1, y1), (x0, y1)].map(|(x, y)| Point::new(x as f32, y as f32));
+        // What lies below the bottom side, inside the card's columns and outside them.
+        for (name, below_inside, below_outside, want) in [
+            ("a band across the card", 170u8, 50u8, true),
+            ("a surround that turns over", 50, 200, false),
+            ("an empty desk", 50, 50, false),
+        ] {
+            let work = WorkImage::grey(160, 100, |x, y| {
+                let inside = (x0..x1).contains(&x);
+                match (inside, y) {
+                    (true, y) if (y0..y1).contains(&y) => 200,
+                    (true, y) if y >= y1 => below_inside,
+                    (false, y) if y >= y1 => below_outside,
+                    _ => 50,
+                }
+            });
+            let mut f = OutlineFinder::default();
+            f.gradients(&work);
+            let runs_on = f.sides_running_on(&work, &quad);
+            assert_eq!(runs_on, [false, false, want, false], "{name}");
+        }
+    }
 }
