@@ -5,7 +5,7 @@ CARGO ?= cargo
 # Threads for make eval (the figures do not depend on it).
 JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 
-.PHONY: all setup wasm serve test test-rust test-wasm test-e2e lint bench eval steady soak fuzz-long audit clean
+.PHONY: all setup wasm serve test test-rust test-wasm test-e2e lint bench eval eval-variants steady soak fuzz-long audit clean
 
 all: wasm
 
@@ -43,6 +43,18 @@ test-e2e: wasm
 eval:
 	$(CARGO) run --release --quiet -- eval --jobs $(JOBS) ../shared/realdata/labels.jsonl
 	$(CARGO) run --release --quiet -- eval --jobs $(JOBS) ../shared/devset/labels.jsonl
+
+# The same on photos like those but not the same files: each labelled photo mirrored, turned
+# and scaled down (scripts/augment.py; Pillow, when missing, is installed into target/pydeps).
+eval-variants:
+	python3 -c 'import PIL' 2>/dev/null || PYTHONPATH=target/pydeps python3 -c 'import PIL' 2>/dev/null \
+		|| python3 -m pip install --quiet --target target/pydeps pillow
+	$(CARGO) build --release --quiet
+	rm -rf target/variants
+	PYTHONPATH=target/pydeps python3 scripts/augment.py ../shared/realdata/labels.jsonl target/variants/realdata
+	PYTHONPATH=target/pydeps python3 scripts/augment.py ../shared/devset/labels.jsonl target/variants/devset
+	target/release/doccheck eval --jobs $(JOBS) target/variants/realdata/labels.jsonl
+	target/release/doccheck eval --jobs $(JOBS) target/variants/devset/labels.jsonl
 
 # The same, with each photo also analysed as 8 noisy frames of a still scene: how steady the
 # reports are on video (the README's steadiness table comes from this).
