@@ -1461,7 +1461,8 @@ impl OutlineFinder {
         // Whether the side from `from` to `corner` carries on past `corner`.
         let carries_on = |corner: Point, from: Point| -> bool {
             let len = corner.distance(from);
-            if len < 1.0 {
+            // (NaN fails this too: a walk from a NaN corner would never leave the frame.)
+            if !(len >= 1.0 && corner.x.is_finite() && corner.y.is_finite()) {
                 return false;
             }
             let (ux, uy) = ((corner.x - from.x) / len, (corner.y - from.y) / len);
@@ -1477,7 +1478,7 @@ impl OutlineFinder {
             }
             let (mut run, mut held) = (0u32, 0u32);
             let mut t = 2.0f32;
-            loop {
+            while t <= (w + h) as f32 {
                 let (x, y) = (corner.x + ux * t, corner.y + uy * t);
                 if x < 1.0 || y < 1.0 || x > (w - 2) as f32 || y > (h - 2) as f32 {
                     break;
@@ -2898,6 +2899,10 @@ mod tests {
             f.gradients(&work);
             let runs_on = f.sides_running_on(&work, &quad);
             assert_eq!(runs_on, [false, false, want, false], "{name}");
+            // A corner that is not a number ends the walk at once rather than never.
+            let mut bad = quad;
+            bad[2].x = f32::NAN;
+            assert!(!f.sides_running_on(&work, &bad)[2], "{name}");
         }
     }
 }
