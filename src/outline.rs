@@ -62,6 +62,11 @@ const SQUARE_ACCEPT: f32 = 0.5 / SQUARE_RANK;
 const OPEN_SIDE: usize = usize::MAX;
 /// Candidates that get the full (contrast, extension) scoring.
 const MAX_FINALISTS: usize = 32;
+/// Least share of the frame a two-sided hypothesis (a document crossing the whole frame,
+/// see `band_candidates`) covers: a document longer than the frame is close, and even a
+/// receipt's width is a good share of the frame (the realdata receipt covers 0.59), while
+/// a browser's address bar across a screen photo covers 0.05.
+const MIN_BAND_AREA: f32 = 0.2;
 /// Seen-corner partners kept per line (the strongest ones): bounds the quad enumeration on
 /// striped or checkered frames, where every line meets dozens of others.
 const MAX_CORNER_PARTNERS: usize = 40;
@@ -719,6 +724,7 @@ impl OutlineFinder {
         self.closed_candidates(w, h);
         keep_best(&mut self.candidates, MAX_KEPT_CANDIDATES);
         self.open_candidates(w, h);
+        self.band_candidates(work);
         if self.candidates.is_empty() {
             return None;
         }
@@ -1199,6 +1205,127 @@ impl OutlineFinder {
         self.closed_triples = triples;
     }
 
+    /// Two-sided hypotheses: a document longer than the frame (a receipt) crosses it from one
+    /// edge to the opposite one, and only its two long sides are seen. Both are roughly
+    /// parallel lines (a pair of `line_relations`) that leave the frame through the same two
+    /// opposite edges, each with edge support over at least half its way across, and each of
+    /// those two frame edges reached by the support of one side at least (a document whose
+    /// sides stop inside the frame makes a closed or three-sided hypothesis instead). The
+    /// two sides across the ends lie just beyond the frame. With no corner seen, only a
+    /// clear, steady contrast across both sides ([`CLEAR_CONTRAST`]) tells such a document
+    /// from stripes (wood grain, weave and screens give two-sided look-alikes of contrast
+    /// 11–75 on the devset and the glare photos, the receipt 396), and it covers at least
+    /// [`MIN_BAND_AREA`] of the frame. Scored as the three-sided ones: the supported length
+    /// × √(least cover) × 0.85 for what is assumed beyond the frame.
+    fn band_candidates(&mut self, work: &WorkImage) {
+        let (w, h) = (work.width as f32, work.height as f32);
+        // Which edge of the clipping rectangle (`clip_to_rect` in `hough`) a point lies on:
+        // 0 left, 1 top, 2 right, 3 bottom.
+        let border = |p: Point| -> usize {
+            let gaps = [p.x - 1.0, p.y - 1.0, w - 2.0 - p.x, h - 2.0 - p.y];
+            (0..4)
+                .min_by(|&i, &j| gaps[i].abs().total_cmp(&gaps[j].abs()))
+                .unwrap_or(0)
+        };
+        // A side's supported length and cover when its edge runs most of the way across,
+        // the frame's edges it leaves through, and whether its edge reaches each of them.
+        let across = |li: usize| -> Option<(f32, f32, [usize; 2], [bool; 2])> {
+            let hl = &self.lines[li];
+            let (s, vis) = self.support_between(li, hl.t_min, hl.t_max);
+            let cover = (s / vis.max(1.0)).min(1.0);
+            let held = [(hl.t_min, hl.t_min + 24.0), (hl.t_max - 24.0, hl.t_max)].map(|(a, b)| {
+                let (s, vis) = self.support_between(li, a, b);
+                vis >= 5.0 && s >= 0.5 * vis
+            });
+            let ends = [border(hl.point_at(hl.t_min)), border(hl.point_at(hl.t_max))];
+            (cover >= 0.5 && ends[0] % 2 == ends[1] % 2).then_some((s, cover, ends, held))
+        };
+        let crossing: Vec<_> = (0..self.lines.len()).map(across).collect();
+        for pi in 0..self.pairs.len() {
+            let (a, c, _) = self.pairs[pi];
+            let (Some((sa, ca, ea, ha)), Some((sc, cc, ec, hc))) = (crossing[a], crossing[c])
+            else {
+                continue;
+            };
+            if ea[0] % 2 != ec[0] % 2 {
+                continue;
+            }
+            // Each of the two frame edges is reached by a side's edge: a side may bend away
+            // from its straight line (a curled receipt), but where neither reaches a frame
+            // edge the document ends inside the frame.
+            let c_start_first = ec[0] == ea[0];
+            let (hc0, hc1) = if c_start_first {
+                (hc[0], hc[1])
+            } else {
+                (hc[1], hc[0])
+            };
+            if !(ha[0] || hc0) || !(ha[1] || hc1) {
+                continue;
+            }
+            // Just past the frame: the clipping rectangle is a pixel inside it.
+            let beyond = |li: usize, start: bool| {
+                let hl = &self.lines[li];
+                if start {
+                    hl.point_at(hl.t_min - 3.0)
+                } else {
+                    hl.point_at(hl.t_max + 3.0)
+                }
+            };
+            let quad = [
+                beyond(a, true),
+                beyond(a, false),
+                beyond(c, !c_start_first),
+                beyond(c, c_start_first),
+            ];
+            if !is_convex(&quad) || signed_area(&quad).abs() < MIN_BAND_AREA * w * h {
+                continue;
+            }
+            // Both seen sides measured: a line hugging the frame's edge has no outside.
+            let centre = Point::new(
+                quad.iter().map(|p| p.x).sum::<f32>() / 4.0,
+                quad.iter().map(|p| p.y).sum::<f32>() / 4.0,
+            );
+            let clear = [(a, 0), (c, 2)].into_iter().all(|(li, k)| {
+                side_contrast(work, quad[k], quad[k + 1], self.lines[li].line, centre)
+                    .is_some_and(|(_, steady)| steady >= CLEAR_CONTRAST)
+            });
+            if !clear {
+                continue;
+            }
+            // Nowhere else in the frame another edge like these two, apart from both: past
+            // a document's sides lies the desk, between them its face; stripes repeat.
+            let apart = |e: usize, li: usize| {
+                let (hl, he) = (&self.lines[li], &self.lines[e]);
+                let d = [he.t_min, he.t_max].map(|t| {
+                    signed_distance_in_normal_form(hl.line.rho, hl.normal, he.point_at(t))
+                });
+                d[0] * d[1] > 0.0 && d[0].abs().min(d[1].abs()) >= 6.0
+            };
+            let repeated = (0..self.lines.len()).any(|e| {
+                let Some((_, _, ee, _)) = crossing[e] else {
+                    return false;
+                };
+                if ee[0] % 2 != ea[0] % 2 || !apart(e, a) || !apart(e, c) {
+                    return false;
+                }
+                let he = &self.lines[e];
+                let (p, q) = (he.point_at(he.t_min), he.point_at(he.t_max));
+                side_contrast(work, p, q, he.line, centre)
+                    .is_some_and(|(_, steady)| steady >= CLEAR_CONTRAST)
+            });
+            if repeated {
+                continue;
+            }
+            let least = ca.min(cc);
+            self.candidates.push(Candidate {
+                lines: [a, OPEN_SIDE, c, OPEN_SIDE],
+                quad,
+                score: 0.85 * (sa + sc) * least.sqrt(),
+                cover: [ca, least, cc, least],
+            });
+        }
+    }
+
     /// Least, over the four sides, of the median colour difference between points 3 px inside
     /// and 3 px outside the side (working image, sum over R, G, B); and the least of that
     /// median scaled down by the side's steadiness where it is under [`STEADY_SIDE`]
@@ -1207,71 +1334,22 @@ impl OutlineFinder {
     /// inside and outside differ the same way all along the side, near 0 when the difference
     /// changes sign along it.
     fn side_contrasts(&self, work: &WorkImage, quad: &[Point; 4]) -> (f32, f32) {
-        let (w, h) = (work.width as isize, work.height as isize);
         let centre = Point::new(
             quad.iter().map(|p| p.x).sum::<f32>() / 4.0,
             quad.iter().map(|p| p.y).sum::<f32>() / 4.0,
         );
         let mut least = f32::MAX;
         let mut least_steady = f32::MAX;
-        let mut diffs = [0f32; 16];
         for k in 0..4 {
-            let (p, q) = (quad[k], quad[(k + 1) % 4]);
-            let Some(line) = Line::through(p, q) else {
+            let Some(line) = Line::through(quad[k], quad[(k + 1) % 4]) else {
                 return (0.0, 0.0);
             };
-            let (mut nx, mut ny) = line.normal();
-            // Point the normal outwards.
-            if line.signed_distance(centre) > 0.0 {
-                nx = -nx;
-                ny = -ny;
+            if let Some((median, steady)) =
+                side_contrast(work, quad[k], quad[(k + 1) % 4], line, centre)
+            {
+                least = least.min(median);
+                least_steady = least_steady.min(steady);
             }
-            let mut count = 0;
-            let (mut sum, mut size) = ([0f32; 3], 0f32);
-            for s in 0..16 {
-                let f = 0.1 + 0.8 * (s as f32 + 0.5) / 16.0;
-                let m = Point::new(p.x + (q.x - p.x) * f, p.y + (q.y - p.y) * f);
-                let inside = (
-                    (m.x - 3.0 * nx).round() as isize,
-                    (m.y - 3.0 * ny).round() as isize,
-                );
-                let outside = (
-                    (m.x + 3.0 * nx).round() as isize,
-                    (m.y + 3.0 * ny).round() as isize,
-                );
-                let in_frame = |(x, y): (isize, isize)| x >= 0 && y >= 0 && x < w && y < h;
-                if !in_frame(inside) || !in_frame(outside) {
-                    continue;
-                }
-                let (i, o) = (
-                    (inside.1 * w + inside.0) as usize,
-                    (outside.1 * w + outside.0) as usize,
-                );
-                let d = [
-                    f32::from(work.r[i]) - f32::from(work.r[o]),
-                    f32::from(work.g[i]) - f32::from(work.g[o]),
-                    f32::from(work.b[i]) - f32::from(work.b[o]),
-                ];
-                for (a, v) in sum.iter_mut().zip(d) {
-                    *a += v;
-                }
-                size += (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).sqrt();
-                diffs[count] = d[0].abs() + d[1].abs() + d[2].abs();
-                count += 1;
-            }
-            if count < 3 {
-                continue;
-            }
-            let d = &mut diffs[..count];
-            d.sort_unstable_by(f32::total_cmp);
-            let median = d[count / 2];
-            let steadiness = if size > 0.0 {
-                (sum[0] * sum[0] + sum[1] * sum[1] + sum[2] * sum[2]).sqrt() / size
-            } else {
-                0.0
-            };
-            least = least.min(median);
-            least_steady = least_steady.min(median * (steadiness / STEADY_SIDE).min(1.0));
         }
         if least == f32::MAX {
             (0.0, 0.0)
@@ -1807,6 +1885,72 @@ fn measure_corner_oddness(frame: &Frame<'_>, quad: &[Point; 4], k: usize, refere
     } else {
         least / reference
     }
+}
+
+/// The median colour difference across the side from `p` to `q` (on `line`) of a quad whose
+/// centre is `centre`, and that median scaled down by the side's steadiness (see
+/// `OutlineFinder::side_contrasts`); `None` when fewer than 3 of its 16 samples have both
+/// their points in the image.
+fn side_contrast(
+    work: &WorkImage,
+    p: Point,
+    q: Point,
+    line: Line,
+    centre: Point,
+) -> Option<(f32, f32)> {
+    let (w, h) = (work.width as isize, work.height as isize);
+    let (mut nx, mut ny) = line.normal();
+    // Point the normal outwards.
+    if line.signed_distance(centre) > 0.0 {
+        nx = -nx;
+        ny = -ny;
+    }
+    let mut diffs = [0f32; 16];
+    let mut count = 0;
+    let (mut sum, mut size) = ([0f32; 3], 0f32);
+    for s in 0..16 {
+        let f = 0.1 + 0.8 * (s as f32 + 0.5) / 16.0;
+        let m = Point::new(p.x + (q.x - p.x) * f, p.y + (q.y - p.y) * f);
+        let inside = (
+            (m.x - 3.0 * nx).round() as isize,
+            (m.y - 3.0 * ny).round() as isize,
+        );
+        let outside = (
+            (m.x + 3.0 * nx).round() as isize,
+            (m.y + 3.0 * ny).round() as isize,
+        );
+        let in_frame = |(x, y): (isize, isize)| x >= 0 && y >= 0 && x < w && y < h;
+        if !in_frame(inside) || !in_frame(outside) {
+            continue;
+        }
+        let (i, o) = (
+            (inside.1 * w + inside.0) as usize,
+            (outside.1 * w + outside.0) as usize,
+        );
+        let d = [
+            f32::from(work.r[i]) - f32::from(work.r[o]),
+            f32::from(work.g[i]) - f32::from(work.g[o]),
+            f32::from(work.b[i]) - f32::from(work.b[o]),
+        ];
+        for (a, v) in sum.iter_mut().zip(d) {
+            *a += v;
+        }
+        size += (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).sqrt();
+        diffs[count] = d[0].abs() + d[1].abs() + d[2].abs();
+        count += 1;
+    }
+    if count < 3 {
+        return None;
+    }
+    let d = &mut diffs[..count];
+    d.sort_unstable_by(f32::total_cmp);
+    let median = d[count / 2];
+    let steadiness = if size > 0.0 {
+        (sum[0] * sum[0] + sum[1] * sum[1] + sum[2] * sum[2]).sqrt() / size
+    } else {
+        0.0
+    };
+    Some((median, median * (steadiness / STEADY_SIDE).min(1.0)))
 }
 
 /// The foot of the perpendicular from `p` on `l`.
@@ -2577,6 +2721,62 @@ mod tests {
         }
         out.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
         out
+    }
+
+    /// The outline found on a 300 × 400 frame whose pixel (x, y) has grey level `f`.
+    fn outline_of(f: impl Fn(usize, usize) -> u8) -> Option<Outline> {
+        let (fw, fh) = (300, 400);
+        let rgba: Vec<u8> = (0..fw * fh)
+            .flat_map(|i| {
+                let v = f(i % fw, i / fw);
+                [v, v, v, 255]
+            })
+            .collect();
+        let frame = Frame::new(&rgba, fw as u32, fh as u32).expect("valid frame");
+        let mut work = WorkImage::default();
+        work.fill(&frame, 384);
+        OutlineFinder::default().find(&work, &frame, None)
+    }
+
+    #[test]
+    fn a_receipt_crossing_the_frame_is_found_by_its_two_long_sides() {
+        // A light strip from the top of the frame to its bottom, widening a little, with a
+        // few lines of print across it, on a dark desk; its sides drawn antialiased.
+        let left = |y: usize| 80.0 + 0.03 * y as f32;
+        let right = |y: usize| 200.0 + 0.08 * y as f32;
+        let outline = outline_of(|x, y| {
+            let (x0, x1) = (x as f32, x as f32 + 1.0);
+            let covered = (x1.min(right(y)) - x0.max(left(y))).clamp(0.0, 1.0);
+            let paper = if y % 60 < 4 && (100..170).contains(&x) {
+                60.0
+            } else {
+                210.0
+            };
+            (45.0 + covered * (paper - 45.0)).round() as u8
+        })
+        .expect("the strip is found");
+        let strip = [
+            Point::new(left(0), 0.0),
+            Point::new(right(0), 0.0),
+            Point::new(right(399), 399.0),
+            Point::new(left(399), 399.0),
+        ];
+        let iou = crate::geometry::quad_iou(&outline.quad, &strip);
+        assert!(iou > 0.95, "{iou}: {:?}", outline.quad);
+    }
+
+    #[test]
+    fn regular_stripes_across_the_frame_are_not_a_document() {
+        // Light and dark stripes from the top of the frame to its bottom, narrow ones (two
+        // of them as wide as a receipt) and wide ones (one of them as wide).
+        for width in [30, 80] {
+            let outline = outline_of(|x, _| if (x / width) % 2 == 0 { 200 } else { 50 });
+            if let Some(o) = outline {
+                let spans_height = o.quad.iter().filter(|p| p.y < 0.0).count() == 2
+                    && o.quad.iter().filter(|p| p.y > 399.0).count() == 2;
+                assert!(!spans_height, "{width} px: {:?}", o.quad);
+            }
+        }
     }
 
     #[test]
