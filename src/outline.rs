@@ -166,10 +166,13 @@ pub struct Outline {
     /// Per corner: how unlike both the document and the background the very corner looks, as
     /// a multiple of the contrast across the sides nearby (0 for corners outside the frame).
     pub corner_oddness: [f32; 4],
-    /// Per side (TL→TR, TR→BR, BR→BL, BL→TL): both sides next to it carry on past its corners
-    /// to the frame's edge, with the same edge all the way. The side found is then a line
-    /// across the document (the top of an MRZ band, a coloured band, a fold) and the document
-    /// runs out of the frame beyond it. Always false for an outline open at the frame's edge.
+    /// Per side (TL→TR, TR→BR, BR→BL, BL→TL): the document runs out of the frame beyond this
+    /// side. Either both sides next to it carry on past its corners to the frame's edge, with
+    /// the same edge all the way, and the side found is a line across the document (the top
+    /// of an MRZ band, a coloured band, a fold); or the document crosses the whole frame, seen
+    /// by its two long sides only, and this is one of its ends, placed just past the frame.
+    /// False for the sides of a three-sided outline, whose fourth side is placed well past
+    /// the frame.
     pub sides_run_on: [bool; 4],
 }
 
@@ -295,13 +298,29 @@ impl OutlineFinder {
             prior.map(|q| q.map(|p| Point::new((p.x + 0.5) / sx - 0.5, (p.y + 0.5) / sy - 0.5)));
         let (best, contrast) = self.best_candidate(work, prior.as_ref())?;
         let mut outline = self.refine(work, frame, &best, contrast);
-        if !best.lines.contains(&OPEN_SIDE) {
-            // On the refined corners: the sides' directions from the working image's Hough
-            // lines are only good to a degree, which over a run of 20 px is a pixel off.
-            let quad = outline
-                .quad
-                .map(|p| Point::new((p.x + 0.5) / sx - 0.5, (p.y + 0.5) / sy - 0.5));
-            outline.sides_run_on = self.sides_running_on(work, &quad);
+        match best.lines.iter().filter(|&&l| l == OPEN_SIDE).count() {
+            0 => {
+                // On the refined corners: the sides' directions from the working image's
+                // Hough lines are only good to a degree, which over a run of 20 px is a pixel
+                // off.
+                let quad = outline
+                    .quad
+                    .map(|p| Point::new((p.x + 0.5) / sx - 0.5, (p.y + 0.5) / sy - 0.5));
+                outline.sides_run_on = self.sides_running_on(work, &quad);
+            }
+            // A document crossing the frame (`band_candidates`): its ends are not seen, and
+            // are placed just past two opposite edges of the frame, within the tolerance for
+            // corners outside it; the document runs on beyond them.
+            2 => {
+                let (fw, fh) = (frame.width as f32, frame.height as f32);
+                let beyond = |p: Point| [p.x < 0.0, p.y < 0.0, p.x > fw - 1.0, p.y > fh - 1.0];
+                let q = outline.quad;
+                outline.sides_run_on = [0, 1, 2, 3].map(|k| {
+                    let (a, b) = (beyond(q[k]), beyond(q[(k + 1) % 4]));
+                    (0..4).any(|e| a[e] && b[e])
+                });
+            }
+            _ => {}
         }
         Some(outline)
     }
@@ -2763,6 +2782,8 @@ mod tests {
         ];
         let iou = crate::geometry::quad_iou(&outline.quad, &strip);
         assert!(iou > 0.95, "{iou}: {:?}", outline.quad);
+        // Its ends are not seen: it runs out of the frame past its top and bottom sides.
+        assert_eq!(outline.sides_run_on, [true, false, true, false]);
     }
 
     #[test]

@@ -42,9 +42,11 @@ pub struct Metrics {
     /// Per corner (TL, TR, BR, BL): inside the frame. False also for the corners of a side
     /// in `sides_run_on`: the document's corner lies beyond that side, out of the frame.
     pub corners_in_frame: [bool; 4],
-    /// Per side (TL→TR, TR→BR, BR→BL, BL→TL): both sides next to it carry on past its corners
-    /// to the frame's edge, so that it is a line across the document (an MRZ band's top, a
-    /// coloured band, a fold), and the document runs out of the frame beyond it.
+    /// Per side (TL→TR, TR→BR, BR→BL, BL→TL): the document runs out of the frame beyond this
+    /// side. Either both sides next to it carry on past its corners to the frame's edge, so
+    /// that it is a line across the document (an MRZ band's top, a coloured band, a fold), or
+    /// the document crosses the whole frame, seen by its two long sides only (a receipt), and
+    /// this is one of its unseen ends, placed just past the frame.
     pub sides_run_on: [bool; 4],
     /// Per corner: inside the frame and reached by the document's edges (not covered).
     pub corners_visible: [bool; 4],
