@@ -71,6 +71,9 @@ pub struct Analyzer {
     /// The frame at [`outline::CLOSER_LOOK`] times the working size, made only for a closer
     /// look for a small document.
     closer: WorkImage,
+    /// A part of the frame, RGBA, for a closer look at it (see
+    /// [`Analyzer::closer_look_around`]).
+    crop: Vec<u8>,
     finder: OutlineFinder,
     region: Region,
     lighting: LightingScratch,
@@ -135,6 +138,7 @@ impl Analyzer {
             options,
             work: WorkImage::default(),
             closer: WorkImage::default(),
+            crop: Vec::new(),
             finder: OutlineFinder::default(),
             region: Region::default(),
             lighting: LightingScratch::default(),
@@ -219,6 +223,57 @@ impl Analyzer {
             .filter(|c| outline::small_document(c, fw, fh, scale, closer))
     }
 
+    /// A closer look, as magnified as [`Self::closer_look`], at the part of the frame around
+    /// `centre` (frame pixels) that a small document with a corner there can cover: a square
+    /// reaching [`outline::SMALL_SIDE`] usual working pixels either way. Where a texture that
+    /// the closer look resolves (woven fabric, wood grain) fills the whole frame, its lines
+    /// outvote a far card's short sides there, while in this square they are cut short.
+    /// `centre` is where the usual look saw the most of a small document: its strongest
+    /// corner when it found nothing, the side of a three-sided outline of weak steady
+    /// contrast that it settled on, or in a video the last frame's small document. What is
+    /// found is kept only if it can be such a small document ([`outline::small_document`],
+    /// wholly in the square).
+    fn closer_look_around(
+        &mut self,
+        frame: &Frame<'_>,
+        corner: Point,
+        prior: Option<&[Point; 4]>,
+    ) -> Option<Outline> {
+        let scale = self.work.scale;
+        let half = (outline::SMALL_SIDE * scale).ceil() as usize;
+        let (cw, ch) = ((2 * half).min(frame.width), (2 * half).min(frame.height));
+        let place = |c: f32, size: usize, side: usize| {
+            (c.max(0.0) as usize)
+                .saturating_sub(size / 2)
+                .min(side - size)
+        };
+        let (x0, y0) = (
+            place(corner.x, cw, frame.width),
+            place(corner.y, ch, frame.height),
+        );
+        self.crop.clear();
+        for y in y0..y0 + ch {
+            let row = (y * frame.width + x0) * 4;
+            self.crop.extend_from_slice(&frame.rgba[row..row + cw * 4]);
+        }
+        let crop = Frame::new(&self.crop, cw as u32, ch as u32).ok()?;
+        // As magnified as the closer look at the whole frame: the same edges, the same votes
+        // for the document's sides, but the texture elsewhere cannot crowd them out.
+        let long = outline::CLOSER_LOOK as f32 * cw.max(ch) as f32 / scale;
+        self.closer.fill(&crop, long.round() as usize);
+        let closer = scale / self.closer.scale;
+        let offset = Point::new(x0 as f32, y0 as f32);
+        let prior = prior.map(|q| q.map(|p| Point::new(p.x - offset.x, p.y - offset.y)));
+        let mut found = self
+            .finder
+            .find(&self.closer, &crop, prior.as_ref())
+            .filter(|c| outline::small_document(c, cw as f32, ch as f32, scale, closer))?;
+        found.quad = found
+            .quad
+            .map(|p| Point::new(p.x + offset.x, p.y + offset.y));
+        Some(found)
+    }
+
     fn run(
         &mut self,
         rgba: &[u8],
@@ -258,6 +313,15 @@ impl Analyzer {
         let mut by_closer_look = false;
         if closer_first {
             outline = self.closer_look(&frame, prior.as_ref());
+            // Where a texture crowds the closer look at the whole frame, the last frame's
+            // document was found by a look around it: look again around it.
+            if let (None, Some(q)) = (&outline, &prior) {
+                let centre = Point::new(
+                    q.iter().map(|p| p.x).sum::<f32>() / 4.0,
+                    q.iter().map(|p| p.y).sum::<f32>() / 4.0,
+                );
+                outline = self.closer_look_around(&frame, centre, prior.as_ref());
+            }
             by_closer_look = outline.is_some();
         }
         if outline.is_none() {
@@ -265,8 +329,22 @@ impl Analyzer {
             // Nothing found on a plain surface: a document too small for the working scale
             // (a card held far away) is looked for once more, closer.
             if outline.is_none() && !closer_first && self.finder.may_hold_small_document() {
+                let corner = self.finder.strongest_corner(self.work.scale);
                 outline = self.closer_look(&frame, prior.as_ref());
+                if let (None, Some(corner)) = (&outline, corner) {
+                    outline = self.closer_look_around(&frame, corner, prior.as_ref());
+                }
                 by_closer_look = outline.is_some();
+            } else if outline.is_some() && !closer_first {
+                // A three-sided outline of weak steady contrast: wood grain running on from a
+                // far card's side, it may be, while the card's own outline did not reach the
+                // usual look's finalists.
+                if let Some(centre) = self.finder.weak_open_side(self.work.scale) {
+                    if let Some(small) = self.closer_look_around(&frame, centre, prior.as_ref()) {
+                        outline = Some(small);
+                        by_closer_look = true;
+                    }
+                }
             }
         }
         let o = &self.options;

@@ -119,7 +119,7 @@ pub(crate) const CLOSER_LOOK: usize = 2;
 const SPARSE_LINES: usize = 40;
 /// Longest side (usual working pixels) of an outline that a closer look may find (see
 /// [`small_document`]).
-const SMALL_SIDE: f32 = 48.0;
+pub(crate) const SMALL_SIDE: f32 = 48.0;
 
 /// Whether outline `o`, found by a closer look (a working image `closer` times the usual size;
 /// `usual_scale` frame pixels per usual working pixel) after the usual look found nothing, can
@@ -273,6 +273,10 @@ pub struct OutlineFinder {
     closed_triples: Vec<u64>,
     samples: Vec<(Point, f32)>,
     strengths: Vec<f32>,
+    /// Working pixels: the middle of the corners in the image of the outline found, when it
+    /// is a three-sided one held down by its weak steady contrast (see
+    /// [`Self::weak_open_side`]).
+    weak_open_side: Option<Point>,
 }
 
 impl OutlineFinder {
@@ -286,6 +290,7 @@ impl OutlineFinder {
         frame: &Frame<'_>,
         prior: Option<&[Point; 4]>,
     ) -> Option<Outline> {
+        self.weak_open_side = None;
         if work.width < 8 || work.height < 8 {
             return None;
         }
@@ -334,6 +339,44 @@ impl OutlineFinder {
     /// look left behind.
     pub(crate) fn may_hold_small_document(&self) -> bool {
         (2..=SPARSE_LINES).contains(&self.lines.len())
+    }
+
+    /// After [`Self::find`] found a three-sided outline held down by its weak steady
+    /// contrast (wood grain meeting a line or two; a document's side differs from what lies
+    /// around it on average, grain only point by point): the middle of its corners in the
+    /// frame, in the frame's pixels (`scale` frame pixels per working pixel). Such an
+    /// outline is often made of a far card's side and the grain running on from its corners,
+    /// while the card's own closed outline, short and with a side the working scale barely
+    /// resolves, does not reach the finalists; a closer look around here can find it.
+    pub(crate) fn weak_open_side(&self, scale: f32) -> Option<Point> {
+        self.weak_open_side
+            .map(|p| Point::new((p.x + 0.5) * scale - 0.5, (p.y + 0.5) * scale - 0.5))
+    }
+
+    /// After [`Self::find`] found nothing: the seen corner, in the frame's pixels
+    /// (`scale` frame pixels per working pixel), of the two lines that make the strongest
+    /// one (the longer steady run of the weaker line), where a small document, if any, most
+    /// likely lies: a card far away on a woven surface shows three of its sides at the
+    /// working scale, if not the fourth.
+    pub(crate) fn strongest_corner(&self, scale: f32) -> Option<Point> {
+        let n = self.lines.len();
+        let mut best: Option<(u32, Point)> = None;
+        for i in 0..n {
+            for j in i + 1..n {
+                // Out of the frame a corner counts as seen; here both lines must reach it.
+                let Some((p, true)) = self.corners.get(i * n + j).copied().flatten() else {
+                    continue;
+                };
+                if !(self.reaches(i, p) && self.reaches(j, p)) {
+                    continue;
+                }
+                let strength = self.lines[i].votes.min(self.lines[j].votes);
+                if best.is_none_or(|(s, _)| strength > s) {
+                    best = Some((strength, p));
+                }
+            }
+        }
+        best.map(|(_, p)| Point::new((p.x + 0.5) * scale - 0.5, (p.y + 0.5) * scale - 0.5))
     }
 
     /// Sobel gradients on R, G and B; each pixel keeps the channel with the strongest one,
@@ -753,6 +796,7 @@ impl OutlineFinder {
         // The best by score, a hypothesis that keeps to the prior counted PRIOR_HOLD times.
         let most_held = if prior.is_some() { PRIOR_HOLD } else { 1.0 };
         let mut best: Option<(f32, Candidate, f32)> = None;
+        let mut weak_open = false;
         for ci in 0..self.candidates.len().min(MAX_FINALISTS) {
             let mut c = self.candidates[ci];
             // Contrast and extension only ever lower a score, and the candidates come best
@@ -780,12 +824,24 @@ impl OutlineFinder {
             let held = prior.map_or(1.0, |p| hold(&c.quad, p));
             if best.as_ref().is_none_or(|(s, _, _)| c.score * held > *s) {
                 best = Some((c.score * held, c, median));
+                weak_open =
+                    c.lines.iter().filter(|&&l| l == OPEN_SIDE).count() == 1 && contrast < 40.0;
             }
         }
         let (_, mut c, mut median) = best?;
         if let Some((n, n_median)) = self.document_on_surface(work, &c, median) {
             c = n;
             median = n_median;
+            weak_open = false;
+        }
+        if weak_open {
+            let seen = c.quad.iter().filter(|p| p.in_image(w, h));
+            let (n, sum) = seen.fold((0.0, Point::new(0.0, 0.0)), |(n, a), p| {
+                (n + 1.0, Point::new(a.x + p.x, a.y + p.y))
+            });
+            if n >= 2.0 {
+                self.weak_open_side = Some(Point::new(sum.x / n, sum.y / n));
+            }
         }
         let score = c.score;
         // Below this, the best outline is a few weak or low-contrast edges that happen to
