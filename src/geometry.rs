@@ -166,12 +166,20 @@ pub fn order_corners(q: [Point; 4]) -> [Point; 4] {
     order_corners_perm(&q).map(|i| q[i])
 }
 
+/// The mean of a quad's four corners.
+#[must_use]
+pub fn quad_centre(q: &[Point; 4]) -> Point {
+    Point::new(
+        q.iter().map(|p| p.x).sum::<f32>() / 4.0,
+        q.iter().map(|p| p.y).sum::<f32>() / 4.0,
+    )
+}
+
 /// The permutation [`order_corners`] applies: entry `k` is the index in `q` of the `k`-th
 /// ordered corner.
 #[must_use]
 pub fn order_corners_perm(q: &[Point; 4]) -> [usize; 4] {
-    let cx = q.iter().map(|p| p.x).sum::<f32>() / 4.0;
-    let cy = q.iter().map(|p| p.y).sum::<f32>() / 4.0;
+    let Point { x: cx, y: cy } = quad_centre(q);
     let mut idx = [0usize, 1, 2, 3];
     // Sorting by angle around the centre (atan2 with y down) goes clockwise on screen.
     idx.sort_by(|&a, &b| {

@@ -54,7 +54,7 @@ pub(crate) fn xorshift(state: &mut u32) -> u32 {
 
 use colour::{measure_colourfulness, ColourScratch};
 use frame::WorkImage;
-use geometry::{area_in_frame, corner_angle_deg, quad_motion, Point};
+use geometry::{area_in_frame, corner_angle_deg, quad_centre, quad_motion, Point};
 use glare::{highlight_luma, measure_glare, measure_glare_in_frame, measure_sheen, GlareScratch};
 use lighting::{measure_exposure, LightingScratch};
 use outline::{Outline, OutlineFinder};
@@ -236,7 +236,7 @@ impl Analyzer {
     fn closer_look_around(
         &mut self,
         frame: &Frame<'_>,
-        corner: Point,
+        centre: Point,
         prior: Option<&[Point; 4]>,
     ) -> Option<Outline> {
         let scale = self.work.scale;
@@ -248,8 +248,8 @@ impl Analyzer {
                 .min(side - size)
         };
         let (x0, y0) = (
-            place(corner.x, cw, frame.width),
-            place(corner.y, ch, frame.height),
+            place(centre.x, cw, frame.width),
+            place(centre.y, ch, frame.height),
         );
         self.crop.clear();
         for y in y0..y0 + ch {
@@ -316,11 +316,7 @@ impl Analyzer {
             // Where a texture crowds the closer look at the whole frame, the last frame's
             // document was found by a look around it: look again around it.
             if let (None, Some(q)) = (&outline, &prior) {
-                let centre = Point::new(
-                    q.iter().map(|p| p.x).sum::<f32>() / 4.0,
-                    q.iter().map(|p| p.y).sum::<f32>() / 4.0,
-                );
-                outline = self.closer_look_around(&frame, centre, prior.as_ref());
+                outline = self.closer_look_around(&frame, quad_centre(q), prior.as_ref());
             }
             by_closer_look = outline.is_some();
         }

@@ -21,7 +21,7 @@ use std::f32::consts::PI;
 
 use crate::frame::{Frame, WorkImage};
 use crate::geometry::{
-    intersect_in_normal_form, is_convex, order_corners_perm, signed_area,
+    intersect_in_normal_form, is_convex, order_corners_perm, quad_centre, signed_area,
     signed_distance_in_normal_form, Line, Point,
 };
 
@@ -277,7 +277,15 @@ pub struct OutlineFinder {
     /// is a three-sided one held down by its weak steady contrast (see
     /// [`Self::weak_open_side`]).
     weak_open_side: Option<Point>,
+    /// Per line, for the two-sided hypotheses: how it crosses the frame, if it does (see
+    /// [`Self::band_candidates`]); kept between frames.
+    crossing: Vec<Option<Crossing>>,
 }
+
+/// A line crossing the frame, for the two-sided hypotheses: its supported length and cover,
+/// the frame's edges it leaves through (0 left, 1 top, 2 right, 3 bottom), and whether its
+/// edge reaches each of them.
+type Crossing = (f32, f32, [usize; 2], [bool; 2]);
 
 impl OutlineFinder {
     /// Finds the most document-like quadrilateral, or `None` when nothing in the frame looks
@@ -1294,6 +1302,7 @@ impl OutlineFinder {
     /// × √(least cover) × 0.85 for what is assumed beyond the frame.
     fn band_candidates(&mut self, work: &WorkImage) {
         let (w, h) = (work.width as f32, work.height as f32);
+        let mut crossing = std::mem::take(&mut self.crossing);
         // Which edge of the clipping rectangle (`clip_to_rect` in `hough`) a point lies on:
         // 0 left, 1 top, 2 right, 3 bottom.
         let border = |p: Point| -> usize {
@@ -1304,7 +1313,7 @@ impl OutlineFinder {
         };
         // A side's supported length and cover when its edge runs most of the way across,
         // the frame's edges it leaves through, and whether its edge reaches each of them.
-        let across = |li: usize| -> Option<(f32, f32, [usize; 2], [bool; 2])> {
+        let across = |li: usize| -> Option<Crossing> {
             let hl = &self.lines[li];
             let (s, vis) = self.support_between(li, hl.t_min, hl.t_max);
             let cover = (s / vis.max(1.0)).min(1.0);
@@ -1315,7 +1324,8 @@ impl OutlineFinder {
             let ends = [border(hl.point_at(hl.t_min)), border(hl.point_at(hl.t_max))];
             (cover >= 0.5 && ends[0] % 2 == ends[1] % 2).then_some((s, cover, ends, held))
         };
-        let crossing: Vec<_> = (0..self.lines.len()).map(across).collect();
+        crossing.clear();
+        crossing.extend((0..self.lines.len()).map(across));
         for pi in 0..self.pairs.len() {
             let (a, c, _) = self.pairs[pi];
             let (Some((sa, ca, ea, ha)), Some((sc, cc, ec, hc))) = (crossing[a], crossing[c])
@@ -1356,10 +1366,7 @@ impl OutlineFinder {
                 continue;
             }
             // Both seen sides measured: a line hugging the frame's edge has no outside.
-            let centre = Point::new(
-                quad.iter().map(|p| p.x).sum::<f32>() / 4.0,
-                quad.iter().map(|p| p.y).sum::<f32>() / 4.0,
-            );
+            let centre = quad_centre(&quad);
             let clear = [(a, 0), (c, 2)].into_iter().all(|(li, k)| {
                 side_contrast(work, quad[k], quad[k + 1], self.lines[li].line, centre)
                     .is_some_and(|(_, steady)| steady >= CLEAR_CONTRAST)
@@ -1399,6 +1406,7 @@ impl OutlineFinder {
                 cover: [ca, least, cc, least],
             });
         }
+        self.crossing = crossing;
     }
 
     /// Least, over the four sides, of the median colour difference between points 3 px inside
@@ -1409,10 +1417,7 @@ impl OutlineFinder {
     /// inside and outside differ the same way all along the side, near 0 when the difference
     /// changes sign along it.
     fn side_contrasts(&self, work: &WorkImage, quad: &[Point; 4]) -> (f32, f32) {
-        let centre = Point::new(
-            quad.iter().map(|p| p.x).sum::<f32>() / 4.0,
-            quad.iter().map(|p| p.y).sum::<f32>() / 4.0,
-        );
+        let centre = quad_centre(quad);
         let mut least = f32::MAX;
         let mut least_steady = f32::MAX;
         for k in 0..4 {
@@ -1596,7 +1601,7 @@ impl OutlineFinder {
     /// have edges both ways round.
     fn sides_running_on(&self, work: &WorkImage, quad: &[Point; 4]) -> [bool; 4] {
         let (w, h) = (work.width, work.height);
-        let tol2 = 20.0_f32.to_radians().cos().powi(2);
+        let tol = 20.0_f32.to_radians().cos();
         // The gradient across unit normal (nx, ny) of an aligned edge pixel within a pixel of
         // (x, y), if there is one.
         let aligned = |x: f32, y: f32, (nx, ny): (f32, f32)| -> Option<f32> {
@@ -1606,9 +1611,10 @@ impl OutlineFinder {
                     return None;
                 }
                 let i = py as usize * w + px as usize;
-                let (gx, gy) = (f32::from(self.gx[i]), f32::from(self.gy[i]));
-                let across = gx * nx + gy * ny;
-                (self.edge[i] && across * across >= tol2 * (gx * gx + gy * gy)).then_some(across)
+                if !self.edge[i] {
+                    return None;
+                }
+                gradient_along(self.gx[i], self.gy[i], (nx, ny), tol)
             })
         };
         // Whether the side from `from` to `corner` carries on past `corner`.
@@ -2026,6 +2032,15 @@ fn side_contrast(
         0.0
     };
     Some((median, median * (steadiness / STEADY_SIDE).min(1.0)))
+}
+
+/// The component of gradient `(gx, gy)` along unit normal `(c, s)` when the gradient lies
+/// within the angle whose cosine is `cos` of that normal, either way round; `None` otherwise.
+#[inline]
+fn gradient_along(gx: i16, gy: i16, (c, s): (f32, f32), cos: f32) -> Option<f32> {
+    let (gx, gy) = (f32::from(gx), f32::from(gy));
+    let dot = gx * c + gy * s;
+    (dot * dot >= cos * cos * (gx * gx + gy * gy)).then_some(dot)
 }
 
 /// The foot of the perpendicular from `p` on `l`.
