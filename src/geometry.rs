@@ -1,6 +1,37 @@
 //! Plane geometry for document outlines: points, lines in normal form, quadrilaterals and
 //! their areas, ordering and overlap (IoU). Coordinates are image pixels, x right, y down.
 
+/// `f32::min` and `f32::max` as a comparison and a select, with the same results (NaN
+/// included: a NaN operand gives the other one). In wasm these are library calls, since
+/// wasm's own `min` and `max` propagate NaN; the quad search orders floats millions of times
+/// a second.
+pub(crate) trait Order {
+    /// The smaller of `self` and `other`, as `f32::min`.
+    fn at_most(self, other: Self) -> Self;
+    /// The larger of `self` and `other`, as `f32::max`.
+    fn at_least(self, other: Self) -> Self;
+}
+
+impl Order for f32 {
+    #[inline]
+    fn at_most(self, other: f32) -> f32 {
+        if other < self || self.is_nan() {
+            other
+        } else {
+            self
+        }
+    }
+
+    #[inline]
+    fn at_least(self, other: f32) -> f32 {
+        if other > self || self.is_nan() {
+            other
+        } else {
+            self
+        }
+    }
+}
+
 /// A point in image pixels.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Point {
@@ -355,6 +386,30 @@ mod tests {
             Point::new(x1, y1),
             Point::new(x0, y1),
         ]
+    }
+
+    #[test]
+    fn order_gives_what_min_and_max_give() {
+        let values = [
+            f32::NAN,
+            f32::NEG_INFINITY,
+            -3.5,
+            -0.0,
+            0.0,
+            f32::MIN_POSITIVE / 2.0,
+            1.0,
+            1.0 + f32::EPSILON,
+            f32::MAX,
+            f32::INFINITY,
+        ];
+        // The same value, or both NaN (the sign of a zero is not ordered by either).
+        let same = |a: f32, b: f32| a == b || (a.is_nan() && b.is_nan());
+        for a in values {
+            for b in values {
+                assert!(same(a.at_most(b), a.min(b)), "{a} at_most {b}");
+                assert!(same(a.at_least(b), a.max(b)), "{a} at_least {b}");
+            }
+        }
     }
 
     #[test]

@@ -419,9 +419,7 @@ impl Analyzer {
         // are noise, its corners are placed to within a few pixels (more than the share of
         // its diagonal `moving` allows), and the person is asked to move closer first.
         let judge_corners = m.area_fraction >= o.min_area_fraction && long >= o.min_document_px;
-        if judge_corners && (0..4).any(|k| in_frame[k] && !m.corners_visible[k]) {
-            problems.push(Problem::CornerCovered);
-        }
+        let corner_hidden = (0..4).any(|k| in_frame[k] && !m.corners_visible[k]);
         if m.area_fraction < o.min_area_fraction {
             problems.push(Problem::TooFar);
         }
@@ -509,8 +507,17 @@ impl Analyzer {
         let s = measure_sharpness(&frame, &q, &mut self.sharpness);
         m.sharpness = s.score.map(|v| round(v, 4));
         m.sharpness_edges = s.edges;
-        if s.score.is_some_and(|v| v < o.min_sharpness) {
+        let blurry = s.score.is_some_and(|v| v < o.min_sharpness);
+        if blurry {
             problems.push(Problem::Blurry);
+        }
+        // Nor on a document too dark, too bright or blurred: its edges sink into the sensor's
+        // noise, clip into a light background or spread, and a side's last pixels before its
+        // corner go first (on the devset's variants, 10 of 192 such frames had a corner judged
+        // hidden that was not, against 0 of 63 clean ones). The person is asked to fix the
+        // light or the focus first, and the corners are judged then.
+        if judge_corners && corner_hidden && !too_dark && !too_bright && !blurry {
+            problems.push(Problem::CornerCovered);
         }
 
         // Motion between consecutive video frames.

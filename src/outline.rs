@@ -22,7 +22,7 @@ use std::f32::consts::PI;
 use crate::frame::{Frame, WorkImage};
 use crate::geometry::{
     intersect_in_normal_form, is_convex, order_corners_perm, quad_centre, signed_area,
-    signed_distance_in_normal_form, Line, Point,
+    signed_distance_in_normal_form, Line, Order, Point,
 };
 
 /// Number of Hough angle bins over 180° (1° each).
@@ -755,15 +755,15 @@ impl OutlineFinder {
     fn support_between(&self, li: usize, a: f32, b: f32) -> (f32, f32) {
         let hl = &self.lines[li];
         let (lo, hi) = if a < b { (a, b) } else { (b, a) };
-        let lo = lo.max(hl.t_min);
-        let hi = hi.min(hl.t_max);
+        let lo = lo.at_least(hl.t_min);
+        let hi = hi.at_most(hl.t_max);
         if hi <= lo {
             return (0.0, 0.0);
         }
         let i0 = (round_to_int(lo - hl.t_min).max(0) as usize).min(hl.steps);
         let i1 = (round_to_int(hi - hl.t_min).max(0) as usize).min(hl.steps);
         let s = f32::from(self.support[hl.offset + i1]) - f32::from(self.support[hl.offset + i0]);
-        (s.max(0.0), hi - lo)
+        (s.at_least(0.0), hi - lo)
     }
 
     /// Whether line `li` has edge evidence right next to `p` (a point on it) on one side:
@@ -1090,7 +1090,7 @@ impl OutlineFinder {
                             let bit = triple_index(n, x, y, z);
                             self.closed_triples[bit / 64] |= 1 << (bit % 64);
                         }
-                        let min_cover = cover.iter().copied().fold(1.0f32, f32::min);
+                        let min_cover = cover.iter().copied().fold(1.0f32, f32::at_most);
                         let most = supported * min_cover.sqrt();
                         if most < floor {
                             continue;
@@ -1155,7 +1155,7 @@ impl OutlineFinder {
         if vis < 5.0 || vis < 0.3 * len {
             return None;
         }
-        let cover = (s / vis).min(1.0);
+        let cover = (s / vis).at_most(1.0);
         (cover >= 0.3).then_some((s, cover))
     }
 
@@ -1224,7 +1224,7 @@ impl OutlineFinder {
                 if ua.0 * uc.0 + ua.1 * uc.1 < 0.8 {
                     continue;
                 }
-                let reach = ea.max(ec) + 2.0;
+                let reach = ea.at_least(ec) + 2.0;
                 // A document longer than any known shape (a receipt) is taken to end just
                 // past the frame's edge.
                 let len = OPEN_EXTENTS
@@ -1260,7 +1260,7 @@ impl OutlineFinder {
                         cover[k] = 0.0;
                         continue;
                     }
-                    cover[k] = (s / vis).min(1.0);
+                    cover[k] = (s / vis).at_most(1.0);
                     supported += s;
                 }
                 cover[2] = cover[1];
@@ -1272,7 +1272,7 @@ impl OutlineFinder {
                 // one assumed beyond it, unless both running sides keep their edge all the way
                 // out of the frame: then the two compete on their scores.
                 let bit = triple_index(n, a, b, c);
-                let min_cover = cover.iter().copied().fold(1.0f32, f32::min);
+                let min_cover = cover.iter().copied().fold(1.0f32, f32::at_most);
                 if triples[bit / 64] & (1 << (bit % 64)) != 0 && min_cover < OPEN_COVER_OVER_CLOSED
                 {
                     continue;
@@ -2366,7 +2366,7 @@ fn angle_between(a: f32, b: f32) -> f32 {
     if d >= PI {
         d = d.rem_euclid(PI);
     }
-    d.min(PI - d)
+    d.at_most(PI - d)
 }
 
 /// Fills `path` with the index of the working pixel nearest to `p0 + k·(dx, dy)`, moved by
@@ -2476,7 +2476,18 @@ fn mean_direction(a: f32, b: f32) -> f32 {
     } else if d < -PI / 2.0 {
         d += PI;
     }
-    (a + d / 2.0).rem_euclid(PI)
+    // `rem_euclid(PI)` without its library call (fmod) in the usual ranges, with the same
+    // results: the subtractions are exact there.
+    let m = a + d / 2.0;
+    if (0.0..PI).contains(&m) {
+        m
+    } else if m > -PI && m < 0.0 {
+        m + PI
+    } else if (PI..2.0 * PI).contains(&m) {
+        m - PI
+    } else {
+        m.rem_euclid(PI)
+    }
 }
 
 fn same_line(a: Line, b: Line, max_angle: f32, max_rho: f32) -> bool {
@@ -2536,9 +2547,9 @@ impl Inset {
             // nx·x ≥ t − ny·y − d.
             let r = t - ny * y - d;
             if nx > 1e-6 {
-                a = a.max((r / nx).ceil());
+                a = a.at_least((r / nx).ceil());
             } else if nx < -1e-6 {
-                b = b.min((r / nx).floor() + 1.0);
+                b = b.at_most((r / nx).floor() + 1.0);
             } else if r > 0.0 {
                 return (lo, lo);
             }
@@ -2554,7 +2565,7 @@ impl Inset {
         self.0
             .iter()
             .map(|&(nx, ny, d)| nx * x + ny * y + d)
-            .fold(f32::MAX, f32::min)
+            .fold(f32::MAX, f32::at_most)
     }
 }
 
@@ -2583,7 +2594,7 @@ fn aspect_factor(q: &[Point; 4]) -> f32 {
     if dist < 0.12 {
         1.0
     } else {
-        (1.0 - 0.8 * (dist - 0.12)).max(0.75)
+        (1.0 - 0.8 * (dist - 0.12)).at_least(0.75)
     }
 }
 
@@ -2604,13 +2615,37 @@ fn log_distance_to_known_shape(ratio: f32) -> f32 {
     match q.iter().rposition(|&v| v >= 1.0) {
         None => q[0].ln().abs(),
         Some(j) if j + 1 == q.len() => q[j].ln().abs(),
-        Some(j) => q[j].ln().abs().min(q[j + 1].ln().abs()),
+        Some(j) => q[j].ln().abs().at_most(q[j + 1].ln().abs()),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mean_direction_is_the_mean_angle_modulo_pi() {
+        // The library's remainder, as written before its usual ranges were worked out
+        // without it.
+        let reference = |a: f32, b: f32| {
+            let mut d = b - a;
+            if d > PI / 2.0 {
+                d -= PI;
+            } else if d < -PI / 2.0 {
+                d += PI;
+            }
+            (a + d / 2.0).rem_euclid(PI)
+        };
+        let angles: Vec<f32> = (-400..=800).map(|k| k as f32 * 0.01).collect();
+        for &a in &angles {
+            for &b in angles.iter().step_by(7) {
+                let m = mean_direction(a, b);
+                assert_eq!(m.to_bits(), reference(a, b).to_bits(), "{a} {b}");
+                assert!((0.0..=PI).contains(&m));
+            }
+        }
+        assert!((mean_direction(0.1, PI - 0.1) - 0.0).abs() < 1e-6);
+    }
 
     #[test]
     fn distance_to_known_shapes_is_the_least_of_all_four() {

@@ -49,6 +49,8 @@ pub struct Metrics {
     /// this is one of its unseen ends, placed just past the frame.
     pub sides_run_on: [bool; 4],
     /// Per corner: inside the frame and reached by the document's edges (not covered).
+    /// Measured on any document; `corner_covered` is judged from it only on one big enough
+    /// to be captured, neither too dark nor too bright, and not blurry.
     pub corners_visible: [bool; 4],
     /// Per corner: how far the edges stop short of it, share of the side's length.
     pub corner_gap: [f32; 4],

@@ -707,6 +707,41 @@ fn thumb_on_a_distant_card_says_too_far_not_corner_covered() {
     assert!(raw_hidden >= 1, "thumb seen at {raw_hidden} of 4 corners");
 }
 
+/// A thumb over a corner of a dim, over-exposed or defocused card: the person is asked to fix
+/// the light or the focus; the corner is judged once its edges can be seen (its raw flags
+/// stay in the metrics). With the light and the focus fixed, the same thumb is reported.
+#[test]
+fn thumb_on_a_dim_bright_or_blurred_card_says_the_light_or_focus_first() {
+    type Spoil = fn(&mut Scene);
+    let spoils: [(&str, Problem, Spoil); 3] = [
+        ("dim", Problem::TooDark, |s| s.gain = 0.15),
+        ("bright", Problem::TooBright, |s| s.gain = 1.4),
+        ("blurred", Problem::Blurry, |s| s.blur = 6),
+    ];
+    for (name, problem, spoil) in spoils {
+        let mut raw_hidden = 0;
+        for corner in 0..4 {
+            let mut s = base();
+            s.thumb = Some(corner);
+            assert!(report_of(&s).problems.contains(&Problem::CornerCovered));
+            spoil(&mut s);
+            let report = report_of(&s);
+            assert!(
+                report.problems.contains(&problem)
+                    && !report.problems.contains(&Problem::CornerCovered),
+                "{name}, thumb on corner {corner}: {:?}",
+                codes(&report)
+            );
+            raw_hidden += usize::from(!report.metrics.corners_visible[corner]);
+        }
+        // The measurement still sees the thumb on most corners: only the verdict waits.
+        assert!(
+            raw_hidden >= 2,
+            "{name}: thumb seen at {raw_hidden} of 4 corners"
+        );
+    }
+}
+
 #[test]
 fn strong_perspective_is_tilted() {
     // A card seen from low down: its far side much shorter than its near side, corner angles
