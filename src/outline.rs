@@ -85,8 +85,8 @@ const MIN_EDGE_MAGNITUDE: u16 = 24;
 /// Hough votes (working pixels of supporting edge) a line needs.
 const MIN_LINE_VOTES: u32 = 6;
 /// Least run, in working pixels, of a side carrying on past its corner to the frame's edge for
-/// [`Outline::sides_run_on`] to judge it: over a shorter run, a rounded corner, noise and the
-/// frame's border cannot be told from a side that goes on.
+/// [`Outline::sides_run_on`] to judge it, on one of the two sides at least: over a shorter run,
+/// a rounded corner, noise and the frame's border cannot be told from a side that goes on.
 const RUN_ON_MIN_PX: f32 = 6.0;
 /// Share of that run with the side's edge (aligned, the same way round) for the side to carry on.
 const RUN_ON_COVER: f32 = 0.85;
@@ -1592,13 +1592,17 @@ impl OutlineFinder {
 
     /// Per side of closed outline `quad` (working pixels, TL, TR, BR, BL): whether both sides
     /// next to it carry on past its corners to the frame's edge. A side carries on when, over
-    /// a run of at least [`RUN_ON_MIN_PX`] from its corner to the frame's edge, on the side's
-    /// own line within a pixel, [`RUN_ON_COVER`] of the run holds an edge pixel aligned with
-    /// it (within 20°) and the same way round (its gradient's sign along the side's normal as
-    /// over the side's last 12 px before the corner). A document's sides stop at its corners;
-    /// past a line across the document (an MRZ band's top, a coloured band), they go on as
-    /// the document goes on. The sign keeps texture out: wood grain and weave along the line
-    /// have edges both ways round.
+    /// its run from its corner to the frame's edge, on the side's own line within a pixel,
+    /// [`RUN_ON_COVER`] of the run holds an edge pixel aligned with it (within 20°) and the
+    /// same way round (its gradient's sign along the side's normal as over the side's last
+    /// 12 px before the corner); and the longer of the two runs is at least
+    /// [`RUN_ON_MIN_PX`]. A line across a document near the frame's edge and turned a little
+    /// leaves one side little or no room to be seen carrying on (an MRZ band at the frame's
+    /// edge): the other side, seen to carry on, then judges, as long as the first shows
+    /// nothing against it. A document's sides stop at its corners; past a line across the
+    /// document (an MRZ band's top, a coloured band), they go on as the document goes on. The
+    /// sign keeps texture out: wood grain and weave along the line have edges both ways
+    /// round.
     fn sides_running_on(&self, work: &WorkImage, quad: &[Point; 4]) -> [bool; 4] {
         let (w, h) = (work.width, work.height);
         let tol = 20.0_f32.to_radians().cos();
@@ -1617,12 +1621,13 @@ impl OutlineFinder {
                 gradient_along(self.gx[i], self.gy[i], (nx, ny), tol)
             })
         };
-        // Whether the side from `from` to `corner` carries on past `corner`.
-        let carries_on = |corner: Point, from: Point| -> bool {
+        // How the side from `from` to `corner` carries on past `corner`: `None` when it
+        // does not; else the length of the run judged, working pixels.
+        let carries_on = |corner: Point, from: Point| -> Option<u32> {
             let len = corner.distance(from);
             // (NaN fails this too: a walk from a NaN corner would never leave the frame.)
             if !(len >= 1.0 && corner.x.is_finite() && corner.y.is_finite()) {
-                return false;
+                return None;
             }
             let (ux, uy) = ((corner.x - from.x) / len, (corner.y - from.y) / len);
             let normal = (-uy, ux);
@@ -1633,7 +1638,7 @@ impl OutlineFinder {
                 .map(f32::signum)
                 .sum();
             if sign == 0.0 {
-                return false;
+                return None;
             }
             let (mut run, mut held) = (0u32, 0u32);
             let mut t = 2.0f32;
@@ -1646,11 +1651,16 @@ impl OutlineFinder {
                 held += u32::from(aligned(x, y, normal).is_some_and(|a| a * sign > 0.0));
                 t += 1.0;
             }
-            run as f32 >= RUN_ON_MIN_PX && held as f32 >= RUN_ON_COVER * run as f32
+            (held as f32 >= RUN_ON_COVER * run as f32).then_some(run)
         };
         [0, 1, 2, 3].map(|k| {
-            carries_on(quad[k], quad[(k + 3) % 4])
-                && carries_on(quad[(k + 1) % 4], quad[(k + 2) % 4])
+            match (
+                carries_on(quad[k], quad[(k + 3) % 4]),
+                carries_on(quad[(k + 1) % 4], quad[(k + 2) % 4]),
+            ) {
+                (Some(a), Some(b)) => a.max(b) as f32 >= RUN_ON_MIN_PX,
+                _ => false,
+            }
         })
     }
 

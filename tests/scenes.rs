@@ -451,6 +451,43 @@ fn a_band_across_a_card_running_out_of_the_frame_is_not_its_side() {
     }
 }
 
+/// The same band printed so near the frame's edge, on a card turned by 3°, that past its lower
+/// end the card's side has no room left to be seen carrying on (an MRZ band at the frame's
+/// edge, as on the devset's `img_0021`): the side that can be seen carrying on past the other
+/// end, with nothing against it on the first, is enough.
+#[test]
+fn a_band_at_the_frame_edge_leaving_one_side_no_room_is_not_the_cards_side() {
+    for band_at in [537.0, 535.0, 533.0] {
+        let s = shifted(Scene::centred(960, 540, 0.55, 3.0), 0.0, 180.0);
+        let q = s.quad.unwrap();
+        // The side whose bottom corner is lower, and the other.
+        let (low, high) = if q[2].y > q[3].y { (2, 3) } else { (3, 2) };
+        let top = |k: usize| if k == 2 { q[1] } else { q[0] };
+        let t = (q[low].y - band_at) / (q[low].y - top(low).y);
+        let other_at = q[high].y - t * (q[high].y - top(high).y);
+        assert!(
+            band_at - other_at >= 20.0,
+            "band ends at {band_at} and {other_at}"
+        );
+        let mut rgba = s.render();
+        paint_band_across(&mut rgba, &s, t, 4.0);
+        let report = Analyzer::new(Options::default())
+            .unwrap()
+            .analyze_still(&rgba, 960, 540)
+            .unwrap();
+        check_report(&report, false).unwrap();
+        let m = &report.metrics;
+        assert!(
+            report.problems.contains(&Problem::CornersCutOff),
+            "band at {band_at}: {:?}, quad {:?}, in frame {:?}, sides run on {:?}",
+            codes(&report),
+            report.quad,
+            m.corners_in_frame,
+            m.sides_run_on
+        );
+    }
+}
+
 #[test]
 fn thumb_over_a_corner_is_corner_covered_at_that_corner() {
     for corner in 0..4 {
