@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Two builds of the engine against each other in headless Chromium, for speed work:
 //
-//   node bench/ab.mjs DIR_A DIR_B [--rounds N] [--size WxH]
+//   node bench/ab.mjs DIR_A DIR_B [--rounds N] [--size WxH] [--webkit]
 //
 // DIR_A and DIR_B are wasm-bindgen outputs (doccheck.js + doccheck_bg.wasm), such as a copy of
 // www/pkg-simd made before a change and www/pkg-simd after it. The frames are make bench's
@@ -11,6 +11,9 @@
 // make bench times them). Prints
 // the median and p90 ms per frame of each, B's median over A's, and on how many frames the
 // two reports differ (a change meant to keep the reports must print 0).
+//
+// --webkit times in WebKitGTK's MiniBrowser instead (Safari's engine, JavaScriptCore; driven as
+// the end-to-end tests drive it, tests/e2e/webdriver.mjs: WebKitWebDriver under Xvfb).
 //
 // It times only, and writes nothing; make bench gives the figures of record. Node's own V8
 // is no stand-in for Chromium's here: binaryen's inlining of functions with one caller made
@@ -27,7 +30,7 @@ const SHARED = path.resolve(process.env.DOCCHECK_SHARED || path.join(ROOT, '..',
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 function parseArgs(argv) {
-  const o = { dirs: [], rounds: 5, width: 1280, height: 720 };
+  const o = { dirs: [], rounds: 5, width: 1280, height: 720, webkit: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--rounds') {
@@ -37,13 +40,15 @@ function parseArgs(argv) {
       const m = /^(\d+)x(\d+)$/.exec(argv[++i] || '');
       if (!m) throw new Error('--size needs WxH, such as 1280x720');
       [o.width, o.height] = [Number(m[1]), Number(m[2])];
+    } else if (a === '--webkit') {
+      o.webkit = true;
     } else if (a.startsWith('--')) {
       throw new Error(`unknown option ${a}`);
     } else {
       o.dirs.push(path.resolve(a));
     }
   }
-  if (o.dirs.length !== 2) throw new Error('usage: node bench/ab.mjs DIR_A DIR_B [--rounds N] [--size WxH]');
+  if (o.dirs.length !== 2) throw new Error('usage: node bench/ab.mjs DIR_A DIR_B [--rounds N] [--size WxH] [--webkit]');
   for (const d of o.dirs) {
     for (const f of ['doccheck.js', 'doccheck_bg.wasm']) {
       if (!fs.existsSync(path.join(d, f))) throw new Error(`${d} has no ${f}`);
@@ -84,8 +89,10 @@ function serve(dirs) {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-/** Runs in the page: decodes and stretches the photos, then times the two builds. */
-async function pageRun({ photos, rounds, width, height }) {
+/** Runs in the page: loads the two builds, decodes and stretches the photos, and keeps them
+ *  for `pageRound`. Returns the number of frames and whether performance.now() is fine-grained
+ *  (cross-origin isolated). */
+async function pageSetup({ photos, width, height }) {
   const load = async (dir) => {
     const m = await import(`/${dir}/doccheck.js`);
     await m.default({ module_or_path: `/${dir}/doccheck_bg.wasm` });
@@ -102,31 +109,54 @@ async function pageRun({ photos, rounds, width, height }) {
     ctx.drawImage(bitmap, 0, 0, width, height);
     frames.push(ctx.getImageData(0, 0, width, height).data);
   }
-  const [ta, tb] = [[], []];
-  let differing = 0;
+  globalThis.abState = { a, b, frames, width, height, k: 0 };
+  return { frames: frames.length, isolated: globalThis.crossOriginIsolated === true };
+}
+
+/** Runs in the page: one pass over the frames kept by `pageSetup`, each analysed by both
+ *  builds in turn. Returns both builds' times and, when `compare`, on how many frames the
+ *  reports differ. */
+function pageRound(compare) {
+  const st = globalThis.abState;
   const timed = (analyzer, f) => {
     analyzer.reset();
     const t0 = performance.now();
-    const report = analyzer.analyze(f, width, height);
+    const report = analyzer.analyze(f, st.width, st.height);
     return [performance.now() - t0, report];
   };
-  let k = 0;
-  for (let r = 0; r <= rounds; r++) {
-    for (const f of frames) {
-      // Which goes first alternates, so that neither gains from the other's reading the frame.
-      const first = k++ % 2 === 0;
-      const [da, ra] = first ? timed(a, f) : [];
-      const [db, rb] = timed(b, f);
-      const [dA, rA] = first ? [da, ra] : timed(a, f);
-      if (r === 0) {
-        differing += JSON.stringify(rA) === JSON.stringify(rb) ? 0 : 1;
-      } else {
-        ta.push(dA);
-        tb.push(db);
-      }
-    }
+  const [ta, tb] = [[], []];
+  let differing = 0;
+  for (const f of st.frames) {
+    // Which goes first alternates, so that neither gains from the other's reading the frame.
+    const first = st.k++ % 2 === 0;
+    const [da, ra] = first ? timed(st.a, f) : [];
+    const [db, rb] = timed(st.b, f);
+    const [dA, rA] = first ? [da, ra] : timed(st.a, f);
+    ta.push(dA);
+    tb.push(db);
+    if (compare) differing += JSON.stringify(rA) === JSON.stringify(rb) ? 0 : 1;
   }
-  return { ta, tb, differing, frames: frames.length };
+  return { ta, tb, differing };
+}
+
+/** Opens the page in the browser asked for; returns how to run a function in it, and how to
+ *  close the browser. */
+async function openBrowser(o, url) {
+  if (o.webkit) {
+    // WebKitGTK's MiniBrowser through WebKitWebDriver under Xvfb, as the end-to-end tests drive
+    // it (Safari's engine; not iOS Safari itself).
+    const { startWebKit } = await import('../tests/e2e/webdriver.mjs');
+    const webkit = await startWebKit();
+    await webkit.session.navigate(url);
+    return {
+      run: (fn, arg) => webkit.session.executeAsync(fn, arg),
+      close: () => webkit.stop(),
+    };
+  }
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+  const page = await browser.newPage();
+  await page.goto(url);
+  return { run: (fn, arg) => page.evaluate(fn, arg), close: () => browser.close() };
 }
 
 const quantile = (v, q) => {
@@ -144,18 +174,28 @@ async function main() {
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l).file);
   const server = await serve(o.dirs);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+  let browser;
   try {
-    const page = await browser.newPage();
-    await page.goto(`http://127.0.0.1:${server.address().port}/`);
-    const r = await page.evaluate(pageRun, { photos, rounds: o.rounds, width: o.width, height: o.height });
-    const [ma, mb] = [quantile(r.ta, 0.5), quantile(r.tb, 0.5)];
-    console.log(`${r.frames} photos at ${o.width}×${o.height}, ${o.rounds} rounds, A and B on each frame in turn`);
-    console.log(`A ${o.dirs[0]}: median ${ma.toFixed(2)} ms, p90 ${quantile(r.ta, 0.9).toFixed(2)} ms`);
-    console.log(`B ${o.dirs[1]}: median ${mb.toFixed(2)} ms, p90 ${quantile(r.tb, 0.9).toFixed(2)} ms`);
-    console.log(`B / A (medians): ${(mb / ma).toFixed(3)}; reports differing: ${r.differing} of ${r.frames}`);
+    browser = await openBrowser(o, `http://127.0.0.1:${server.address().port}/`);
+    const setup = await browser.run(pageSetup, { photos, width: o.width, height: o.height });
+    // The warm-up pass compares the reports; the timed rounds follow, one call each (a
+    // WebDriver script may run 20 s at most).
+    const warm = await browser.run(pageRound, true);
+    const [ta, tb] = [[], []];
+    for (let r = 0; r < o.rounds; r++) {
+      const round = await browser.run(pageRound, false);
+      ta.push(...round.ta);
+      tb.push(...round.tb);
+    }
+    const [ma, mb] = [quantile(ta, 0.5), quantile(tb, 0.5)];
+    const name = o.webkit ? 'WebKitGTK (MiniBrowser)' : 'Chromium';
+    console.log(`${setup.frames} photos at ${o.width}×${o.height}, ${o.rounds} rounds in ${name}, A and B on each frame in turn`);
+    if (!setup.isolated) console.log('(the page is not cross-origin isolated: the clock may be coarse)');
+    console.log(`A ${o.dirs[0]}: median ${ma.toFixed(2)} ms, p90 ${quantile(ta, 0.9).toFixed(2)} ms`);
+    console.log(`B ${o.dirs[1]}: median ${mb.toFixed(2)} ms, p90 ${quantile(tb, 0.9).toFixed(2)} ms`);
+    console.log(`B / A (medians): ${(mb / ma).toFixed(3)}; reports differing: ${warm.differing} of ${setup.frames}`);
   } finally {
-    await browser.close();
+    await browser?.close();
     server.close();
   }
 }
