@@ -417,7 +417,8 @@ impl Analyzer {
         // A corner is judged hidden, and the document moving, only on a document big enough
         // to show its corners: on a distant or low-resolution card the sides' last few pixels
         // are noise, its corners are placed to within a few pixels (more than the share of
-        // its diagonal `moving` allows), and the person is asked to move closer first.
+        // its diagonal `moving` allows), and the person is asked to move closer first. (A
+        // corner is judged hidden further down, once the light and the focus are known.)
         let judge_corners = m.area_fraction >= o.min_area_fraction && long >= o.min_document_px;
         let corner_hidden = (0..4).any(|k| in_frame[k] && !m.corners_visible[k]);
         if m.area_fraction < o.min_area_fraction {

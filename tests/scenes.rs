@@ -403,6 +403,28 @@ fn paint_band_across(rgba: &mut [u8], scene: &Scene, from_bottom: f32, thick: f3
     }
 }
 
+/// The still report of `scene` (960×540) with a band painted across its card `from_bottom` of
+/// the way up (see [`paint_band_across`]), checked against the report's invariants, and how
+/// its framing came out, for messages.
+fn with_band_across(scene: &Scene, from_bottom: f32) -> (Report, String) {
+    let mut rgba = scene.render();
+    paint_band_across(&mut rgba, scene, from_bottom, 4.0);
+    let report = Analyzer::new(Options::default())
+        .unwrap()
+        .analyze_still(&rgba, 960, 540)
+        .unwrap();
+    check_report(&report, false).unwrap();
+    let m = &report.metrics;
+    let framing = format!(
+        "{:?}, quad {:?}, in frame {:?}, sides run on {:?}",
+        codes(&report),
+        report.quad,
+        m.corners_in_frame,
+        m.sides_run_on
+    );
+    (report, framing)
+}
+
 /// A card running out of the bottom of the frame with a band printed across it just above the
 /// frame's edge: the band's top is no side of the card, as both the card's sides carry on past
 /// it to the frame's edge, so the card's bottom corners are out of the frame. A card whose
@@ -419,7 +441,6 @@ fn a_band_across_a_card_running_out_of_the_frame_is_not_its_side() {
             want_cut_off,
             "shift {dy}: bottom at {bottom}"
         );
-        let mut rgba = s.render();
         // 25–40 px above the frame's edge where the card runs out of it.
         let band = if want_cut_off {
             let height = q[3].y - q[0].y;
@@ -427,24 +448,18 @@ fn a_band_across_a_card_running_out_of_the_frame_is_not_its_side() {
         } else {
             0.22
         };
-        paint_band_across(&mut rgba, &s, band, 4.0);
-        let report = Analyzer::new(Options::default())
-            .unwrap()
-            .analyze_still(&rgba, 960, 540)
-            .unwrap();
-        check_report(&report, false).unwrap();
-        let m = &report.metrics;
+        let (report, framing) = with_band_across(&s, band);
         assert_eq!(
             report.problems.contains(&Problem::CornersCutOff),
             want_cut_off,
-            "shift {dy}: {:?}, quad {:?}, in frame {:?}, sides run on {:?}",
-            codes(&report),
-            report.quad,
-            m.corners_in_frame,
-            m.sides_run_on
+            "shift {dy}: {framing}"
         );
         if want_cut_off {
-            assert_eq!(m.corners_in_frame, [true, true, false, false], "shift {dy}");
+            assert_eq!(
+                report.metrics.corners_in_frame,
+                [true, true, false, false],
+                "shift {dy}"
+            );
         } else {
             assert!(in_frame_iou(&s, &report) >= 0.9, "shift {dy}: {report:?}");
         }
@@ -469,21 +484,10 @@ fn a_band_at_the_frame_edge_leaving_one_side_no_room_is_not_the_cards_side() {
             band_at - other_at >= 20.0,
             "band ends at {band_at} and {other_at}"
         );
-        let mut rgba = s.render();
-        paint_band_across(&mut rgba, &s, t, 4.0);
-        let report = Analyzer::new(Options::default())
-            .unwrap()
-            .analyze_still(&rgba, 960, 540)
-            .unwrap();
-        check_report(&report, false).unwrap();
-        let m = &report.metrics;
+        let (report, framing) = with_band_across(&s, t);
         assert!(
             report.problems.contains(&Problem::CornersCutOff),
-            "band at {band_at}: {:?}, quad {:?}, in frame {:?}, sides run on {:?}",
-            codes(&report),
-            report.quad,
-            m.corners_in_frame,
-            m.sides_run_on
+            "band at {band_at}: {framing}"
         );
     }
 }
