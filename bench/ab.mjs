@@ -19,11 +19,12 @@
 // is no stand-in for Chromium's here: binaryen's inlining of functions with one caller made
 // the analysis 17-23% slower in Node 20 and made no difference in Chromium 156.
 // Env: DOCCHECK_SHARED (default ../shared), CHROMIUM (default /usr/bin/chromium).
-import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { stats } from './frames.js';
+import { serveStatic } from './serve.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SHARED = path.resolve(process.env.DOCCHECK_SHARED || path.join(ROOT, '..', 'shared'));
@@ -57,36 +58,19 @@ function parseArgs(argv) {
   return o;
 }
 
-const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
-
-/** Serves /a/ and /b/ (the two builds) and /photos/ (../shared/realdata), cross-origin
- *  isolated so that performance.now() has its finest resolution. */
+/** Serves /a/ and /b/ (the two builds), /photos/ (../shared/realdata) and /bench/ (for
+ *  frames.js), cross-origin isolated so that performance.now() has its finest resolution. */
 function serve(dirs) {
-  const roots = { a: dirs[0], b: dirs[1], photos: path.join(SHARED, 'realdata') };
-  const server = http.createServer((req, res) => {
-    const headers = {
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cross-Origin-Embedder-Policy': 'require-corp',
-      'Cross-Origin-Resource-Policy': 'same-origin',
-    };
-    const url = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    if (url === '/') {
-      res.writeHead(200, { ...headers, 'content-type': 'text/html' });
-      res.end('<!doctype html><meta charset="utf-8"><title>doccheck A/B</title>');
-      return;
-    }
-    const [, top, ...rest] = url.split('/');
-    const root = roots[top];
-    const file = root && path.resolve(root, rest.join('/'));
-    if (!file || !file.startsWith(root + path.sep) || !fs.existsSync(file)) {
-      res.writeHead(404, headers);
-      res.end();
-      return;
-    }
-    res.writeHead(200, { ...headers, 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
-    fs.createReadStream(file).pipe(res);
+  return serveStatic({
+    mounts: [
+      ['/a/', dirs[0]],
+      ['/b/', dirs[1]],
+      ['/photos/', path.join(SHARED, 'realdata')],
+      ['/bench/', path.join(ROOT, 'bench')],
+    ],
+    routes: { '/': { type: 'text/html; charset=utf-8', body: '<!doctype html><meta charset="utf-8"><title>doccheck A/B</title>' } },
+    isolated: () => true,
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
 /** Runs in the page: loads the two builds, decodes and stretches the photos, and keeps them
@@ -99,15 +83,11 @@ async function pageSetup({ photos, width, height }) {
     return new m.Analyzer();
   };
   const [a, b] = [await load('a'), await load('b')];
+  const { decode, rasterize } = await import('/bench/frames.js');
   const frames = [];
-  const canvas = new OffscreenCanvas(width, height);
-  const ctx = canvas.getContext('2d', { willReadFrequently: true });
-  ctx.imageSmoothingQuality = 'high';
   for (const p of photos) {
-    const res = await fetch('/photos/' + p.split('/').map(encodeURIComponent).join('/'));
-    const bitmap = await createImageBitmap(await res.blob(), { imageOrientation: 'from-image' });
-    ctx.drawImage(bitmap, 0, 0, width, height);
-    frames.push(ctx.getImageData(0, 0, width, height).data);
+    const bitmap = await decode('/photos/' + p.split('/').map(encodeURIComponent).join('/'));
+    frames.push(rasterize(bitmap, width, height).data);
   }
   globalThis.abState = { a, b, frames, width, height, k: 0 };
   return { frames: frames.length, isolated: globalThis.crossOriginIsolated === true };
@@ -159,10 +139,6 @@ async function openBrowser(o, url) {
   return { run: (fn, arg) => page.evaluate(fn, arg), close: () => browser.close() };
 }
 
-const quantile = (v, q) => {
-  const s = [...v].sort((x, y) => x - y);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
-};
 
 async function main() {
   const o = parseArgs(process.argv.slice(2));
@@ -187,13 +163,13 @@ async function main() {
       ta.push(...round.ta);
       tb.push(...round.tb);
     }
-    const [ma, mb] = [quantile(ta, 0.5), quantile(tb, 0.5)];
+    const [sa, sb] = [stats(ta), stats(tb)];
     const name = o.webkit ? 'WebKitGTK (MiniBrowser)' : 'Chromium';
     console.log(`${setup.frames} photos at ${o.width}×${o.height}, ${o.rounds} rounds in ${name}, A and B on each frame in turn`);
     if (!setup.isolated) console.log('(the page is not cross-origin isolated: the clock may be coarse)');
-    console.log(`A ${o.dirs[0]}: median ${ma.toFixed(2)} ms, p90 ${quantile(ta, 0.9).toFixed(2)} ms`);
-    console.log(`B ${o.dirs[1]}: median ${mb.toFixed(2)} ms, p90 ${quantile(tb, 0.9).toFixed(2)} ms`);
-    console.log(`B / A (medians): ${(mb / ma).toFixed(3)}; reports differing: ${warm.differing} of ${setup.frames}`);
+    console.log(`A ${o.dirs[0]}: median ${sa.median_ms.toFixed(2)} ms, p90 ${sa.p90_ms.toFixed(2)} ms`);
+    console.log(`B ${o.dirs[1]}: median ${sb.median_ms.toFixed(2)} ms, p90 ${sb.p90_ms.toFixed(2)} ms`);
+    console.log(`B / A (medians): ${(sb.median_ms / sa.median_ms).toFixed(3)}; reports differing: ${warm.differing} of ${setup.frames}`);
   } finally {
     await browser?.close();
     server.close();

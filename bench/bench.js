@@ -6,6 +6,7 @@
 //       does after reading the canvas), `findPaperContour`, `getCornerPoints`, and freeing the
 //       Mats — as in jscanify's README, minus any drawing.
 import { quadIoU } from './iou.js';
+import { decode, rasterize, stats } from './frames.js';
 
 /** A tiny module that uses v128 (from wasm-feature-detect): valid only where SIMD is. */
 const SIMD_PROBE = new Uint8Array([
@@ -34,32 +35,6 @@ async function loadBuild(dir) {
   const mod = await import(`/www/${dir}/doccheck.js`);
   const exports = await mod.default({ module_or_path: `/www/${dir}/doccheck_bg.wasm` });
   return { dir, Analyzer: mod.Analyzer, memory: exports.memory };
-}
-
-async function decode(url) {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
-  return createImageBitmap(await res.blob(), { imageOrientation: 'from-image' });
-}
-
-/** Draws a bitmap stretched to W×H and reads it back. */
-function rasterize(bitmap, w, h) {
-  const canvas = new OffscreenCanvas(w, h);
-  const ctx = canvas.getContext('2d', { willReadFrequently: true });
-  ctx.imageSmoothingEnabled = true;
-  ctx.imageSmoothingQuality = 'high';
-  ctx.drawImage(bitmap, 0, 0, w, h);
-  return ctx.getImageData(0, 0, w, h);
-}
-
-function stats(times) {
-  const s = [...times].sort((a, b) => a - b);
-  const n = s.length;
-  const median = n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-  const q = (p) => s[Math.min(n - 1, Math.max(0, Math.ceil(p * n) - 1))];
-  const mean = s.reduce((a, b) => a + b, 0) / n;
-  const r = (v) => Math.round(v * 1000) / 1000;
-  return { n, median_ms: r(median), p90_ms: r(q(0.9)), mean_ms: r(mean), min_ms: r(s[0]), max_ms: r(s[n - 1]) };
 }
 
 function detectJscanify(scanner, imageData) {

@@ -14,7 +14,6 @@
 // --live-only (print the live figures, write nothing), --render (rewrite RESULTS.md from
 // results.json), --out-dir DIR (default bench), --cpu-slowdown N (with --live-only: the page's
 // CPU slowed N times by Chromium's throttling, a cheap phone's). Env: DOCCHECK_SHARED (default ../shared), CHROMIUM.
-import http from 'node:http';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
@@ -23,6 +22,7 @@ import zlib from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { serveStatic } from './serve.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SHARED = path.resolve(process.env.DOCCHECK_SHARED || path.join(ROOT, '..', 'shared'));
@@ -118,72 +118,25 @@ function buildManifest(sceneDir, opts) {
   };
 }
 
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.svg': 'image/svg+xml',
-  '.y4m': 'application/octet-stream',
-};
-
 /** A static server on 127.0.0.1: the repository's www/, bench/ and node_modules/, the shared
  * photos, and the rendered scenes. The bench page is cross-origin isolated so that
  * performance.now() has its fine (5 µs) resolution; the demo page is served plainly. */
 function serve(manifest, sceneDir) {
-  const mounts = [
-    ['/realdata/', path.join(SHARED, 'realdata')],
-    ['/devset/', path.join(SHARED, 'devset')],
-    ['/scenes/', sceneDir],
-    ['/www/pkg/', path.join(PKG_ROOT, 'pkg')],
-    ['/www/pkg-simd/', path.join(PKG_ROOT, 'pkg-simd')],
-    ['/www/', path.join(ROOT, 'www')],
-    ['/bench/', path.join(ROOT, 'bench')],
-    ['/node_modules/', path.join(ROOT, 'node_modules')],
-  ];
-  const server = http.createServer(async (req, res) => {
-    const url = new URL(req.url, 'http://127.0.0.1');
-    const headers = { 'Cache-Control': 'no-store' };
-    if (url.pathname.startsWith('/bench/')) {
-      headers['Cross-Origin-Opener-Policy'] = 'same-origin';
-      headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
-    }
-    if (url.pathname === '/favicon.ico') {
-      res.writeHead(204, headers);
-      res.end();
-      return;
-    }
-    if (url.pathname === '/bench/manifest.json') {
-      res.writeHead(200, { ...headers, 'Content-Type': 'application/json' });
-      res.end(JSON.stringify(manifest));
-      return;
-    }
-    let pathname = decodeURIComponent(url.pathname);
-    if (pathname === '/' || pathname === '/bench') pathname = '/bench/index.html';
-    if (pathname.endsWith('/')) pathname += 'index.html';
-    const mount = mounts.find(([prefix]) => pathname.startsWith(prefix));
-    const file = mount && path.resolve(mount[1], '.' + pathname.slice(mount[0].length - 1));
-    if (!mount || !file.startsWith(mount[1] + path.sep)) {
-      res.writeHead(404, headers);
-      res.end('not found');
-      return;
-    }
-    try {
-      const body = await fsp.readFile(file);
-      const type = TYPES[path.extname(file).toLowerCase()] || 'application/octet-stream';
-      res.writeHead(200, { ...headers, 'Content-Type': type, 'Content-Length': body.length });
-      res.end(req.method === 'HEAD' ? undefined : body);
-    } catch {
-      res.writeHead(404, headers);
-      res.end('not found');
-    }
+  return serveStatic({
+    mounts: [
+      ['/realdata/', path.join(SHARED, 'realdata')],
+      ['/devset/', path.join(SHARED, 'devset')],
+      ['/scenes/', sceneDir],
+      ['/www/pkg/', path.join(PKG_ROOT, 'pkg')],
+      ['/www/pkg-simd/', path.join(PKG_ROOT, 'pkg-simd')],
+      ['/www/', path.join(ROOT, 'www')],
+      ['/bench/', path.join(ROOT, 'bench')],
+      ['/node_modules/', path.join(ROOT, 'node_modules')],
+    ],
+    routes: { '/bench/manifest.json': { type: 'application/json', body: JSON.stringify(manifest) } },
+    rewrite: (p) => (p === '/' || p === '/bench' ? '/bench/index.html' : p.endsWith('/') ? p + 'index.html' : p),
+    isolated: (p) => p.startsWith('/bench/'),
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
 async function launch(extraArgs = []) {
