@@ -2,7 +2,7 @@
 //! lives in a Web Worker; reports become plain JS objects with the same keys as the CLI's,
 //! and bad input becomes a JS `Error` with a message, never a trap.
 
-use js_sys::{Array, Object, Reflect, Uint8Array, Uint8ClampedArray};
+use js_sys::{Array, Object, Reflect, Uint8Array};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -209,27 +209,8 @@ impl JsAnalyzer {
         let (width, height) = frame_size(width, height)?;
         self.input_size = None;
         let len = frame_len(width, height)?;
-        let bytes = rgba.dyn_ref::<Uint8Array>();
-        let clamped = rgba.dyn_ref::<Uint8ClampedArray>();
-        let given = match (bytes, clamped) {
-            (Some(a), _) => a.length(),
-            (None, Some(a)) => a.length(),
-            (None, None) => {
-                let kind = type_of(rgba);
-                let what = if rgba.is_object() {
-                    Reflect::get(rgba, &"constructor".into())
-                        .ok()
-                        .and_then(|c| Reflect::get(&c, &"name".into()).ok())
-                        .and_then(|n| n.as_string())
-                        .unwrap_or(kind)
-                } else {
-                    kind
-                };
-                return Err(JsError::new(&format!(
-                    "the pixels must be a Uint8Array or Uint8ClampedArray (such as ImageData.data), not {what}"
-                )));
-            }
-        };
+        let pixels = byte_view(rgba)?;
+        let given = pixels.length();
         if given as usize != len {
             return Err(frame_error(FrameError::WrongLength {
                 actual: u64::from(given),
@@ -238,15 +219,19 @@ impl JsAnalyzer {
                 height,
             }));
         }
+        // A view of this module's own memory (such as another Analyzer's `inputBuffer`) is
+        // emptied if the memory grows below: its bytes are copied out first.
+        let memory = wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>();
+        let pixels = if JsValue::from(pixels.buffer()) == memory.buffer() {
+            pixels.slice(0, given)
+        } else {
+            pixels
+        };
         if self.input.len() != len {
             self.input.clear();
             self.input.resize(len, 0);
         }
-        match (bytes, clamped) {
-            (Some(a), _) => a.copy_to(&mut self.input),
-            (None, Some(a)) => a.copy_to(&mut self.input),
-            (None, None) => {}
-        }
+        pixels.copy_to(&mut self.input);
         Ok((width, height))
     }
 }
@@ -342,6 +327,50 @@ fn frame_size(width: &JsValue, height: &JsValue) -> Result<(u32, u32), JsError> 
 }
 
 /// What `typeof` says of a JS value, for messages about values of the wrong kind.
+#[wasm_bindgen]
+extern "C" {
+    /// `ArrayBuffer.isView`: true only for a genuine typed array or DataView (not a Proxy of
+    /// one, nor an object given a typed array's prototype), from any realm.
+    #[wasm_bindgen(js_namespace = ArrayBuffer, js_name = isView)]
+    fn is_view(v: &JsValue) -> bool;
+    /// `Object.prototype.toString.call(v)`: `"[object Uint8Array]"` for a typed array of
+    /// any realm, read from its internal slots.
+    #[wasm_bindgen(js_namespace = ["Object", "prototype", "toString"], js_name = call)]
+    fn object_tag(v: &JsValue) -> String;
+}
+
+/// The pixels given to `analyze` as bytes: a genuine `Uint8Array` or `Uint8ClampedArray`
+/// (from this page or another of the same origin, such as an iframe's `ImageData.data`).
+/// Anything else, including lookalikes whose `length` would throw, is refused with an error
+/// before it is touched.
+fn byte_view(rgba: &JsValue) -> Result<Uint8Array, JsError> {
+    let view = is_view(rgba);
+    let tag = if view {
+        object_tag(rgba)
+    } else {
+        String::new()
+    };
+    if tag == "[object Uint8Array]" || tag == "[object Uint8ClampedArray]" {
+        return Ok(rgba.clone().unchecked_into());
+    }
+    let what = if view {
+        let name = tag.strip_prefix("[object ").unwrap_or(&tag);
+        name.strip_suffix(']').unwrap_or(name).to_string()
+    } else if rgba.is_object() {
+        let name = Reflect::get(rgba, &"constructor".into())
+            .ok()
+            .and_then(|c| Reflect::get(&c, &"name".into()).ok())
+            .and_then(|n| n.as_string())
+            .unwrap_or_else(|| "object".into());
+        format!("{name} (not a typed array)")
+    } else {
+        type_of(rgba)
+    };
+    Err(JsError::new(&format!(
+        "the pixels must be a Uint8Array or Uint8ClampedArray (such as ImageData.data), not {what}"
+    )))
+}
+
 fn type_of(v: &JsValue) -> String {
     v.js_typeof().as_string().unwrap_or_default()
 }

@@ -711,6 +711,69 @@ fn pixels_are_checked_before_they_are_copied() {
     assert!(js.still(&good, W as u32, H as u32).is_ok());
 }
 
+/// Lookalikes of a byte array (a Proxy of one, an object given its prototype) are refused
+/// with an error before anything of them is read: their `length` would throw inside the
+/// module, leaving the Analyzer locked and, repeated, the whole module broken.
+#[wasm_bindgen_test]
+fn lookalike_byte_arrays_are_refused_and_break_nothing() {
+    let good = scene("good");
+    let (w, h) = (n(W as u32), n(H as u32));
+    let make = |body: &str| -> JsValue {
+        js_sys::Function::new_with_args("a", body)
+            .call1(
+                &JsValue::NULL,
+                &js_sys::Uint8ClampedArray::new_with_length(good.len() as u32),
+            )
+            .expect("made")
+    };
+    let lookalikes = [
+        make("return new Proxy(a, {})"),
+        make("return Object.setPrototypeOf({}, Uint8Array.prototype)"),
+        make("return { [Symbol.toStringTag]: 'Uint8Array', length: a.length }"),
+    ];
+    let mut js = analyzer();
+    for round in 0..300 {
+        for value in &lookalikes {
+            let message =
+                error_message(js.analyze(value, &w, &h, &JsValue::UNDEFINED).unwrap_err());
+            assert!(
+                message.contains("must be a Uint8Array or Uint8ClampedArray")
+                    && message.contains("not a typed array"),
+                "round {round}: {message}"
+            );
+        }
+    }
+    let expected = json(&analyzer().still(&good, W as u32, H as u32).unwrap());
+    assert_eq!(
+        json(&js.still(&good, W as u32, H as u32).unwrap()),
+        expected
+    );
+}
+
+/// Another Analyzer's `inputBuffer` is a view of the module's own memory, which the copy into
+/// this Analyzer may grow (emptying the view): its bytes are read all the same.
+#[wasm_bindgen_test]
+fn another_analyzers_input_buffer_can_be_analysed() {
+    let (w, h) = (1500u32, 1200u32);
+    let mut state = 7u32;
+    let bytes: Vec<u8> = (0..w * h * 4)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            (state >> 24) as u8
+        })
+        .collect();
+    let expected = json(&analyzer().still(&bytes, w, h).unwrap());
+    let mut owner = analyzer();
+    let mut reader = analyzer();
+    // The view is taken last: any allocation in this module before it is read would empty it.
+    let view = owner.buffer(w, h).unwrap();
+    view.copy_from(&bytes);
+    let report = reader.analyze_still(&view, &n(w), &n(h)).expect("a report");
+    assert_eq!(json(&report), expected);
+}
+
 /// `analyzeInput` analyses what `inputBuffer` was asked for, at that size, once.
 #[wasm_bindgen_test]
 fn analyze_input_needs_the_input_buffer_of_its_size() {

@@ -111,6 +111,7 @@ test('bad input throws a clear Error and the same Analyzer keeps working', async
         return analyzer.analyze(copy, width, height);
       },
       notBytes: () => analyzer.analyze(null, width, height),
+      lookalike: () => analyzer.analyze(new Proxy(rgba, {}), width, height),
       inputAbsurd: () => analyzer.inputBuffer(100000, 100000),
       inputZero: () => analyzer.inputBuffer(0, 10),
       inputWrongSize: () => {
@@ -152,6 +153,7 @@ test('bad input throws a clear Error and the same Analyzer keeps working', async
     // the binding reports as a transferred buffer).
     detached: /detached|transferred/,
     notBytes: /the pixels must be a Uint8Array or Uint8ClampedArray/,
+    lookalike: /must be a Uint8Array or Uint8ClampedArray \(such as ImageData\.data\), not Uint8ClampedArray \(not a typed array\)/,
     inputAbsurd: /frame is too large: 100000×100000/,
     inputZero: /frame is empty/,
     inputWrongSize: /analyzeInput\(960, 540\) after inputBuffer\(8, 8\): the sizes must be the same/,
@@ -171,6 +173,30 @@ test('bad input throws a clear Error and the same Analyzer keeps working', async
     assert.equal(r.after, true, `the analyzer stopped working after ${name}`);
   }
   assert.deepEqual(outcome.valid, {minSharpness: Math.fround(0.2), minLuma: 45});
+});
+
+test("pixels from a same-origin iframe's realm give the report of the same pixels here", async () => {
+  const reports = await browser.page.evaluate(async ({b64, builds}) => {
+    const {rgba, width, height} = await window.rgbaOf(b64);
+    const frame = document.createElement('iframe');
+    document.documentElement.appendChild(frame);
+    const foreign = new frame.contentWindow.Uint8ClampedArray(rgba);
+    const out = {};
+    for (const dir of builds) {
+      const analyzer = new window.engines[dir].Analyzer();
+      out[dir] = {
+        foreignIsLocal: foreign instanceof Uint8ClampedArray,
+        here: JSON.stringify(analyzer.analyzeStill(rgba, width, height)),
+        there: JSON.stringify(analyzer.analyzeStill(foreign, width, height)),
+      };
+    }
+    frame.remove();
+    return out;
+  }, {b64: readFileSync(renderStill('good')).toString('base64'), builds: BUILDS});
+  for (const dir of BUILDS) {
+    assert.equal(reports[dir].foreignIsLocal, false, 'the array is not of this realm');
+    assert.equal(reports[dir].there, reports[dir].here, dir);
+  }
 });
 
 test('the module loads under the strict CSP and fetches only its own files', () => {
