@@ -1232,13 +1232,17 @@ export class DocCapture extends HTMLElement {
       if (token !== this.#captureToken) return;
       const key = error?.name === 'TooLargeError' ? 'photo_too_large' : 'file_unreadable';
       const text = () => this.#t(key);
+      // Chosen from a photo under review ("Choose another photo"): that review stays, its
+      // photo and choices still on screen, with the error said.
+      const reviewing = before === 'review' && Boolean(this.#review);
       if (this.#state === 'checking') {
-        // Back to the camera if it is on (it may have started during the check).
-        if (this.#track) this.#beginSide();
+        // Else back to the camera if it is on (it may have started during the check).
+        if (reviewing) this.#setState('review');
+        else if (this.#track) this.#beginSide();
         else this.#setState(before);
       }
       this.#say(text, 'problem', true);
-      if (!this.#track) this.#showFilePanel(text);
+      if (!this.#track && !reviewing) this.#showFilePanel(text);
       return;
     }
     // Dropped by a retake, a restart or the element's removal meanwhile.

@@ -309,6 +309,47 @@ test('a file chosen while the camera starts, and unreadable: back to the live ca
   }),
 );
 
+test('another photo chosen from a review, and unreadable: the review stays, with the error, not over the live camera', () =>
+  onNewPage(async (page) => {
+    await fresh(page, {sides: 'front back', 'auto-capture': 'off'});
+    await analyses(page);
+    await page.setInputFiles('doc-capture >> input.file', renderStill('far'));
+    await page.waitForFunction(() => window.__el.stats.state === 'review', undefined, {timeout: 20000});
+    const junk = tempPath('not-a-photo-either.jpg');
+    writeFileSync(junk, 'this is not a photo\n'.repeat(5000));
+    const [chooser] = await Promise.all([
+      page.waitForEvent('filechooser'),
+      page.locator('doc-capture .panel button', {hasText: en.choose_another}).click(),
+    ]);
+    await chooser.setFiles(junk);
+    await page.waitForFunction((text) => window.__el.shadowRoot.querySelector('.message').textContent === text, en.file_unreadable);
+    // Long enough for the live guidance to have taken the message over, were the camera live.
+    await page.waitForTimeout(1500);
+    const ui = await page.evaluate(() => {
+      const root = window.__el.shadowRoot;
+      return {
+        state: window.__el.stats.state,
+        message: root.querySelector('.message').textContent,
+        panel: !root.querySelector('.panel').hidden,
+        still: !root.querySelector('.still').hidden,
+        buttons: [...root.querySelectorAll('.panel button')].map((b) => b.textContent),
+      };
+    });
+    assert.deepEqual(ui, {
+      state: 'review',
+      message: en.file_unreadable,
+      panel: true,
+      still: true,
+      buttons: [en.choose_another, en.use_anyway, en.back_to_camera],
+    });
+    // Back to the camera from there: live, the review gone.
+    await page.locator('doc-capture .panel button', {hasText: en.back_to_camera}).click();
+    await page.waitForFunction(() => window.__el.stats.state === 'live');
+    assert.equal(await page.evaluate(() => window.__el.shadowRoot.querySelector('.still').hidden), true);
+    await analyses(page);
+  }),
+);
+
 test('removed while the tab is hidden, added back once it is shown: analysis resumes', () =>
   onNewPage(async (page) => {
     await fresh(page, {sides: 'front'});
