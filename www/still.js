@@ -52,6 +52,20 @@ export async function jpegWithin(maxBytes, encode) {
 }
 
 /**
+ * Whether a blob's bytes are a JPEG's (they start FF D8 FF). Its `type` comes from the file's
+ * name, and a PNG named `.jpg` must not be handed over as a JPEG.
+ * @param {Blob} blob
+ */
+async function isJpeg(blob) {
+  try {
+    const head = new Uint8Array(await blob.slice(0, 3).arrayBuffer());
+    return head.length === 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * The report on a photo and a JPEG of at most `maxBytes`: the original bytes when they already
  * are such a JPEG, else the same pixels encoded (no crop, no filter); when even the lowest
  * quality is too large, the photo scaled down just enough, and checked again at that size. A
@@ -74,7 +88,7 @@ export async function checkPhoto(original, width, height, maxBytes, analyse, enc
     original = null;
   }
   let report = await analyse(width, height);
-  if (original && original.type === 'image/jpeg' && original.size <= maxBytes) {
+  if (original && original.size <= maxBytes && (await isJpeg(original))) {
     return {report, blob: original, width, height};
   }
   let blob = await encode(maxBytes);

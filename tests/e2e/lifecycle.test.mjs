@@ -6,7 +6,7 @@
 import {test, before, after} from 'node:test';
 import assert from 'node:assert/strict';
 import {startServer, launch, record, renderVideo, renderStill, tempPath} from './helpers.mjs';
-import {writeFileSync} from 'node:fs';
+import {copyFileSync, writeFileSync} from 'node:fs';
 import en from '../../www/i18n/en.js';
 
 let server;
@@ -212,6 +212,27 @@ test('max-bytes below 10 kB is honoured: a photo within it, or none and the mess
     await analyses(page);
     assert.equal((await stats(page)).state, 'live');
     assert.deepEqual(await page.evaluate(() => window.__sizes), []);
+  }),
+);
+
+test('a PNG photo named .jpg is handed over as a JPEG, not as its own bytes', () =>
+  onNewPage(async (page) => {
+    const named = tempPath('a-png-named.jpg');
+    copyFileSync(renderStill('good'), named);
+    await fresh(page, {sides: 'front', 'auto-capture': 'off'});
+    await page.evaluate(() => {
+      window.__heads = [];
+      window.__el.addEventListener('capture', async (e) => {
+        const head = new Uint8Array(await e.detail.blob.slice(0, 4).arrayBuffer());
+        window.__heads.push({type: e.detail.blob.type, head: [...head]});
+      });
+    });
+    await analyses(page);
+    await page.setInputFiles('doc-capture >> input.file', named);
+    await page.waitForFunction(() => window.__heads.length === 1, undefined, {timeout: 20000});
+    const [{type, head}] = await page.evaluate(() => window.__heads);
+    assert.equal(type, 'image/jpeg');
+    assert.deepEqual(head.slice(0, 3), [0xff, 0xd8, 0xff], `bytes ${head} handed over as a JPEG`);
   }),
 );
 
