@@ -273,7 +273,11 @@ export class DocCapture extends HTMLElement {
   }
 
   set options(value) {
-    this.#options = value ?? undefined;
+    value ??= undefined;
+    // Only what can be sent to the worker (a function, a DOM node cannot): refused here with
+    // the browser's DataCloneError, before it is kept and sent on every later change.
+    if (value !== undefined && typeof structuredClone === 'function') structuredClone(value);
+    this.#options = value;
     if (this.#worker) this.#postOptions(this.#worker, 'options');
   }
 

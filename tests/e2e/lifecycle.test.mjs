@@ -150,6 +150,28 @@ test('options the engine refuses, at start or later: an error event, the engine 
     assert.equal((await events(page)).filter((e) => e.type === 'error').length, 2);
     assert.equal((await stats(page)).state, 'live');
 
+    // Options the worker cannot be sent (a function): refused by the setter, not kept, and
+    // nothing later trips over them.
+    const refused = await page.evaluate(() => {
+      try {
+        window.__el.options = {strictness: 'strict', onReady() {}};
+        return null;
+      } catch (e) {
+        return e.name;
+      }
+    });
+    assert.equal(refused, 'DataCloneError');
+    assert.deepEqual(await page.evaluate(() => window.__el.options), {min_sharpness: 0.2});
+    await page.evaluate(() => window.__el.setAttribute('strictness', 'relaxed'));
+    await page.evaluate(() => {
+      const host = window.__el.parentNode;
+      window.__el.remove();
+      host.append(window.__el);
+    });
+    await analyses(page);
+    assert.equal((await stats(page)).state, 'live');
+    assert.equal((await events(page)).filter((e) => e.type === 'error').length, 2);
+
     // Bad options given before the element is connected do not stop it either.
     await fresh(page, {sides: 'front'}, {min_sharpness: 7});
     await analyses(page);
