@@ -264,8 +264,8 @@ fn stored_format(format: &JsValue, color_space: &JsValue, height: u32) -> Result
         ))),
         None => {
             Err(JsError::new(&format!(
-                "format must be a string such as \"RGBA\", not a {}",
-                type_of(format)
+                "format must be a string such as \"RGBA\", not {}",
+                kind_of(format)
             )))
         }
     }
@@ -364,15 +364,33 @@ fn byte_view(rgba: &JsValue) -> Result<Uint8Array, JsError> {
             .unwrap_or_else(|| "object".into());
         format!("{name} (not a typed array)")
     } else {
-        type_of(rgba)
+        kind_of(rgba)
     };
     Err(JsError::new(&format!(
         "the pixels must be a Uint8Array or Uint8ClampedArray (such as ImageData.data), not {what}"
     )))
 }
 
-fn type_of(v: &JsValue) -> String {
-    v.js_typeof().as_string().unwrap_or_default()
+/// What kind of value `v` is, for a message: "undefined", "null", "a string", "an object", …
+fn kind_of(v: &JsValue) -> String {
+    if v.is_null() {
+        return "null".into();
+    }
+    let kind = v.js_typeof().as_string().unwrap_or_default();
+    match kind.as_str() {
+        "undefined" => kind,
+        "object" => "an object".into(),
+        _ => format!("a {kind}"),
+    }
+}
+
+/// A number as JS writes it (`Infinity`, not Rust's `inf`).
+fn js_number(n: f64) -> String {
+    if n.is_infinite() {
+        if n > 0.0 { "Infinity" } else { "-Infinity" }.into()
+    } else {
+        n.to_string()
+    }
 }
 
 /// A video frame's time from JS: `undefined` or `null` (not given), or a finite number of
@@ -384,11 +402,12 @@ fn frame_time(v: &JsValue) -> Result<Option<f64>, JsError> {
     match v.as_f64() {
         Some(t) if t.is_finite() => Ok(Some(t)),
         Some(t) => Err(JsError::new(&format!(
-            "timeMs must be a finite number of milliseconds (such as performance.now()), not {t}"
+            "timeMs must be a finite number of milliseconds (such as performance.now()), not {}",
+            js_number(t)
         ))),
         None => Err(JsError::new(&format!(
-            "timeMs must be a number of milliseconds (such as performance.now()), not a {}",
-            type_of(v)
+            "timeMs must be a number of milliseconds (such as performance.now()), not {}",
+            kind_of(v)
         ))),
     }
 }
@@ -398,13 +417,14 @@ fn frame_time(v: &JsValue) -> Result<Option<f64>, JsError> {
 fn pixels_across(v: &JsValue, name: &str) -> Result<u32, JsError> {
     let Some(n) = v.as_f64() else {
         return Err(JsError::new(&format!(
-            "{name} must be a number of pixels, not a {}",
-            type_of(v)
+            "{name} must be a number of pixels, not {}",
+            kind_of(v)
         )));
     };
     if !(n.is_finite() && n >= 0.0 && n.fract() == 0.0) {
         return Err(JsError::new(&format!(
-            "{name} must be a whole number of pixels, not {n}"
+            "{name} must be a whole number of pixels, not {}",
+            js_number(n)
         )));
     }
     if n > f64::from(u32::MAX) {

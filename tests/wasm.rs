@@ -617,8 +617,13 @@ fn sizes_that_are_not_whole_numbers_are_refused() {
         ),
         (
             JsValue::UNDEFINED,
-            "width must be a number of pixels, not a undefined",
+            "width must be a number of pixels, not undefined",
         ),
+        (
+            JsValue::from_f64(f64::INFINITY),
+            "width must be a whole number of pixels, not Infinity",
+        ),
+        (JsValue::NULL, "width must be a number of pixels, not null"),
     ];
     for (width, expected) in cases {
         let message = error_message(
@@ -664,7 +669,7 @@ fn pixels_are_checked_before_they_are_copied() {
             "not ArrayBuffer",
         ),
         (plain.into(), "not Array"),
-        (JsValue::from_str("pixels"), "not string"),
+        (JsValue::from_str("pixels"), "not a string"),
         (JsValue::NULL, "must be a Uint8Array or Uint8ClampedArray"),
     ];
     for (value, expected) in cases {
