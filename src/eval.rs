@@ -114,6 +114,11 @@ pub fn run_with(
             .map_err(|e| format!("{}:{}: {e}", labels.display(), n + 1))?;
         labelled.push(parse_label(&v).map_err(|e| format!("{}:{}: {e}", labels.display(), n + 1))?);
     }
+    // An empty or blank file is most likely the wrong one, or cut short: no figures at all
+    // must not pass for figures.
+    if labelled.is_empty() {
+        return Err(format!("{}: no labels in it", labels.display()));
+    }
     let mut reports = Vec::with_capacity(labelled.len());
     crate::batch::in_order(
         labelled.len(),
@@ -222,7 +227,14 @@ fn parse_label(v: &Value) -> Result<Label, String> {
     let quad = match label.get("quad") {
         None | Some(Value::Null) => None,
         Some(q) => {
-            Some(parse_quad(q).ok_or("`quad` must be four [x, y] corners (numbers), or null")?)
+            let q = parse_quad(q).ok_or("`quad` must be four [x, y] corners (numbers), or null")?;
+            if !is_convex(&q) {
+                return Err(
+                    "`quad` must be a convex outline, its corners in order around it (this one is crossed, bent in or flat)"
+                        .into(),
+                );
+            }
+            Some(q)
         }
     };
     // `problems` (the devset) or `expect` (realdata), whichever is given; both would leave it
@@ -256,6 +268,21 @@ fn parse_label(v: &Value) -> Result<Label, String> {
         Some((key, _)) => return Err(format!("`{key}` must be a list of problem codes, or null")),
     };
     Ok((file, quad, expected))
+}
+
+/// Whether the corners go round a convex outline with some area (either way round): a
+/// crossed, dented or flat one has no meaningful IoU.
+fn is_convex(q: &[Point; 4]) -> bool {
+    let turns = (0..4).map(|k| {
+        let (a, b, c) = (q[k], q[(k + 1) % 4], q[(k + 2) % 4]);
+        (b.x - a.x) * (c.y - b.y) - (b.y - a.y) * (c.x - b.x)
+    });
+    let (mut left, mut right) = (0, 0);
+    for t in turns {
+        left += usize::from(t > 0.0);
+        right += usize::from(t < 0.0);
+    }
+    left == 4 || right == 4
 }
 
 fn parse_quad(v: &Value) -> Option<[Point; 4]> {
@@ -309,8 +336,9 @@ pub fn summarize(outcomes: &[Outcome], verbose: bool) -> String {
             100.0 * good
         );
     }
-    // A photo that could not be read raised nothing and is not ready: a miss in every figure,
-    // as its IoU is 0.
+    // A photo that could not be read raised nothing and is not ready: a miss in its recall and
+    // clean-frame figures, as its IoU is 0. It is left out of the false raises, where raising
+    // nothing would count in the engine's favour.
     let labelled: Vec<_> = outcomes.iter().filter(|o| o.expected.is_some()).collect();
     if !labelled.is_empty() {
         let raised = |o: &Outcome, code: &str| {
@@ -356,9 +384,11 @@ pub fn summarize(outcomes: &[Outcome], verbose: bool) -> String {
             let lacking: Vec<_> = labelled
                 .iter()
                 .filter(|o| {
-                    !o.expected
-                        .as_ref()
-                        .is_some_and(|e| e.iter().any(|c| c == code))
+                    o.report.is_ok()
+                        && !o
+                            .expected
+                            .as_ref()
+                            .is_some_and(|e| e.iter().any(|c| c == code))
                 })
                 .collect();
             if lacking.is_empty() {

@@ -265,11 +265,27 @@ impl Options {
                 ),
             });
         }
-        if self.min_area_fraction >= self.max_area_fraction {
-            return Err(FrameError::InvalidOption {
-                name: "min_area_fraction",
-                reason: "must be below max_area_fraction".into(),
-            });
+        // Bounds of one figure from both sides: crossed, every document would fail one.
+        for (name, lo, other, hi) in [
+            (
+                "min_area_fraction",
+                self.min_area_fraction,
+                "max_area_fraction",
+                self.max_area_fraction,
+            ),
+            (
+                "min_mean_luma",
+                self.min_mean_luma,
+                "max_mean_luma",
+                self.max_mean_luma,
+            ),
+        ] {
+            if lo >= hi {
+                return Err(FrameError::InvalidOption {
+                    name,
+                    reason: format!("{lo} must be below {other} ({hi})"),
+                });
+            }
         }
         Ok(())
     }
@@ -579,12 +595,25 @@ mod tests {
             let err = read(json).expect_err(json);
             assert!(err.contains(fragment), "{json}: `{err}` lacks `{fragment}`");
         }
-        // Values are read as given; their ranges are `validate`'s to check.
-        let o = read(r#"{"min_area_fraction": 2}"#).unwrap();
-        assert!(o
-            .validate()
-            .unwrap_err()
-            .to_string()
-            .contains("min_area_fraction"));
+        // Values are read as given; their ranges are `validate`'s to check, and so are
+        // bounds that cross.
+        for (json, fragment) in [
+            (r#"{"min_area_fraction": 2}"#, "min_area_fraction"),
+            (
+                r#"{"min_area_fraction": 0.5, "max_area_fraction": 0.4}"#,
+                "min_area_fraction` is invalid: 0.5 must be below max_area_fraction (0.4)",
+            ),
+            (
+                r#"{"min_mean_luma": 200, "max_mean_luma": 100}"#,
+                "min_mean_luma` is invalid: 200 must be below max_mean_luma (100)",
+            ),
+        ] {
+            let err = read(json).unwrap().validate().unwrap_err().to_string();
+            assert!(err.contains(fragment), "{json}: `{err}` lacks `{fragment}`");
+        }
+        // Every strictness keeps them apart.
+        for s in [Strictness::Relaxed, Strictness::Normal, Strictness::Strict] {
+            assert!(Options::uniform(s).validate().is_ok());
+        }
     }
 }

@@ -506,6 +506,10 @@ fn options_are_read_as_the_browser_reads_them() {
             "expected option `min_sharpness` to be a number",
         ),
         (r#"{"min_area_fraction": 2}"#, "min_area_fraction"),
+        (
+            r#"{"min_mean_luma": 200, "max_mean_luma": 100}"#,
+            "200 must be below max_mean_luma (100)",
+        ),
         (r#"{"strictness": "hard"}"#, "strictness `hard`"),
         (
             r#"{"strictness": {"blur": "strict"}}"#,
@@ -849,6 +853,19 @@ fn eval_refuses_malformed_labels_naming_the_line_and_field() {
             r#"{"file": "card.png", "quad": [[0, 1e39], [9, 0], [9, 9], [0, 9]]}"#,
             "`quad`",
         ),
+        // Crossed (two corners swapped), flat (on one line), all at one point.
+        (
+            r#"{"file": "card.png", "quad": [[0, 0], [9, 0], [0, 9], [9, 9]]}"#,
+            "`quad` must be a convex outline",
+        ),
+        (
+            r#"{"file": "card.png", "quad": [[0, 0], [3, 0], [6, 0], [9, 0]]}"#,
+            "`quad` must be a convex outline",
+        ),
+        (
+            r#"{"file": "card.png", "quad": [[5, 5], [5, 5], [5, 5], [5, 5]]}"#,
+            "`quad` must be a convex outline",
+        ),
         (
             r#"{"file": "card.png", "problems": "too_far"}"#,
             "`problems` must be a list",
@@ -881,10 +898,25 @@ fn eval_refuses_malformed_labels_naming_the_line_and_field() {
     let out = doccheck_with(&["eval".as_ref(), labels.as_os_str()]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("frames: 2  (errors: 0)"));
+    // Either way round is a convex outline.
+    let labels = write(
+        &dir,
+        "labels.jsonl",
+        br#"{"file": "card.png", "quad": [[0, 0], [0, 9], [9, 9], [9, 0]]}"#,
+    );
+    let out = doccheck_with(&["eval".as_ref(), labels.as_os_str()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // No labels at all (an empty file, blank lines): an error, not a run of no figures.
+    for text in [&b""[..], b"\n  \n"] {
+        let labels = write(&dir, "labels.jsonl", text);
+        let out = doccheck_with(&["eval".as_ref(), labels.as_os_str()]);
+        assert_usage_error(&out, "no labels in it");
+    }
 }
 
-/// A photo `eval` cannot read is a miss in every figure (not left out of some), and the run
-/// exits 1 after printing them.
+/// A photo `eval` cannot read is a miss in its recall and clean-frame figures, is left out of
+/// the false raises (where raising nothing would flatter the engine), and the run exits 1
+/// after printing them.
 #[test]
 fn eval_counts_an_unreadable_photo_as_a_miss_and_exits_1() {
     let dir = scratch("eval_errors");
@@ -899,6 +931,7 @@ fn eval_counts_an_unreadable_photo_as_a_miss_and_exits_1() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("frames: 2  (errors: 1)"), "{text}");
     assert!(text.contains("clean frames judged ready: 1/2"), "{text}");
+    assert!(text.contains("  glare               0/1 "), "{text}");
 }
 
 /// An options file saved with a byte-order mark is read as meant.

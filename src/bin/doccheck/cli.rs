@@ -176,7 +176,8 @@ pub fn main() -> ExitCode {
                 if let Err(e) = write!(out, "{summary}").and_then(|()| out.flush()) {
                     return output_failed("eval", &e);
                 }
-                // A photo that could not be read counts as a miss in every figure; the run
+                // A photo that could not be read counts as a miss (left out of the false
+                // raises); the run
                 // did not measure what it was asked to.
                 if outcomes.iter().any(|o| o.report.is_err()) {
                     ExitCode::FAILURE
