@@ -177,8 +177,7 @@ pub fn main() -> ExitCode {
                     return output_failed("eval", &e);
                 }
                 // A photo that could not be read counts as a miss (left out of the false
-                // raises); the run
-                // did not measure what it was asked to.
+                // raises); the run did not measure what it was asked to.
                 if outcomes.iter().any(|o| o.report.is_err()) {
                     ExitCode::FAILURE
                 } else {
