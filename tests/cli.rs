@@ -200,6 +200,13 @@ fn good_photos_give_full_reports_and_exit_zero() {
         l
     };
     assert_eq!(without_file(&lines[3]), without_file(&lines[0]));
+    // Numbers are written short (0.3072, not an f32 widened to 0.30720001459121704).
+    let text = String::from_utf8_lossy(&out.stdout);
+    let long = text
+        .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .filter(|n| n.split_once('.').is_some_and(|(_, f)| f.len() > 6))
+        .collect::<Vec<_>>();
+    assert!(long.is_empty(), "long numbers: {long:?}");
 }
 
 /// Each kind of bad file, between two good ones: its own error line with a message naming
