@@ -77,6 +77,11 @@ impl std::error::Error for DecodeError {}
 /// [`DecodeError`] when the file cannot be read, is larger than [`MAX_FILE_BYTES`], is not a
 /// complete, decodable JPEG, PNG or WebP, or is too large.
 pub fn read_photo(path: &Path) -> Result<Photo, DecodeError> {
+    if path.as_os_str().is_empty() {
+        return Err(DecodeError::Io(std::io::Error::other(
+            "the file name is empty",
+        )));
+    }
     if path.is_dir() {
         return Err(DecodeError::Io(std::io::Error::other("is a directory")));
     }

@@ -703,6 +703,61 @@ fn no_file_argument_is_a_usage_error() {
     assert_usage_error(&doccheck(&[]), "Usage");
 }
 
+/// Arguments a script gets wrong: an empty file name (an unset variable) is that file's error
+/// line, the others still checked; `-` twice, or `--noise` without `--steady`, is a usage
+/// error; a labels or options "file" that is a device or not text is refused, not read on.
+#[test]
+fn arguments_a_script_gets_wrong_are_said_plainly() {
+    let dir = scratch("script_mistakes");
+    let scene = good_scene();
+    let png = write(&dir, "card.png", &png_of(&scene));
+    let out = doccheck(&[Path::new(""), &png]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let got = lines(&out);
+    assert_eq!(got.len(), 2);
+    assert_error_line(&got[0], Path::new(""), &["the file name is empty"]);
+    assert_good_line(&got[1], &png, &scene);
+
+    let dash = Path::new("-");
+    assert_usage_error(&doccheck(&[dash, &png, dash]), "can be given only once");
+
+    let labels = write(&dir, "labels.jsonl", b"{\"file\": \"card.png\"}\n");
+    assert_usage_error(
+        &doccheck_with(&[
+            "eval".as_ref(),
+            "--noise".as_ref(),
+            "5".as_ref(),
+            labels.as_os_str(),
+        ]),
+        "--steady",
+    );
+    let not_text = write(
+        &dir,
+        "binary.jsonl",
+        b"{\"file\": \"card.png\"}\n\xff\xfe\n",
+    );
+    assert_usage_error(
+        &doccheck_with(&["eval".as_ref(), not_text.as_os_str()]),
+        "line 2 is not UTF-8 text",
+    );
+    #[cfg(unix)]
+    {
+        assert_usage_error(
+            &doccheck_with(&["eval".as_ref(), "/dev/zero".as_ref()]),
+            "not a labels file",
+        );
+        assert_usage_error(
+            &doccheck_with(&[
+                "check".as_ref(),
+                "--options".as_ref(),
+                "/dev/zero".as_ref(),
+                png.as_os_str(),
+            ]),
+            "larger than 1048576 bytes",
+        );
+    }
+}
+
 /// Output into a pipe that is already closed (`doccheck … | head -0`): the command ends
 /// without a panic, for each subcommand that prints.
 #[test]

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+use clap::builder::TypedValueParser as _;
 use clap::{Parser, Subcommand};
 use serde_json::error::Category;
 use serde_json::{json, Value};
@@ -28,8 +29,8 @@ struct Cli {
 enum Command {
     /// Check photos (JPEG, PNG, WebP): one JSON report per line per file.
     Check {
-        /// Photos to check; `-` is one photo read from standard input.
-        #[arg(required = true)]
+        /// Photos to check; `-` is one photo read from standard input (once).
+        #[arg(required = true, value_parser = clap::builder::OsStringValueParser::new().map(PathBuf::from))]
         files: Vec<PathBuf>,
         #[command(flatten)]
         run: RunArgs,
@@ -46,8 +47,9 @@ enum Command {
         /// is raised: what a person holding still over the document would see.
         #[arg(long, value_parser = clap::value_parser!(u32).range(2..=1000))]
         steady: Option<u32>,
-        /// The noise of `--steady`: standard deviation in levels of 0–255 (0 to 50).
-        #[arg(long, default_value_t = 2.0, value_parser = noise_level)]
+        /// The noise of `--steady` (with it only): standard deviation in levels of 0–255 (0 to
+        /// 50).
+        #[arg(long, default_value_t = 2.0, value_parser = noise_level, requires = "steady")]
         noise: f32,
         #[command(flatten)]
         run: RunArgs,
@@ -102,7 +104,7 @@ struct RunArgs {
     /// `colour`); any threshold can be set by its snake_case name.
     #[arg(long, conflicts_with = "strictness", value_name = "JSON|FILE")]
     options: Option<String>,
-    /// Photos checked at once, each on its own thread (decoding a large photo takes far
+    /// Photos checked at once (1 to 256), each on its own thread (decoding a large photo takes far
     /// longer than checking it). The output and the figures do not depend on it. Each photo
     /// in flight holds its decoded pixels: for the largest one accepted (100 megapixels), a
     /// peak of about 450 MB, or 640 MB when it is stored sideways (EXIF orientation), and up
@@ -118,7 +120,7 @@ impl RunArgs {
             None => Ok(Options::uniform(self.strictness.into())),
             Some(arg) if arg.trim_start().starts_with(['{', '[']) => options_from_json(arg),
             Some(path) => {
-                let text = std::fs::read_to_string(path)
+                let text = read_text(Path::new(path), 1 << 20)
                     .map_err(|e| format!("cannot read the options file {path}: {e}"))?;
                 options_from_json(&text).map_err(|e| format!("{path}: {e}"))
             }
@@ -150,6 +152,12 @@ impl From<StrictnessArg> for Strictness {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Check { files, .. }
+            if files.iter().filter(|f| f.as_os_str() == "-").count() > 1 =>
+        {
+            eprintln!("doccheck check: `-` (one photo from standard input) can be given only once");
+            ExitCode::from(2)
+        }
         Command::Check { files, run } => match run.options() {
             Ok(options) => check(&files, options, run.jobs()),
             Err(e) => {
@@ -213,6 +221,21 @@ pub fn main() -> ExitCode {
             }
         },
     }
+}
+
+/// The text of a file of at most `limit` bytes (a path given by mistake, such as a photo or
+/// a device, is refused, not read to its end).
+fn read_text(path: &Path, limit: u64) -> Result<String, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > limit {
+        return Err(format!("it is larger than {limit} bytes"));
+    }
+    String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())
 }
 
 /// Options from a JSON object, read as the browser binding reads its options object (see
