@@ -212,12 +212,16 @@ pub fn quad_centre(q: &[Point; 4]) -> Point {
 pub fn order_corners_perm(q: &[Point; 4]) -> [usize; 4] {
     let Point { x: cx, y: cy } = quad_centre(q);
     let mut idx = [0usize, 1, 2, 3];
-    // Sorting by angle around the centre (atan2 with y down) goes clockwise on screen.
-    idx.sort_by(|&a, &b| {
-        let aa = (q[a].y - cy).atan2(q[a].x - cx);
-        let bb = (q[b].y - cy).atan2(q[b].x - cx);
-        aa.total_cmp(&bb)
-    });
+    // Sorting by angle around the centre (atan2 with y down) goes clockwise on screen. Four
+    // items: an insertion sort (stable, as `sort_by`, without a general sort in the module).
+    let angle = |k: usize| (q[k].y - cy).atan2(q[k].x - cx);
+    for i in 1..4 {
+        let mut j = i;
+        while j > 0 && angle(idx[j - 1]).total_cmp(&angle(idx[j])).is_gt() {
+            idx.swap(j - 1, j);
+            j -= 1;
+        }
+    }
     let start = (0..4)
         .min_by(|&i, &j| (q[idx[i]].x + q[idx[i]].y).total_cmp(&(q[idx[j]].x + q[idx[j]].y)))
         .unwrap_or(0);

@@ -274,8 +274,7 @@ export class DocCapture extends HTMLElement {
 
   set options(value) {
     value ??= undefined;
-    // Only what can be sent to the worker (a function, a DOM node cannot): refused here with
-    // the browser's DataCloneError, before it is kept and sent on every later change.
+    // What the worker cannot be sent is refused (DataCloneError) before it is kept.
     if (value !== undefined && typeof structuredClone === 'function') structuredClone(value);
     this.#options = value;
     if (this.#worker) this.#postOptions(this.#worker, 'options');
@@ -1236,8 +1235,7 @@ export class DocCapture extends HTMLElement {
       if (token !== this.#captureToken) return;
       const key = error?.name === 'TooLargeError' ? 'photo_too_large' : 'file_unreadable';
       const text = () => this.#t(key);
-      // Chosen from a photo under review ("Choose another photo"): that review stays, its
-      // photo and choices still on screen, with the error said.
+      // Chosen from a photo under review: that review stays, with the error said.
       const reviewing = before === 'review' && Boolean(this.#review);
       if (this.#state === 'checking') {
         // Else back to the camera if it is on (it may have started during the check).

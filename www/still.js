@@ -51,18 +51,10 @@ export async function jpegWithin(maxBytes, encode) {
   return null;
 }
 
-/**
- * Whether a blob's bytes are a JPEG's (they start FF D8 FF). Its `type` comes from the file's
- * name, and a PNG named `.jpg` must not be handed over as a JPEG.
- * @param {Blob} blob
- */
+/** Whether a blob's bytes are a JPEG's (its `type` comes from the file's name). @param {Blob} blob */
 async function isJpeg(blob) {
-  try {
-    const head = new Uint8Array(await blob.slice(0, 3).arrayBuffer());
-    return head.length === 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff;
-  } catch {
-    return false;
-  }
+  const head = new Uint8Array(await blob.slice(0, 3).arrayBuffer().catch(() => new ArrayBuffer(0)));
+  return head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff;
 }
 
 /**
