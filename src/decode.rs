@@ -85,8 +85,31 @@ pub fn read_photo(path: &Path) -> Result<Photo, DecodeError> {
     if path.is_dir() {
         return Err(DecodeError::Io(std::io::Error::other("is a directory")));
     }
-    let file = std::fs::File::open(path).map_err(DecodeError::Io)?;
+    let mut file = std::fs::File::open(path).map_err(DecodeError::Io)?;
+    // A file larger than any photo within the limits is refused without being read whole
+    // (after its first bytes, so that one that is no image is named as such).
+    if file
+        .metadata()
+        .is_ok_and(|m| m.is_file() && m.len() > MAX_FILE_BYTES)
+    {
+        let mut head = Vec::new();
+        (&mut file)
+            .take(SIGNATURE_BYTES)
+            .read_to_end(&mut head)
+            .map_err(DecodeError::Io)?;
+        return Err(if sniff(&head).is_none() {
+            not_an_image(&head)
+        } else {
+            too_big_a_file()
+        });
+    }
     read_photo_from(file)
+}
+
+fn too_big_a_file() -> DecodeError {
+    DecodeError::Format(format!(
+        "file is larger than {MAX_FILE_BYTES} bytes, more than any photo within the pixel limit needs"
+    ))
 }
 
 /// Decodes the photo read from `reader` to its end (standard input, a pipe), with the same
@@ -110,9 +133,7 @@ pub fn read_photo_from(mut reader: impl Read) -> Result<Photo, DecodeError> {
         .read_to_end(&mut bytes)
         .map_err(DecodeError::Io)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(DecodeError::Format(format!(
-            "file is larger than {MAX_FILE_BYTES} bytes, more than any photo within the pixel limit needs"
-        )));
+        return Err(too_big_a_file());
     }
     decode_bytes(&bytes)
 }
@@ -156,6 +177,18 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<Photo, DecodeError> {
         ImageFormat::Jpeg => jpeg_exif = Some(check_jpeg_complete(bytes)?),
         ImageFormat::WebP => check_webp_chunks(bytes)?,
         _ => {}
+    }
+    // A PNG's size is in its header (IHDR, right after the signature): the decoder would
+    // refuse a width of billions by its memory limit, with a message that does not say why.
+    if let (ImageFormat::Png, Some(ihdr)) = (format, bytes.get(16..24)) {
+        let width = u32::from_be_bytes([ihdr[0], ihdr[1], ihdr[2], ihdr[3]]);
+        let height = u32::from_be_bytes([ihdr[4], ihdr[5], ihdr[6], ihdr[7]]);
+        if u64::from(width) * u64::from(height) > MAX_PIXELS
+            || width > MAX_SIDE
+            || height > MAX_SIDE
+        {
+            return Err(DecodeError::TooLarge { width, height });
+        }
     }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     // The pixel count is checked below against the engine's own limits, with a message

@@ -622,6 +622,12 @@ fn decompression_bombs_are_refused_before_decoding() {
             "1×100000",
             &side,
         ),
+        // A width of billions: the decoder's own memory limit would have spoken first.
+        (
+            write(&dir, "wider.png", &png_claiming(2_147_483_647, 1)),
+            "2147483647×1",
+            &side,
+        ),
     ];
     for (bomb, size, limit) in &bombs {
         // `sh` sets the limit, then becomes doccheck ("$0") with the three files.
@@ -646,6 +652,45 @@ fn decompression_bombs_are_refused_before_decoding() {
         assert_error_line(&lines[1], bomb, &[size, limit, "refused"]);
         assert_good_line(&lines[2], &good, &scene);
     }
+}
+
+/// A file larger than any photo within the limits is refused from its size, without being
+/// read (a sparse file: nothing is written to disk); one that is no image is named as such.
+#[test]
+fn a_file_too_large_for_any_photo_is_refused_unread() {
+    let dir = scratch("huge_file");
+    let scene = good_scene();
+    let good = write(&dir, "card.png", &png_of(&scene));
+    let size = doccheck::decode::MAX_FILE_BYTES + 1;
+    let big = write(&dir, "huge.jpg", &jpeg_of(&scene));
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&big)
+        .unwrap()
+        .set_len(size)
+        .unwrap();
+    let text = write(&dir, "huge.txt", b"not a photo at all\n");
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&text)
+        .unwrap()
+        .set_len(size)
+        .unwrap();
+    // Under a memory limit well below the file's size: it is not read whole.
+    let script = "ulimit -v 307200 && exec \"$0\" check \"$1\" \"$2\" \"$3\"";
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .arg(env!("CARGO_BIN_EXE_doccheck"))
+        .args([&big, &good, &text])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let got = lines(&out);
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert_error_line(&got[0], &big, &["file is larger than"]);
+    assert_good_line(&got[1], &good, &scene);
+    assert_error_line(&got[2], &text, &["not a JPEG, PNG or WebP"]);
 }
 
 /// Where the stored pixel `(x, y)` of a `w × h` image is displayed under each EXIF
