@@ -5,7 +5,7 @@
 import {test, before, after} from 'node:test';
 import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
-import {startServer, launch, record, renderStill, nativeReport, foreignRequests} from './helpers.mjs';
+import {startServer, launch, record, renderStill, nativeReport, foreignRequests, asF32} from './helpers.mjs';
 
 let server;
 let browser;
@@ -66,11 +66,8 @@ for (const kind of ['good', 'dark', 'glare', 'blurry', 'thumb', 'cut', 'empty'])
       },
       {b64: readFileSync(png).toString('base64'), builds: BUILDS},
     );
-    // The CLI writes each f32 as its shortest decimal (0.3072), the browser hands it over as
-    // a JS number (0.30720001459121704): the same f32 either way.
-    const f32 = (v) => JSON.parse(JSON.stringify(v), (_, x) => (typeof x === 'number' ? Math.fround(x) : x));
     for (const [build, report] of Object.entries(reports)) {
-      assert.deepEqual(f32(report), f32(native), `${build} differs from the native CLI on ${kind}`);
+      assert.deepEqual(asF32(report), asF32(native), `${build} differs from the native CLI on ${kind}`);
     }
   });
 }
