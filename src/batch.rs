@@ -1,6 +1,7 @@
 //! Photo files checked natively, one (`check_file`) or many at once (`in_order`, for
 //! `doccheck check --jobs` and `doccheck eval --jobs`): worker threads that each keep an
-//! analyzer of their own, with the results handed back in the inputs' order.
+//! analyzer of their own, with the results handed back in the inputs' order. Also the
+//! bounded reading of the text files that go with them (labels, options).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -35,6 +36,30 @@ pub fn check_photo_file(analyzer: &mut Analyzer, path: &Path) -> Result<(Photo, 
         .analyze_still(&photo.rgba, photo.width, photo.height)
         .map_err(|e| e.to_string())?;
     Ok((photo, report))
+}
+
+/// The text of the file at `path`, of at most `limit` bytes: a path given by mistake (a
+/// video, a device) is refused as not being `what`, not read to its end.
+///
+/// # Errors
+/// The file cannot be read, is larger than `limit`, or is not UTF-8 (naming the line).
+pub fn read_text(path: &Path, limit: u64, what: &str) -> Result<String, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > limit {
+        return Err(format!("larger than {limit} bytes: not {what}"));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let line = 1 + e.as_bytes()[..e.utf8_error().valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        format!("line {line} is not UTF-8 text")
+    })
 }
 
 /// Runs `work(analyzer, i)` for every `i` in `0..count` on up to `jobs` threads (at least

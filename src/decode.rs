@@ -85,31 +85,15 @@ pub fn read_photo(path: &Path) -> Result<Photo, DecodeError> {
     if path.is_dir() {
         return Err(DecodeError::Io(std::io::Error::other("is a directory")));
     }
-    let mut file = std::fs::File::open(path).map_err(DecodeError::Io)?;
-    // A file larger than any photo within the limits is refused without being read whole
-    // (after its first bytes, so that one that is no image is named as such).
-    if file
+    let file = std::fs::File::open(path).map_err(DecodeError::Io)?;
+    // A regular file's length is known: one larger than any photo within the limits is
+    // refused after its signature, without being read whole.
+    let length = file
         .metadata()
-        .is_ok_and(|m| m.is_file() && m.len() > MAX_FILE_BYTES)
-    {
-        let mut head = Vec::new();
-        (&mut file)
-            .take(SIGNATURE_BYTES)
-            .read_to_end(&mut head)
-            .map_err(DecodeError::Io)?;
-        return Err(if sniff(&head).is_none() {
-            not_an_image(&head)
-        } else {
-            too_big_a_file()
-        });
-    }
-    read_photo_from(file)
-}
-
-fn too_big_a_file() -> DecodeError {
-    DecodeError::Format(format!(
-        "file is larger than {MAX_FILE_BYTES} bytes, more than any photo within the pixel limit needs"
-    ))
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len());
+    read_photo_sized(file, length)
 }
 
 /// Decodes the photo read from `reader` to its end (standard input, a pipe), with the same
@@ -117,7 +101,13 @@ fn too_big_a_file() -> DecodeError {
 ///
 /// # Errors
 /// [`DecodeError`] as for [`read_photo`].
-pub fn read_photo_from(mut reader: impl Read) -> Result<Photo, DecodeError> {
+pub fn read_photo_from(reader: impl Read) -> Result<Photo, DecodeError> {
+    read_photo_sized(reader, None)
+}
+
+/// [`read_photo_from`], refusing a reader of known `length` above [`MAX_FILE_BYTES`] before
+/// reading past its signature.
+fn read_photo_sized(mut reader: impl Read, length: Option<u64>) -> Result<Photo, DecodeError> {
     // Look at the signature first, so that a large file of another kind (or a device that
     // never ends) is refused after a few bytes rather than after the whole cap.
     let mut bytes = Vec::new();
@@ -128,6 +118,9 @@ pub fn read_photo_from(mut reader: impl Read) -> Result<Photo, DecodeError> {
     if bytes.len() as u64 == SIGNATURE_BYTES && sniff(&bytes).is_none() {
         return Err(not_an_image(&bytes));
     }
+    if length.is_some_and(|n| n > MAX_FILE_BYTES) {
+        return Err(too_big_a_file());
+    }
     reader
         .take(MAX_FILE_BYTES + 1 - bytes.len() as u64)
         .read_to_end(&mut bytes)
@@ -136,6 +129,12 @@ pub fn read_photo_from(mut reader: impl Read) -> Result<Photo, DecodeError> {
         return Err(too_big_a_file());
     }
     decode_bytes(&bytes)
+}
+
+fn too_big_a_file() -> DecodeError {
+    DecodeError::Format(format!(
+        "file is larger than {MAX_FILE_BYTES} bytes, more than any photo within the pixel limit needs"
+    ))
 }
 
 /// `jpeg` with an EXIF APP1 segment holding only an orientation tag (1–8), placed right after
@@ -183,12 +182,7 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<Photo, DecodeError> {
     if let (ImageFormat::Png, Some(ihdr)) = (format, bytes.get(16..24)) {
         let width = u32::from_be_bytes([ihdr[0], ihdr[1], ihdr[2], ihdr[3]]);
         let height = u32::from_be_bytes([ihdr[4], ihdr[5], ihdr[6], ihdr[7]]);
-        if u64::from(width) * u64::from(height) > MAX_PIXELS
-            || width > MAX_SIDE
-            || height > MAX_SIDE
-        {
-            return Err(DecodeError::TooLarge { width, height });
-        }
+        within_limits(width, height)?;
     }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     // The pixel count is checked below against the engine's own limits, with a message
@@ -204,9 +198,7 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<Photo, DecodeError> {
             "image has no pixels ({width}×{height})"
         )));
     }
-    if u64::from(width) * u64::from(height) > MAX_PIXELS || width > MAX_SIDE || height > MAX_SIDE {
-        return Err(DecodeError::TooLarge { width, height });
-    }
+    within_limits(width, height)?;
     // The header's sample depth can double the buffer (16-bit PNGs), and `from_decoder`
     // allocates it whole without consulting the limits.
     if decoder.total_bytes() > MAX_DECODER_ALLOC {
@@ -268,6 +260,14 @@ const SIGNATURE_BYTES: u64 = 12;
 
 /// The format by the file's signature: JPEG (`FF D8 FF`), PNG (its 8-byte signature) or WebP
 /// (a RIFF container of form type `WEBP`).
+/// The engine's limits on a photo's sides and pixel count.
+fn within_limits(width: u32, height: u32) -> Result<(), DecodeError> {
+    if u64::from(width) * u64::from(height) > MAX_PIXELS || width > MAX_SIDE || height > MAX_SIDE {
+        return Err(DecodeError::TooLarge { width, height });
+    }
+    Ok(())
+}
+
 fn sniff(bytes: &[u8]) -> Option<ImageFormat> {
     if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
         Some(ImageFormat::Jpeg)

@@ -95,7 +95,8 @@ pub fn run_with(
     jobs: usize,
     steady: Option<Steady>,
 ) -> Result<Vec<Outcome>, String> {
-    let text = read_labels(labels).map_err(|e| format!("{}: {e}", labels.display()))?;
+    let text = crate::batch::read_text(labels, MAX_LABELS_BYTES, "a labels file")
+        .map_err(|e| format!("{}: {e}", labels.display()))?;
     // Below `.` when the labels lie in the working folder, so that no photo path is `-`
     // (standard input to `check_file`).
     let dir = Path::new(".").join(labels.parent().unwrap_or(Path::new("")));
@@ -213,28 +214,6 @@ fn steadiness(
 /// Most bytes a labels file may have (a million labels of 250 bytes): a path given by
 /// mistake (a video, a device) is refused rather than read to its end.
 const MAX_LABELS_BYTES: u64 = 256 << 20;
-
-/// The labels file's text.
-fn read_labels(path: &Path) -> Result<String, String> {
-    use std::io::Read;
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let mut bytes = Vec::new();
-    file.take(MAX_LABELS_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| e.to_string())?;
-    if bytes.len() as u64 > MAX_LABELS_BYTES {
-        return Err(format!(
-            "larger than {MAX_LABELS_BYTES} bytes: not a labels file"
-        ));
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        let line = 1 + e.as_bytes()[..e.utf8_error().valid_up_to()]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
-        format!("line {line} is not UTF-8 text")
-    })
-}
 
 /// A label's photo path, quad and problems.
 type Label = (String, Option<[Point; 4]>, Option<Vec<String>>);

@@ -27,6 +27,13 @@ after(async () => {
  * Opens the demo page and replaces its widget with a fresh one (`attrs`, `options` set before it
  * is connected), recording its events in `window.__w`.
  */
+/** A 100 kB text file named like a photo, which no browser can decode. */
+function notAPhoto(name) {
+  const path = tempPath(name);
+  writeFileSync(path, 'this is not a photo\n'.repeat(5000));
+  return path;
+}
+
 async function fresh(page, attrs = {}, options = undefined) {
   await page.goto(`${server.origin}/`);
   await page.evaluate(() => customElements.whenDefined('doc-capture'));
@@ -337,8 +344,7 @@ test('a file chosen while the camera starts, and unreadable: back to the live ca
     await slowStills(page, 2000);
     await fresh(page, {sides: 'front'});
     assert.equal((await stats(page)).state, 'starting');
-    const junk = tempPath('not-a-photo.jpg');
-    writeFileSync(junk, 'this is not a photo\n'.repeat(5000));
+    const junk = notAPhoto('not-a-photo.jpg');
     await page.setInputFiles('doc-capture >> input.file', junk);
     // The camera is on, but the photo being checked keeps the screen.
     await page.waitForTimeout(1000);
@@ -358,8 +364,7 @@ test('another photo chosen from a review, and unreadable: the review stays, with
     await analyses(page);
     await page.setInputFiles('doc-capture >> input.file', renderStill('far'));
     await page.waitForFunction(() => window.__el.stats.state === 'review', undefined, {timeout: 20000});
-    const junk = tempPath('not-a-photo-either.jpg');
-    writeFileSync(junk, 'this is not a photo\n'.repeat(5000));
+    const junk = notAPhoto('not-a-photo-either.jpg');
     const [chooser] = await Promise.all([
       page.waitForEvent('filechooser'),
       page.locator('doc-capture .panel button', {hasText: en.choose_another}).click(),

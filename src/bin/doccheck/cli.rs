@@ -120,7 +120,7 @@ impl RunArgs {
             None => Ok(Options::uniform(self.strictness.into())),
             Some(arg) if arg.trim_start().starts_with(['{', '[']) => options_from_json(arg),
             Some(path) => {
-                let text = read_text(Path::new(path), 1 << 20)
+                let text = batch::read_text(Path::new(path), 1 << 20, "an options file")
                     .map_err(|e| format!("cannot read the options file {path}: {e}"))?;
                 options_from_json(&text).map_err(|e| format!("{path}: {e}"))
             }
@@ -223,21 +223,6 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// The text of a file of at most `limit` bytes (a path given by mistake, such as a photo or
-/// a device, is refused, not read to its end).
-fn read_text(path: &Path, limit: u64) -> Result<String, String> {
-    use std::io::Read;
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let mut bytes = Vec::new();
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| e.to_string())?;
-    if bytes.len() as u64 > limit {
-        return Err(format!("it is larger than {limit} bytes"));
-    }
-    String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())
-}
-
 /// Options from a JSON object, read as the browser binding reads its options object (see
 /// `Options`'s `Deserialize`), then range-checked: a mistake is an error naming the option.
 fn options_from_json(text: &str) -> Result<Options, String> {
@@ -300,9 +285,28 @@ fn check_one(analyzer: &mut Analyzer, path: &Path) -> (Value, bool) {
             {
                 map.extend(r);
             }
+            write_short(&mut v);
             (v, true)
         }
         Err(e) => (json!({"file": name, "error": e}), false),
+    }
+}
+
+/// Every number of `v` that is an `f32` widened (the report's figures) as its shortest
+/// decimal ([`doccheck::shortest`]).
+fn write_short(v: &mut Value) {
+    match v {
+        Value::Number(n) => {
+            if let Some(f) = n.as_f64().filter(|_| n.is_f64()) {
+                let narrow = f as f32;
+                if f64::from(narrow) == f {
+                    *v = json!(doccheck::shortest(narrow));
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(write_short),
+        Value::Object(map) => map.values_mut().for_each(write_short),
+        _ => {}
     }
 }
 
