@@ -85,4 +85,4 @@ audit:
 
 clean:
 	$(CARGO) clean
-	rm -rf www/pkg www/pkg-simd node_modules
+	rm -rf www/pkg www/pkg-simd www/dist node_modules

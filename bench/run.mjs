@@ -298,7 +298,9 @@ async function measureLive(origin, tmp, seconds, cpuSlowdown = 1) {
 }
 
 function sizeEntry(file) {
-  const pkg = file.match(/^www\/(pkg(?:-simd)?\/.*)$/);
+  // The wasm of the builds being timed (www/pkg* unless DOCCHECK_PKG_ROOT says otherwise; www/dist
+  // holds a copy of the same bytes); every JS file as www/dist deploys it, minified.
+  const pkg = file.match(/^www\/dist\/(pkg(?:-simd)?\/doccheck_bg\.wasm)$/);
   const body = fs.readFileSync(pkg ? path.join(PKG_ROOT, pkg[1]) : path.join(ROOT, file));
   return { file, raw: body.length, gzip: zlib.gzipSync(body, { level: 9 }).length };
 }
@@ -308,27 +310,29 @@ const total = (files) => ({
   gzip: files.reduce((a, f) => a + f.gzip, 0),
 });
 
-/** Download sizes: doccheck's engine (either build) plus the widget's files in www/ (not the
- * demo's HTML), and jscanify's browser file plus OpenCV.js as the npm packages ship them. */
+/** Download sizes: doccheck's engine (either build) plus the widget's files as a site deploys
+ * them (www/dist: minified by `make wasm`; the source maps beside them are fetched only by a
+ * browser's developer tools, and not counted), and jscanify's browser file plus OpenCV.js as
+ * the npm packages ship them. The demo page's own files (www/demo.*, index.html) are not
+ * counted. */
 function measureSizes() {
   const widget = [];
-  const demo = [];
   const walk = (dir) => {
     for (const e of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
       const rel = path.join(dir, e.name);
       if (e.isDirectory()) {
-        if (!['www/pkg', 'www/pkg-simd'].includes(rel)) walk(rel);
+        if (!['www/dist/pkg', 'www/dist/pkg-simd'].includes(rel)) walk(rel);
       } else if (/\.(m?js|css|json|svg)$/.test(e.name)) {
-        // The demo page's own script and style (www/demo.*) are not part of the widget.
-        (/^demo\./.test(e.name) ? demo : widget).push(sizeEntry(rel));
+        widget.push(sizeEntry(rel));
       }
     }
   };
-  walk('www');
+  walk('www/dist');
+  const demo = fs.readdirSync(path.join(ROOT, 'www')).filter((f) => /^demo\./.test(f)).map((f) => sizeEntry(`www/${f}`));
   const engine = (dir) => [sizeEntry(`${dir}/doccheck_bg.wasm`), sizeEntry(`${dir}/doccheck.js`)];
   return {
-    doccheck_baseline: total([...engine('www/pkg'), ...widget]),
-    doccheck_simd: total([...engine('www/pkg-simd'), ...widget]),
+    doccheck_baseline: total([...engine('www/dist/pkg'), ...widget]),
+    doccheck_simd: total([...engine('www/dist/pkg-simd'), ...widget]),
     widget_files: widget.map((f) => f.file),
     demo_page_files_not_counted: demo,
     jscanify: total([sizeEntry('node_modules/jscanify/src/jscanify.js'), sizeEntry('node_modules/@techstark/opencv-js/dist/opencv.js')]),
@@ -452,7 +456,7 @@ function renderMarkdown(r) {
   L.push(`| jscanify + OpenCV.js | ${mb(z.jscanify.raw)} | ${mb(z.jscanify.gzip)} |`);
   L.push('');
   L.push(`doccheck files: ${z.doccheck_simd.files.map((f) => `\`${f.file}\` ${kb(f.raw)} / ${kb(f.gzip)}`).join(', ')}` +
-    ` (baseline: \`www/pkg/doccheck_bg.wasm\` ${kb(z.doccheck_baseline.files[0].raw)} / ${kb(z.doccheck_baseline.files[0].gzip)}). ` +
+    ` (baseline: \`www/dist/pkg/doccheck_bg.wasm\` ${kb(z.doccheck_baseline.files[0].raw)} / ${kb(z.doccheck_baseline.files[0].gzip)}). ` +
     (z.demo_page_files_not_counted.length ? `Not counted (the demo page's own files): ${z.demo_page_files_not_counted.map((f) => `\`${f.file}\``).join(', ')}. ` : '') +
     `jscanify: ${z.jscanify.files.map((f) => `\`${f.file}\` ${kb(f.raw)} / ${kb(f.gzip)}`).join(', ')}. 1 KB = 1000 bytes.`);
   L.push('');
@@ -549,6 +553,7 @@ async function main() {
   for (const f of ['pkg/doccheck_bg.wasm', 'pkg-simd/doccheck_bg.wasm']) {
     if (!fs.existsSync(path.join(PKG_ROOT, f))) throw new Error(`${path.join(PKG_ROOT, f)} is missing: run \`make wasm\``);
   }
+  if (!fs.existsSync(path.join(ROOT, 'www/dist/doc-capture.js'))) throw new Error('www/dist is missing: run `make wasm`');
   const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'doccheck-bench-'));
   try {
     console.log('rendering generated scenes…');

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Photos like the labelled ones but not the same files: each labelled photo mirrored, turned
-by 90° and 180°, and (when larger) scaled down to 1280 px on its long side, saved as JPEG at
+by 90° either way and by 180°, and (when larger) scaled down to 1280 px on its long side, saved as JPEG at
 quality 85, with its labels carried along. `doccheck eval` on the result says how far the
 engine's accuracy holds on photos it was not tuned on. `--variants same --quality Q` writes
 each photo as it is, re-encoded at JPEG quality Q instead (as an upload might be).
@@ -28,7 +28,7 @@ except ImportError:
 LONG_SIDE = 1280
 # Problems that a smaller copy of the photo may have or lose.
 SCALE_DEPENDENT = {"blurry", "low_resolution"}
-DEFAULT_VARIANTS = ["mirror", "rot180", "rot90", "small"]
+DEFAULT_VARIANTS = ["mirror", "rot180", "rot90", "rot270", "small"]
 
 
 def variants(image):
@@ -46,6 +46,8 @@ def variants(image):
     ], True
     # ROTATE_90 turns counter-clockwise: (x, y) goes to (y, w - 1 - x).
     yield "rot90", image.transpose(Image.Transpose.ROTATE_90), lambda x, y: [y, w - 1 - x], True
+    # ROTATE_270 turns clockwise: (x, y) goes to (h - 1 - y, x).
+    yield "rot270", image.transpose(Image.Transpose.ROTATE_270), lambda x, y: [h - 1 - y, x], True
     scale = LONG_SIDE / max(w, h)
     if scale < 1:
         size = (round(w * scale), round(h * scale))

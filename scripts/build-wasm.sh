@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the engine for the browser: www/pkg (baseline wasm32) and www/pkg-simd (simd128),
 # each with wasm-bindgen --target web (plain ES modules) and, when available, wasm-opt from
-# the npm package binaryen (never Debian's: see shared/TOOLING.md).
+# the npm package binaryen (never Debian's: see shared/TOOLING.md); then www/dist, the widget as
+# a site deploys it (scripts/build-dist.mjs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,3 +40,5 @@ build() { # build OUT_DIR TARGET_DIR RUSTFLAGS
 build www/pkg target "${RUSTFLAGS:-}"
 build www/pkg-simd target/simd "-C target-feature=+simd128"
 ls -l www/pkg/doccheck_bg.wasm www/pkg-simd/doccheck_bg.wasm
+# www/dist: what a site deploys, minified (scripts/build-dist.mjs).
+node scripts/build-dist.mjs

@@ -48,6 +48,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         ".svg": "image/svg+xml",
         ".png": "image/png",
         ".md": "text/plain; charset=utf-8",
+        ".map": "application/json",
     }
     quiet = False
 

@@ -49,7 +49,7 @@ apt_install() {
 }
 
 setup_npm() {
-  if [ -f package.json ] && { [ ! -d node_modules/playwright-core ] || [ ! -x node_modules/.bin/wasm-opt ]; }; then
+  if [ -f package.json ] && { [ ! -d node_modules/playwright-core ] || [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/terser ]; }; then
     if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
   fi
 }

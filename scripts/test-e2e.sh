@@ -8,8 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -f www/pkg/doccheck.js ] || [ ! -f www/pkg-simd/doccheck.js ]; then
-  echo "test-e2e: www/pkg is missing: run \`make wasm\` first" >&2
+if [ ! -f www/pkg/doccheck.js ] || [ ! -f www/pkg-simd/doccheck.js ] || [ ! -f www/dist/doc-capture.js ]; then
+  echo "test-e2e: www/pkg or www/dist is missing: run \`make wasm\` first" >&2
   exit 2
 fi
 # The CLI renders the fake-camera videos and checks the captured photos natively.

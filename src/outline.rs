@@ -31,6 +31,10 @@ const ANGLE_BINS: usize = 180;
 const VOTE_SPREAD: isize = 2;
 /// Lines kept from the Hough accumulator.
 const MAX_LINES: usize = 120;
+/// Lines kept beyond a full family of parallel ones (see `profiles`), at most …
+const MAX_OUTERMOST: usize = 4;
+/// … each with a run of at least this many working pixels.
+const MIN_OUTERMOST_RUN: usize = 24;
 /// Hough peaks examined before keeping the [`MAX_LINES`] with the longest steady support.
 const MAX_PEAKS: usize = 240;
 /// Least final hypothesis score (supported working pixels, weighted) of a document.
@@ -725,6 +729,18 @@ impl OutlineFinder {
             self.lines.swap(kept, li);
             kept += 1;
         }
+        // A family at its share may be a document's own lines (ruled paper, a form's rows)
+        // with the document's side beyond them, shorter than they are: the strongest line
+        // beyond either end of a full family is kept too.
+        for _ in 0..MAX_OUTERMOST {
+            match self.outermost(kept, w, h) {
+                Some(li) => {
+                    self.lines.swap(kept, li);
+                    kept += 1;
+                }
+                None => break,
+            }
+        }
         self.lines.truncate(kept);
         // Support: an aligned edge pixel on the line or one pixel either side of it.
         self.support.clear();
@@ -748,6 +764,43 @@ impl OutlineFinder {
             }
         }
         self.paths = paths;
+    }
+
+    /// The strongest line not kept (from `kept` on), with a run of at least
+    /// [`MIN_OUTERMOST_RUN`], that lies beyond either end of a full family of kept lines
+    /// parallel to it (within 6°).
+    #[inline(never)]
+    fn outermost(&self, kept: usize, w: usize, h: usize) -> Option<usize> {
+        let centre = Point::new(0.5 * w as f32, 0.5 * h as f32);
+        let mut best: Option<(u32, usize)> = None;
+        for (li, hl) in self.lines.iter().enumerate().skip(kept) {
+            if (hl.votes as usize) < MIN_OUTERMOST_RUN || best.is_some_and(|(v, _)| v >= hl.votes) {
+                continue;
+            }
+            // Each line's place across the family, along this line's normal.
+            let place = |l: &HoughLine| {
+                let d = signed_distance_in_normal_form(l.line.rho, l.normal, centre);
+                if l.normal.0 * hl.normal.0 + l.normal.1 * hl.normal.1 < 0.0 {
+                    d
+                } else {
+                    -d
+                }
+            };
+            let (mut n, mut lo, mut hi) = (0, f32::MAX, f32::MIN);
+            for l in &self.lines[..kept] {
+                if angle_between(l.line.theta, hl.line.theta) < 6.0_f32.to_radians() {
+                    let at = place(l);
+                    n += 1;
+                    lo = lo.at_most(at);
+                    hi = hi.at_least(at);
+                }
+            }
+            let at = place(hl);
+            if n >= MAX_LINES / 4 && (at < lo || at > hi) {
+                best = Some((hl.votes, li));
+            }
+        }
+        best.map(|(_, li)| li)
     }
 
     /// Supported working pixels on line `li` between parameters `a` and `b` (clipped to the
@@ -3069,6 +3122,49 @@ mod tests {
         assert!(
             whole >= 8 && shares.iter().all(|&v| v >= 0.25),
             "runs as shares of the edge: {shares:?}"
+        );
+    }
+
+    /// Ruled paper: more parallel lines inside the page than a family may keep, and the
+    /// page's top side broken by a clip into runs shorter than theirs. The side is kept all
+    /// the same, as the outermost line beyond the family.
+    #[test]
+    fn a_side_beyond_a_full_family_of_ruled_lines_is_kept() {
+        let (w, h) = (320usize, 240usize);
+        let (top, bottom, left, right) = (20, 230, 40, 280);
+        let work = WorkImage::grey(w, h, |x, y| {
+            let clip = (120..180).contains(&x) && (12..30).contains(&y);
+            if clip || !(left..right).contains(&x) || !(top..bottom).contains(&y) {
+                60
+            } else if y >= 40 && (y - 40) % 5 == 0 && y < 220 && (left + 4..right - 4).contains(&x)
+            {
+                120
+            } else {
+                220
+            }
+        });
+        let mut f = OutlineFinder::default();
+        f.gradients(&work);
+        f.hough(&work);
+        f.profiles(&work);
+        let ruled = f
+            .lines
+            .iter()
+            .filter(|l| angle_between(l.line.theta, std::f32::consts::FRAC_PI_2) < 0.05)
+            .count();
+        assert!(
+            ruled >= MAX_LINES / 4,
+            "only {ruled} horizontal lines: the family is not full"
+        );
+        let side = Line {
+            theta: std::f32::consts::FRAC_PI_2,
+            rho: top as f32 - 0.5,
+        };
+        assert!(
+            f.lines
+                .iter()
+                .any(|l| same_line(l.line, side, 1.5_f32.to_radians(), 2.0)),
+            "the page's top side is not among the lines"
         );
     }
 

@@ -74,7 +74,8 @@ if (asked) capture.setAttribute('lang', lang);
 if (params.get('auto') === 'off') capture.setAttribute('auto-capture', 'off');
 capture.setAttribute('sides', doc === 'passport' ? 'front' : 'front back');
 // Defined after its attributes are set, so that the camera opens once, for the right sides.
-await import('./doc-capture.js');
+// From www/dist/, as a site deploys it (`make wasm` makes it): minified, with source maps.
+await import('./dist/doc-capture.js');
 
 capture.addEventListener('capture', (event) => show(/** @type {CustomEvent} */ (event).detail));
 capture.addEventListener('retake', (event) => forget(/** @type {CustomEvent} */ (event).detail.side));
@@ -149,7 +150,7 @@ function item(code) {
   return li;
 }
 
-const catalogue = import(`./i18n/${lang}.js`).then((m) => m.default);
+const catalogue = import(`./dist/i18n/${lang}.js`).then((m) => m.default);
 
 function formatBytes(n) {
   return n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1e3))} kB`;

@@ -132,7 +132,12 @@ test('retake from the keyboard: the side is dropped and taken again', async () =
 test('nothing left the page: own files only, no CSP violation, no error', async () => {
   assert.deepEqual(foreignRequests(log, server.origin), []);
   // The engine itself was fetched (by the worker) and seen here.
-  assert.ok(log.requests.some((r) => /\/pkg(-simd)?\/doccheck_bg\.wasm$/.test(r.url)), 'wasm request not seen');
+  assert.ok(log.requests.some((r) => /\/dist\/pkg(-simd)?\/doccheck_bg\.wasm$/.test(r.url)), 'wasm request not seen');
+  // The widget ran as a site deploys it, from www/dist/ (minified; the download the benchmark
+  // counts): no script or wasm of it came from the sources beside it.
+  const code = log.requests.map((r) => new URL(r.url).pathname).filter((p) => /\.(m?js|wasm)$/.test(p) && p !== '/demo.js');
+  assert.ok(code.length >= 5, code.join(' '));
+  assert.deepEqual(code.filter((p) => !p.startsWith('/dist/')), []);
   assert.deepEqual(log.violations, []);
   assert.deepEqual(log.pageErrors, []);
   const leaks = log.console.filter((l) => /garbage collected without being closed|VideoFrame/i.test(l));

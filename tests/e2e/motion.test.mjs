@@ -55,7 +55,7 @@ test('the worker gives the engine the frame time: the same step a fifth of a sec
       g.drawImage(bitmap, dx, 0);
       return {width: bitmap.width, height: bitmap.height, rgba: g.getImageData(0, 0, bitmap.width, bitmap.height).data};
     };
-    const worker = new Worker('/doc-capture-worker.js', {type: 'module'});
+    const worker = new Worker('/dist/doc-capture-worker.js', {type: 'module'});
     const answers = [];
     let wake = () => {};
     worker.onmessage = (e) => {

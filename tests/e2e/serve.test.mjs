@@ -69,7 +69,7 @@ test('HTTP and HTTPS servers send the CSP and the right content types, list no f
     assert.doesNotMatch(out, /on your phone/);
     assert.match(out, /on this computer: +http:\/\/localhost:\d+\//);
 
-    for (const [path, type] of [['/', 'text/html'], ['/doc-capture.js', 'text/javascript'], ['/pkg/doccheck_bg.wasm', 'application/wasm']]) {
+    for (const [path, type] of [['/', 'text/html'], ['/dist/doc-capture.js', 'text/javascript'], ['/dist/pkg/doccheck_bg.wasm', 'application/wasm'], ['/dist/doc-capture.js.map', 'application/json']]) {
       const plain = await fetch(`http://127.0.0.1:${httpPort}${path}`);
       assert.equal(plain.status, 200, path);
       assert.equal(plain.headers.get('content-security-policy'), CSP);

@@ -1,4 +1,4 @@
-// The wasm module's JS API as an embedder calls it (www/pkg/doccheck.js, both builds): the
+// The wasm module's JS API as an embedder calls it (www/dist/pkg*/doccheck.js, both builds as deployed): the
 // same report as the native CLI for the same pixels, and bad input → a JS Error with a clear
 // message, after which the same Analyzer keeps working.
 
@@ -21,8 +21,8 @@ before(async () => {
   await browser.page.evaluate(async (builds) => {
     window.engines = {};
     for (const dir of builds) {
-      const m = await import(`/${dir}/doccheck.js`);
-      await m.default({module_or_path: `/${dir}/doccheck_bg.wasm`});
+      const m = await import(`/dist/${dir}/doccheck.js`);
+      await m.default({module_or_path: `/dist/${dir}/doccheck_bg.wasm`});
       window.engines[dir] = m;
     }
     window.rgbaOf = async (b64) => {

@@ -102,11 +102,11 @@ async function loadEngines() {
   return webkit.session.executeAsync(async (builds) => {
     const out = {};
     for (const dir of builds) {
-      const bytes = await (await fetch(`/${dir}/doccheck_bg.wasm`)).arrayBuffer();
+      const bytes = await (await fetch(`/dist/${dir}/doccheck_bg.wasm`)).arrayBuffer();
       out[dir] = WebAssembly.validate(bytes);
       if (window.engines?.[dir]) continue;
-      const m = await import(`/${dir}/doccheck.js`);
-      await m.default({module_or_path: `/${dir}/doccheck_bg.wasm`});
+      const m = await import(`/dist/${dir}/doccheck.js`);
+      await m.default({module_or_path: `/dist/${dir}/doccheck_bg.wasm`});
       (window.engines ??= {})[dir] = m;
     }
     return out;
