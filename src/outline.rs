@@ -35,6 +35,8 @@ const MAX_LINES: usize = 120;
 const MAX_OUTERMOST: usize = 4;
 /// … each with a run of at least this many working pixels.
 const MIN_OUTERMOST_RUN: usize = 24;
+/// The most lines a frame can keep.
+const MOST_LINES: usize = MAX_LINES + MAX_OUTERMOST;
 /// Hough peaks examined before keeping the [`MAX_LINES`] with the longest steady support.
 const MAX_PEAKS: usize = 240;
 /// Least final hypothesis score (supported working pixels, weighted) of a document.
@@ -1000,8 +1002,7 @@ impl OutlineFinder {
         let n = self.lines.len();
         let in_frame = |p: Point| p.in_image(w, h);
         // Corner table: where two lines cross and whether both reach the crossing.
-        self.corners.clear();
-        self.corners.resize(n * n, None);
+        refill(&mut self.corners, n * n, MOST_LINES * MOST_LINES, None);
         for i in 0..n {
             for j in i + 1..n {
                 let (a, b) = (self.lines[i].line, self.lines[j].line);
@@ -1068,8 +1069,12 @@ impl OutlineFinder {
     fn closed_candidates(&mut self, w: f32, h: f32) {
         let n = self.lines.len();
         self.candidates.clear();
-        self.closed_triples.clear();
-        self.closed_triples.resize((n * n * n).div_ceil(64), 0);
+        refill(
+            &mut self.closed_triples,
+            (n * n * n).div_ceil(64),
+            (MOST_LINES * MOST_LINES * MOST_LINES).div_ceil(64),
+            0,
+        );
         // Grown only: a memo's scores count only where it says they are known.
         let mut side_d = std::mem::take(&mut self.side_d);
         if side_d.len() < n {
@@ -1222,8 +1227,7 @@ impl OutlineFinder {
         let triples = std::mem::take(&mut self.closed_triples);
         self.away_known.clear();
         self.away_known.resize(n, LineSet::default());
-        self.away.clear();
-        self.away.resize(n * n, None);
+        refill(&mut self.away, n * n, MOST_LINES * MOST_LINES, None);
         let in_frame = |p: Point| p.in_image(w, h);
         for pi in 0..self.pairs.len() {
             let (a, c, ta) = self.pairs[pi];
@@ -2178,7 +2182,7 @@ impl SideMemo {
     }
 }
 
-const _: () = assert!(MAX_LINES <= 128, "a LineSet holds 128 lines");
+const _: () = assert!(MOST_LINES <= 128, "a LineSet holds 128 lines");
 
 impl LineSet {
     /// The set of line `i` alone, put together from 64-bit halves: a shift of a `u128` by a
@@ -2316,6 +2320,16 @@ fn project(l: Line, p: Point) -> Point {
     let (c, s) = l.normal();
     let d = l.signed_distance(p);
     Point::new(p.x - d * c, p.y - d * s)
+}
+
+/// `v` emptied and filled with `len` copies of `value`; its buffer is made `most` long the
+/// first time, the size the most lines give. The tables of line pairs and triples (n², n³)
+/// would otherwise grow by doubling, each time a frame has more lines than any before, and
+/// leave the old buffers as holes in the wasm memory.
+fn refill<T: Clone>(v: &mut Vec<T>, len: usize, most: usize, value: T) {
+    v.clear();
+    v.reserve_exact(most.max(len));
+    v.resize(len, value);
 }
 
 /// Offset along the normal (pixels, sub-pixel) and strength (sum over R, G, B of the step
