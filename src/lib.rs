@@ -40,8 +40,6 @@ pub mod yuv;
 pub use error::FrameError;
 pub use frame::{Frame, MAX_PIXELS, MAX_SIDE};
 pub use options::{Options, Strictness, StrictnessPerCheck, WORK_SIZES};
-#[cfg(not(target_arch = "wasm32"))]
-pub use report::shortest;
 pub use report::{Metrics, Report};
 pub use verdict::Problem;
 

@@ -44,14 +44,6 @@ export function renderStill(kind, {width = VIDEO.width, height = VIDEO.height} =
   return out;
 }
 
-/**
- * A report with every number as the f32 it is: the CLI writes each as its shortest decimal
- * (0.3072), the browser hands it over as a JS number (0.30720001459121704).
- */
-export function asF32(report) {
-  return JSON.parse(JSON.stringify(report), (_, x) => (typeof x === 'number' ? Math.fround(x) : x));
-}
-
 /** The native CLI's report on a file (`doccheck check`), minus the file name. */
 export function nativeReport(file) {
   let text;

@@ -285,28 +285,9 @@ fn check_one(analyzer: &mut Analyzer, path: &Path) -> (Value, bool) {
             {
                 map.extend(r);
             }
-            write_short(&mut v);
             (v, true)
         }
         Err(e) => (json!({"file": name, "error": e}), false),
-    }
-}
-
-/// Every number of `v` that is an `f32` widened (the report's figures) as its shortest
-/// decimal ([`doccheck::shortest`]).
-fn write_short(v: &mut Value) {
-    match v {
-        Value::Number(n) => {
-            if let Some(f) = n.as_f64().filter(|_| n.is_f64()) {
-                let narrow = f as f32;
-                if f64::from(narrow) == f {
-                    *v = json!(doccheck::shortest(narrow));
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(write_short),
-        Value::Object(map) => map.values_mut().for_each(write_short),
-        _ => {}
     }
 }
 
