@@ -1383,12 +1383,42 @@ impl OutlineFinder {
         };
         crossing.clear();
         crossing.extend((0..self.lines.len()).map(across));
+        // Where a side's edge reaches the frame (its own ends' order): its line's, or that of
+        // another line along the same edge (within 3° and 4 px of it at both of its ends). A
+        // curled document's side bows, and two lines may each follow one end of it.
+        let reach = |li: usize, own: [usize; 2], held: [bool; 2]| -> [bool; 2] {
+            let hl = &self.lines[li];
+            let mut held = held;
+            for (lj, x) in crossing.iter().enumerate() {
+                let Some((_, _, ends, h)) = *x else {
+                    continue;
+                };
+                let other = &self.lines[lj];
+                if lj == li
+                    || ends[0] % 2 != own[0] % 2
+                    || angle_between(other.line.theta, hl.line.theta) > 3.0_f32.to_radians()
+                {
+                    continue;
+                }
+                let near = [other.t_min, other.t_max].iter().all(|&t| {
+                    signed_distance_in_normal_form(hl.line.rho, hl.normal, other.point_at(t)).abs()
+                        <= 4.0
+                });
+                if !near {
+                    continue;
+                }
+                let h = if ends[0] == own[0] { h } else { [h[1], h[0]] };
+                held = [held[0] || h[0], held[1] || h[1]];
+            }
+            held
+        };
         for pi in 0..self.pairs.len() {
             let (a, c, _) = self.pairs[pi];
             let (Some((sa, ca, ea, ha)), Some((sc, cc, ec, hc))) = (crossing[a], crossing[c])
             else {
                 continue;
             };
+            let (ha, hc) = (reach(a, ea, ha), reach(c, ec, hc));
             if ea[0] % 2 != ec[0] % 2 {
                 continue;
             }
@@ -2966,6 +2996,36 @@ mod tests {
         let iou = crate::geometry::quad_iou(&outline.quad, &strip);
         assert!(iou > 0.95, "{iou}: {:?}", outline.quad);
         // Its ends are not seen: it runs out of the frame past its top and bottom sides.
+        assert_eq!(outline.sides_run_on, [true, false, true, false]);
+    }
+
+    #[test]
+    fn a_curled_receipt_is_found_though_no_line_of_its_sides_reaches_both_ends() {
+        // As above, but curled: its left side bends in the middle, so that each of two lines
+        // follows it to one end of the frame only, and its right side bows, so that its line
+        // follows the middle and reaches neither end.
+        let left = |y: usize| 80.0 + 0.015 * (y as f32 - 200.0).max(0.0);
+        let right = |y: usize| 200.0 + 8.0 * ((y as f32 - 200.0) / 200.0).powi(4);
+        let outline = outline_of(|x, y| {
+            let (x0, x1) = (x as f32, x as f32 + 1.0);
+            let covered = (x1.min(right(y)) - x0.max(left(y))).clamp(0.0, 1.0);
+            let paper = if y % 60 < 4 && (100..170).contains(&x) {
+                60.0
+            } else {
+                210.0
+            };
+            (45.0 + covered * (paper - 45.0)).round() as u8
+        })
+        .expect("the strip is found");
+        // No quadrilateral fits a curled strip exactly; this one joins its four ends.
+        let strip = [
+            Point::new(left(0), 0.0),
+            Point::new(right(0), 0.0),
+            Point::new(right(399), 399.0),
+            Point::new(left(399), 399.0),
+        ];
+        let iou = crate::geometry::quad_iou(&outline.quad, &strip);
+        assert!(iou > 0.9, "{iou}: {:?}", outline.quad);
         assert_eq!(outline.sides_run_on, [true, false, true, false]);
     }
 
