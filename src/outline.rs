@@ -57,6 +57,9 @@ const MAX_NESTED: usize = 8;
 /// clearly from what it lies on, whatever that lies on (see
 /// [`OutlineFinder::document_on_surface`]).
 const CLEAR_CONTRAST: f32 = 120.0;
+/// Side ratio beyond which an outline must have [`CLEAR_CONTRAST`] to count: about twice the
+/// longest known document's (ID-1, 1.586), which a card reaches only seen at over 60°.
+const LONG_RATIO: f32 = 3.0;
 /// Side ratio under which an outline counts as square (see [`aspect_factor`]).
 const SQUARE_RATIO: f32 = 1.15;
 /// [`aspect_factor`] of a square, among the hypotheses of a frame.
@@ -860,6 +863,8 @@ impl OutlineFinder {
         let most_held = if prior.is_some() { PRIOR_HOLD } else { 1.0 };
         let mut best: Option<(f32, Candidate, f32)> = None;
         let mut weak_open = false;
+        // A long weak strip passed over while it outranked every hypothesis left.
+        let mut strip: Option<[Point; 4]> = None;
         for ci in 0..self.candidates.len().min(MAX_FINALISTS) {
             let mut c = self.candidates[ci];
             // Contrast and extension only ever lower a score, and the candidates come best
@@ -874,6 +879,17 @@ impl OutlineFinder {
                 continue;
             }
             let (median, steady) = self.side_contrasts(work, &c.quad);
+            // A strip far longer than any known document is a receipt only when it stands
+            // out as clearly as the two-sided hypotheses must. Between the seams of wooden
+            // planks and in other grain such strips are everywhere, with weak contrast; one
+            // may run on from a far card's side, as a weak three-sided outline may, so the
+            // closer look is pointed at it when nothing else is found.
+            if side_ratio(&c.quad) > LONG_RATIO && steady < CLEAR_CONTRAST {
+                if best.is_none() && strip.is_none() {
+                    strip = Some(c.quad);
+                }
+                continue;
+            }
             // A side assumed to run out of the frame is held to the steady contrast: wood
             // grain and other stripes differ from their neighbourhood point by point, but
             // not on average, as a document differs from what lies around it.
@@ -891,20 +907,17 @@ impl OutlineFinder {
                     c.lines.iter().filter(|&&l| l == OPEN_SIDE).count() == 1 && contrast < 40.0;
             }
         }
-        let (_, mut c, mut median) = best?;
+        let Some((_, mut c, mut median)) = best else {
+            self.weak_open_side = strip.and_then(|q| seen_centre(&q, w, h));
+            return None;
+        };
         if let Some((n, n_median)) = self.document_on_surface(work, &c, median) {
             c = n;
             median = n_median;
             weak_open = false;
         }
         if weak_open {
-            let seen = c.quad.iter().filter(|p| p.in_image(w, h));
-            let (n, sum) = seen.fold((0.0, Point::new(0.0, 0.0)), |(n, a), p| {
-                (n + 1.0, Point::new(a.x + p.x, a.y + p.y))
-            });
-            if n >= 2.0 {
-                self.weak_open_side = Some(Point::new(sum.x / n, sum.y / n));
-            }
+            self.weak_open_side = seen_centre(&c.quad, w, h);
         }
         let score = c.score;
         // Below this, the best outline is a few weak or low-contrast edges that happen to
@@ -912,6 +925,9 @@ impl OutlineFinder {
         // too-far cards above).
         let square = !c.lines.contains(&OPEN_SIDE) && side_ratio(&c.quad) < SQUARE_RATIO;
         if score * if square { SQUARE_ACCEPT } else { 1.0 } < MIN_OUTLINE_SCORE {
+            if self.weak_open_side.is_none() {
+                self.weak_open_side = strip.and_then(|q| seen_centre(&q, w, h));
+            }
             return None;
         }
         Some((c, median))
@@ -2350,6 +2366,15 @@ fn project(l: Line, p: Point) -> Point {
     let (c, s) = l.normal();
     let d = l.signed_distance(p);
     Point::new(p.x - d * c, p.y - d * s)
+}
+
+/// The middle of a quad's corners inside the `w` × `h` image, when at least two are.
+fn seen_centre(q: &[Point; 4], w: f32, h: f32) -> Option<Point> {
+    let seen = q.iter().filter(|p| p.in_image(w, h));
+    let (n, sum) = seen.fold((0.0, Point::new(0.0, 0.0)), |(n, a), p| {
+        (n + 1.0, Point::new(a.x + p.x, a.y + p.y))
+    });
+    (n >= 2.0).then(|| Point::new(sum.x / n, sum.y / n))
 }
 
 /// `v` emptied and filled with `len` copies of `value`; its buffer is made `most` long the
