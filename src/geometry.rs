@@ -214,10 +214,10 @@ pub fn order_corners_perm(q: &[Point; 4]) -> [usize; 4] {
     let mut idx = [0usize, 1, 2, 3];
     // Sorting by angle around the centre (atan2 with y down) goes clockwise on screen. Four
     // items: an insertion sort (stable, as `sort_by`, without a general sort in the module).
-    let angle = |k: usize| (q[k].y - cy).atan2(q[k].x - cx);
+    let angle = q.map(|p| (p.y - cy).atan2(p.x - cx));
     for i in 1..4 {
         let mut j = i;
-        while j > 0 && angle(idx[j - 1]).total_cmp(&angle(idx[j])).is_gt() {
+        while j > 0 && angle[idx[j - 1]].total_cmp(&angle[idx[j]]).is_gt() {
             idx.swap(j - 1, j);
             j -= 1;
         }

@@ -331,17 +331,11 @@ impl Analyzer {
                     outline = self.closer_look_around(&frame, corner, prior.as_ref());
                 }
                 by_closer_look = outline.is_some();
-            } else if outline.is_none() && !closer_first {
-                // Nothing found but a long weak strip (see `OutlineFinder::best_candidate`):
-                // grain, it may be, running on from a far card's side.
-                if let Some(centre) = self.finder.weak_open_side(self.work.scale) {
-                    outline = self.closer_look_around(&frame, centre, prior.as_ref());
-                    by_closer_look = outline.is_some();
-                }
-            } else if outline.is_some() && !closer_first {
-                // A three-sided outline of weak steady contrast: wood grain running on from a
-                // far card's side, it may be, while the card's own outline did not reach the
-                // usual look's finalists.
+            } else if !closer_first {
+                // A three-sided outline of weak steady contrast, or (nothing else found) a long
+                // weak strip: wood grain running on from a far card's side, it may be, while the
+                // card's own outline did not reach the usual look's finalists (see
+                // `OutlineFinder::best_candidate`).
                 if let Some(centre) = self.finder.weak_open_side(self.work.scale) {
                     if let Some(small) = self.closer_look_around(&frame, centre, prior.as_ref()) {
                         outline = Some(small);

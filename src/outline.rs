@@ -289,6 +289,10 @@ pub struct OutlineFinder {
     /// Per line, for the two-sided hypotheses: how it crosses the frame, if it does (see
     /// [`Self::band_candidates`]); kept between frames.
     crossing: Vec<Option<Crossing>>,
+    /// Per line crossing the frame: whether its edge reaches each of the frame's edges it
+    /// leaves through, by itself or by another line along the same edge (see
+    /// [`Self::band_candidates`]); kept between frames.
+    reached: Vec<[bool; 2]>,
 }
 
 /// A line crossing the frame, for the two-sided hypotheses: its supported length and cover,
@@ -1402,9 +1406,13 @@ impl OutlineFinder {
         // Where a side's edge reaches the frame (its own ends' order): its line's, or that of
         // another line along the same edge (within 3° and 4 px of it at both of its ends). A
         // curled document's side bows, and two lines may each follow one end of it.
-        let reach = |li: usize, own: [usize; 2], held: [bool; 2]| -> [bool; 2] {
+        let mut reached = std::mem::take(&mut self.reached);
+        reached.clear();
+        reached.extend((0..crossing.len()).map(|li| {
+            let Some((_, _, own, mut held)) = crossing[li] else {
+                return [false; 2];
+            };
             let hl = &self.lines[li];
-            let mut held = held;
             for (lj, x) in crossing.iter().enumerate() {
                 let Some((_, _, ends, h)) = *x else {
                     continue;
@@ -1427,14 +1435,13 @@ impl OutlineFinder {
                 held = [held[0] || h[0], held[1] || h[1]];
             }
             held
-        };
+        }));
         for pi in 0..self.pairs.len() {
             let (a, c, _) = self.pairs[pi];
-            let (Some((sa, ca, ea, ha)), Some((sc, cc, ec, hc))) = (crossing[a], crossing[c])
-            else {
+            let (Some((sa, ca, ea, _)), Some((sc, cc, ec, _))) = (crossing[a], crossing[c]) else {
                 continue;
             };
-            let (ha, hc) = (reach(a, ea, ha), reach(c, ec, hc));
+            let (ha, hc) = (reached[a], reached[c]);
             if ea[0] % 2 != ec[0] % 2 {
                 continue;
             }
@@ -1510,6 +1517,7 @@ impl OutlineFinder {
             });
         }
         self.crossing = crossing;
+        self.reached = reached;
     }
 
     /// Least, over the four sides, of the median colour difference between points 3 px inside
@@ -2995,12 +3003,14 @@ mod tests {
         OutlineFinder::default().find(&work, &frame, None)
     }
 
-    #[test]
-    fn a_receipt_crossing_the_frame_is_found_by_its_two_long_sides() {
-        // A light strip from the top of the frame to its bottom, widening a little, with a
-        // few lines of print across it, on a dark desk; its sides drawn antialiased.
-        let left = |y: usize| 80.0 + 0.03 * y as f32;
-        let right = |y: usize| 200.0 + 0.08 * y as f32;
+    /// A light strip from the top of the frame to its bottom between `left(y)` and
+    /// `right(y)`, with a few lines of print across it, on a dark desk, its sides drawn
+    /// antialiased: the outline found, and the IoU of its quad with the one joining the
+    /// strip's four ends.
+    fn receipt_outline(
+        left: impl Fn(usize) -> f32,
+        right: impl Fn(usize) -> f32,
+    ) -> (Outline, f32) {
         let outline = outline_of(|x, y| {
             let (x0, x1) = (x as f32, x as f32 + 1.0);
             let covered = (x1.min(right(y)) - x0.max(left(y))).clamp(0.0, 1.0);
@@ -3019,6 +3029,14 @@ mod tests {
             Point::new(left(399), 399.0),
         ];
         let iou = crate::geometry::quad_iou(&outline.quad, &strip);
+        (outline, iou)
+    }
+
+    #[test]
+    fn a_receipt_crossing_the_frame_is_found_by_its_two_long_sides() {
+        // The strip widens a little downwards.
+        let (outline, iou) =
+            receipt_outline(|y| 80.0 + 0.03 * y as f32, |y| 200.0 + 0.08 * y as f32);
         assert!(iou > 0.95, "{iou}: {:?}", outline.quad);
         // Its ends are not seen: it runs out of the frame past its top and bottom sides.
         assert_eq!(outline.sides_run_on, [true, false, true, false]);
@@ -3026,30 +3044,13 @@ mod tests {
 
     #[test]
     fn a_curled_receipt_is_found_though_no_line_of_its_sides_reaches_both_ends() {
-        // As above, but curled: its left side bends in the middle, so that each of two lines
-        // follows it to one end of the frame only, and its right side bows, so that its line
-        // follows the middle and reaches neither end.
-        let left = |y: usize| 80.0 + 0.015 * (y as f32 - 200.0).max(0.0);
-        let right = |y: usize| 200.0 + 8.0 * ((y as f32 - 200.0) / 200.0).powi(4);
-        let outline = outline_of(|x, y| {
-            let (x0, x1) = (x as f32, x as f32 + 1.0);
-            let covered = (x1.min(right(y)) - x0.max(left(y))).clamp(0.0, 1.0);
-            let paper = if y % 60 < 4 && (100..170).contains(&x) {
-                60.0
-            } else {
-                210.0
-            };
-            (45.0 + covered * (paper - 45.0)).round() as u8
-        })
-        .expect("the strip is found");
-        // No quadrilateral fits a curled strip exactly; this one joins its four ends.
-        let strip = [
-            Point::new(left(0), 0.0),
-            Point::new(right(0), 0.0),
-            Point::new(right(399), 399.0),
-            Point::new(left(399), 399.0),
-        ];
-        let iou = crate::geometry::quad_iou(&outline.quad, &strip);
+        // Curled: its left side bends in the middle, so that each of two lines follows it to
+        // one end of the frame only, and its right side bows, so that its line follows the
+        // middle and reaches neither end. No quadrilateral fits it exactly.
+        let (outline, iou) = receipt_outline(
+            |y| 80.0 + 0.015 * (y as f32 - 200.0).max(0.0),
+            |y| 200.0 + 8.0 * ((y as f32 - 200.0) / 200.0).powi(4),
+        );
         assert!(iou > 0.9, "{iou}: {:?}", outline.quad);
         assert_eq!(outline.sides_run_on, [true, false, true, false]);
     }
