@@ -54,7 +54,7 @@ pub(crate) fn xorshift(state: &mut u32) -> u32 {
 
 use colour::{measure_colourfulness, ColourScratch};
 use frame::WorkImage;
-use geometry::{area_in_frame, corner_angle_deg, quad_centre, quad_motion, Point};
+use geometry::{area_in_frame, corner_angle_deg, quad_centre, quad_iou, quad_motion, Point};
 use glare::{highlight_luma, measure_glare, measure_glare_in_frame, measure_sheen, GlareScratch};
 use lighting::{measure_exposure, LightingScratch};
 use outline::{Outline, OutlineFinder};
@@ -334,12 +334,22 @@ impl Analyzer {
             } else if !closer_first {
                 // A three-sided outline of weak steady contrast, or (nothing else found) a long
                 // weak strip: wood grain running on from a far card's side, it may be, while the
-                // card's own outline did not reach the usual look's finalists (see
-                // `OutlineFinder::best_candidate`).
-                if let Some(centre) = self.finder.weak_open_side(self.work.scale) {
+                // card's own outline did not reach the usual look's finalists. Or a small closed
+                // outline of weak contrast: a far card on a surface much like it, placed
+                // loosely at the working scale (see `OutlineFinder::best_candidate`).
+                if let Some(centre) = self.finder.weak_outline(self.work.scale) {
                     if let Some(small) = self.closer_look_around(&frame, centre, prior.as_ref()) {
-                        outline = Some(small);
-                        by_closer_look = true;
+                        // A closed outline is only placed more closely: what the closer look
+                        // finds must be most of it, not a part (the photo on a card).
+                        let (fw, fh) = (frame.width as f32, frame.height as f32);
+                        let keeps_to = |o: &Outline| {
+                            !o.quad.iter().all(|p| p.in_image(fw, fh))
+                                || quad_iou(&o.quad, &small.quad) >= 0.5
+                        };
+                        if outline.as_ref().is_none_or(keeps_to) {
+                            outline = Some(small);
+                            by_closer_look = true;
+                        }
                     }
                 }
             }

@@ -71,6 +71,8 @@ const SQUARE_ACCEPT: f32 = 0.5 / SQUARE_RANK;
 const OPEN_SIDE: usize = usize::MAX;
 /// Candidates that get the full (contrast, extension) scoring.
 const MAX_FINALISTS: usize = 32;
+/// Long weak strips (see `LONG_RATIO`) passed over before the finalists run out.
+const MAX_PASSED_STRIPS: usize = 96;
 /// Least share of the frame a two-sided hypothesis (a document crossing the whole frame,
 /// see `band_candidates`) covers: a document longer than the frame is close, and even a
 /// receipt's width is a good share of the frame (the realdata receipt covers 0.59), while
@@ -282,10 +284,9 @@ pub struct OutlineFinder {
     closed_triples: Vec<u64>,
     samples: Vec<(Point, f32)>,
     strengths: Vec<f32>,
-    /// Working pixels: the middle of the corners in the image of the outline found, when it
-    /// is a three-sided one held down by its weak steady contrast (see
-    /// [`Self::weak_open_side`]).
-    weak_open_side: Option<Point>,
+    /// Working pixels: where a closer look may find a far document that the outline found
+    /// (or a long weak strip passed over) only points at (see [`Self::weak_outline`]).
+    weak_outline: Option<Point>,
     /// Per line, for the two-sided hypotheses: how it crosses the frame, if it does (see
     /// [`Self::band_candidates`]); kept between frames.
     crossing: Vec<Option<Crossing>>,
@@ -311,7 +312,7 @@ impl OutlineFinder {
         frame: &Frame<'_>,
         prior: Option<&[Point; 4]>,
     ) -> Option<Outline> {
-        self.weak_open_side = None;
+        self.weak_outline = None;
         if work.width < 8 || work.height < 8 {
             return None;
         }
@@ -362,15 +363,20 @@ impl OutlineFinder {
         (2..=SPARSE_LINES).contains(&self.lines.len())
     }
 
-    /// After [`Self::find`] found a three-sided outline held down by its weak steady
-    /// contrast (wood grain meeting a line or two; a document's side differs from what lies
-    /// around it on average, grain only point by point): the middle of its corners in the
-    /// frame, in the frame's pixels (`scale` frame pixels per working pixel). Such an
-    /// outline is often made of a far card's side and the grain running on from its corners,
-    /// while the card's own closed outline, short and with a side the working scale barely
-    /// resolves, does not reach the finalists; a closer look around here can find it.
-    pub(crate) fn weak_open_side(&self, scale: f32) -> Option<Point> {
-        self.weak_open_side
+    /// After [`Self::find`] found an outline of weak contrast, the middle of its corners in
+    /// the frame, in the frame's pixels (`scale` frame pixels per working pixel), when it is
+    /// - three-sided (wood grain meeting a line or two; a document's side differs from what
+    ///   lies around it on average, grain only point by point). Such an outline is often
+    ///   made of a far card's side and the grain running on from its corners, while the
+    ///   card's own closed outline, short and with a side the working scale barely resolves,
+    ///   does not reach the finalists;
+    /// - or closed and small (at most twice [`SMALL_SIDE`]): a far card on a surface much
+    ///   like it, its sides placed loosely at the working scale;
+    /// - or, nothing else being found, a long weak strip passed over (see `LONG_RATIO`).
+    ///
+    /// A closer look around here can find the card.
+    pub(crate) fn weak_outline(&self, scale: f32) -> Option<Point> {
+        self.weak_outline
             .map(|p| Point::new((p.x + 0.5) * scale - 0.5, (p.y + 0.5) * scale - 0.5))
     }
 
@@ -860,16 +866,22 @@ impl OutlineFinder {
         if self.candidates.is_empty() {
             return None;
         }
-        // Best first; the first MAX_FINALISTS are the finalists, all of them are looked
-        // through by `document_on_surface`.
+        // Best first; the first MAX_FINALISTS, long weak strips aside, are the finalists; all
+        // of them are looked through by `document_on_surface`.
         self.candidates.sort_unstable_by(best_first);
         // The best by score, a hypothesis that keeps to the prior counted PRIOR_HOLD times.
         let most_held = if prior.is_some() { PRIOR_HOLD } else { 1.0 };
         let mut best: Option<(f32, Candidate, f32)> = None;
-        let mut weak_open = false;
+        let mut weak = false;
         // A long weak strip passed over while it outranked every hypothesis left.
         let mut strip: Option<[Point; 4]> = None;
-        for ci in 0..self.candidates.len().min(MAX_FINALISTS) {
+        // Long weak strips passed over do not take a finalist's place: on wood, the strips
+        // between plank seams can outrank a far card's outline by dozens.
+        let (mut finalists, mut strips) = (0, 0);
+        for ci in 0..self.candidates.len() {
+            if finalists == MAX_FINALISTS || strips == MAX_PASSED_STRIPS {
+                break;
+            }
             let mut c = self.candidates[ci];
             // Contrast and extension only ever lower a score, and the candidates come best
             // first: once one cannot beat the best so far, none after it can.
@@ -880,6 +892,7 @@ impl OutlineFinder {
                 break;
             }
             if too_skewed_past_frame(&c.quad, w, h) {
+                finalists += 1;
                 continue;
             }
             let (median, steady) = self.side_contrasts(work, &c.quad);
@@ -892,8 +905,10 @@ impl OutlineFinder {
                 if best.is_none() && strip.is_none() {
                     strip = Some(c.quad);
                 }
+                strips += 1;
                 continue;
             }
+            finalists += 1;
             // A side assumed to run out of the frame is held to the steady contrast: wood
             // grain and other stripes differ from their neighbourhood point by point, but
             // not on average, as a document differs from what lies around it.
@@ -907,21 +922,22 @@ impl OutlineFinder {
             let held = prior.map_or(1.0, |p| hold(&c.quad, p));
             if best.as_ref().is_none_or(|(s, _, _)| c.score * held > *s) {
                 best = Some((c.score * held, c, median));
-                weak_open =
-                    c.lines.iter().filter(|&&l| l == OPEN_SIDE).count() == 1 && contrast < 40.0;
+                let open = c.lines.iter().filter(|&&l| l == OPEN_SIDE).count();
+                weak = contrast < 40.0
+                    && (open == 1 || open == 0 && longest_side(&c.quad) <= 2.0 * SMALL_SIDE);
             }
         }
         let Some((_, mut c, mut median)) = best else {
-            self.weak_open_side = strip.and_then(|q| seen_centre(&q, w, h));
+            self.weak_outline = strip.and_then(|q| seen_centre(&q, w, h));
             return None;
         };
         if let Some((n, n_median)) = self.document_on_surface(work, &c, median) {
             c = n;
             median = n_median;
-            weak_open = false;
+            weak = false;
         }
-        if weak_open {
-            self.weak_open_side = seen_centre(&c.quad, w, h);
+        if weak {
+            self.weak_outline = seen_centre(&c.quad, w, h);
         }
         let score = c.score;
         // Below this, the best outline is a few weak or low-contrast edges that happen to
@@ -929,8 +945,8 @@ impl OutlineFinder {
         // too-far cards above).
         let square = !c.lines.contains(&OPEN_SIDE) && side_ratio(&c.quad) < SQUARE_RATIO;
         if score * if square { SQUARE_ACCEPT } else { 1.0 } < MIN_OUTLINE_SCORE {
-            if self.weak_open_side.is_none() {
-                self.weak_open_side = strip.and_then(|q| seen_centre(&q, w, h));
+            if self.weak_outline.is_none() {
+                self.weak_outline = strip.and_then(|q| seen_centre(&q, w, h));
             }
             return None;
         }
@@ -2707,6 +2723,13 @@ impl Inset {
             .map(|&(nx, ny, d)| nx * x + ny * y + d)
             .fold(f32::MAX, f32::at_most)
     }
+}
+
+/// The length of `q`'s longest side.
+fn longest_side(q: &[Point; 4]) -> f32 {
+    (0..4)
+        .map(|k| q[k].distance(q[(k + 1) % 4]))
+        .fold(0.0, f32::max)
 }
 
 /// The ratio (≥ 1) of the sums of `q`'s opposite sides.

@@ -1009,3 +1009,26 @@ fn of_two_like_cards_the_video_keeps_to_the_one_it_took() {
     }
     assert!(taken.windows(2).all(|w| w[0] == w[1]), "{taken:?}");
 }
+
+/// A far card on a pale surface a shade darker than its own base: at the working scale its
+/// outline is found loosely, of weak contrast; the closer look around it places it.
+#[test]
+fn a_far_card_on_a_surface_like_it_is_placed_closely() {
+    let mut s = Scene::centred(1280, 720, 0.12, -6.0);
+    s.background = Background::Plain([215, 222, 228]);
+    let report = report_of(&s);
+    assert!(iou_with_drawn(&s, &report) > 0.95, "{report:?}");
+    assert_eq!(codes(&report), ["too_far", "low_resolution"]);
+}
+
+/// The same card nearer: the closer look around its weak outline finds only the portrait,
+/// a strong rectangle of about a card's shape, which is no closer placing of the card.
+#[test]
+fn a_closer_look_does_not_take_a_cards_portrait_for_the_card() {
+    for degrees in [-6.0, 4.0] {
+        let mut s = Scene::centred(1280, 720, 0.21, degrees);
+        s.background = Background::Plain([215, 222, 228]);
+        let report = report_of(&s);
+        assert!(iou_with_drawn(&s, &report) > 0.95, "{degrees}°: {report:?}");
+    }
+}
