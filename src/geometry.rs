@@ -197,6 +197,14 @@ pub fn order_corners(q: [Point; 4]) -> [Point; 4] {
     order_corners_perm(&q).map(|i| q[i])
 }
 
+/// The length of a quad's longest side.
+#[must_use]
+pub fn longest_side(q: &[Point; 4]) -> f32 {
+    (0..4)
+        .map(|k| q[k].distance(q[(k + 1) % 4]))
+        .fold(0.0, f32::max)
+}
+
 /// The mean of a quad's four corners.
 #[must_use]
 pub fn quad_centre(q: &[Point; 4]) -> Point {

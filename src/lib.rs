@@ -54,7 +54,9 @@ pub(crate) fn xorshift(state: &mut u32) -> u32 {
 
 use colour::{measure_colourfulness, ColourScratch};
 use frame::WorkImage;
-use geometry::{area_in_frame, corner_angle_deg, quad_centre, quad_iou, quad_motion, Point};
+use geometry::{
+    area_in_frame, corner_angle_deg, longest_side, quad_centre, quad_iou, quad_motion, Point,
+};
 use glare::{highlight_luma, measure_glare, measure_glare_in_frame, measure_sheen, GlareScratch};
 use lighting::{measure_exposure, LightingScratch};
 use outline::{Outline, OutlineFinder};
@@ -392,9 +394,7 @@ impl Analyzer {
         m.corner_oddness = outline.corner_oddness.map(|v| round(v, 3));
 
         // Framing.
-        let long = (0..4)
-            .map(|k| q[k].distance(q[(k + 1) % 4]))
-            .fold(0.0f32, f32::max);
+        let long = longest_side(&q);
         let tol = o.corner_outside_tolerance * long;
         let mut in_frame =
             q.map(|p| p.x >= -tol && p.y >= -tol && p.x <= fw - 1.0 + tol && p.y <= fh - 1.0 + tol);

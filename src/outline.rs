@@ -21,8 +21,8 @@ use std::f32::consts::PI;
 
 use crate::frame::{Frame, WorkImage};
 use crate::geometry::{
-    intersect_in_normal_form, is_convex, order_corners_perm, quad_centre, signed_area,
-    signed_distance_in_normal_form, Line, Order, Point,
+    intersect_in_normal_form, is_convex, longest_side, order_corners_perm, quad_centre,
+    signed_area, signed_distance_in_normal_form, Line, Order, Point,
 };
 
 /// Number of Hough angle bins over 180° (1° each).
@@ -148,11 +148,8 @@ pub(crate) fn small_document(
 ) -> bool {
     let q = &o.quad;
     let inside = q.iter().all(|p| p.in_image(width, height));
-    let longest = (0..4)
-        .map(|k| q[k].distance(q[(k + 1) % 4]))
-        .fold(0.0f32, f32::max);
     inside
-        && longest <= SMALL_SIDE * usual_scale
+        && longest_side(q) <= SMALL_SIDE * usual_scale
         && side_ratio(q) >= SQUARE_RATIO
         && aspect_factor(q) >= 1.0
         && o.score >= MIN_OUTLINE_SCORE * closer
@@ -2723,13 +2720,6 @@ impl Inset {
             .map(|&(nx, ny, d)| nx * x + ny * y + d)
             .fold(f32::MAX, f32::at_most)
     }
-}
-
-/// The length of `q`'s longest side.
-fn longest_side(q: &[Point; 4]) -> f32 {
-    (0..4)
-        .map(|k| q[k].distance(q[(k + 1) % 4]))
-        .fold(0.0, f32::max)
 }
 
 /// The ratio (≥ 1) of the sums of `q`'s opposite sides.
