@@ -924,30 +924,33 @@ impl OutlineFinder {
                     && (open == 1 || open == 0 && longest_side(&c.quad) <= 2.0 * SMALL_SIDE);
             }
         }
-        let Some((_, mut c, mut median)) = best else {
-            self.weak_outline = strip.and_then(|q| seen_centre(&q, w, h));
-            return None;
-        };
-        if let Some((n, n_median)) = self.document_on_surface(work, &c, median) {
-            c = n;
-            median = n_median;
-            weak = false;
-        }
-        if weak {
-            self.weak_outline = seen_centre(&c.quad, w, h);
-        }
-        let score = c.score;
-        // Below this, the best outline is a few weak or low-contrast edges that happen to
-        // meet: no document (devset background-only frames stay below it, the smallest
-        // too-far cards above).
-        let square = !c.lines.contains(&OPEN_SIDE) && side_ratio(&c.quad) < SQUARE_RATIO;
-        if score * if square { SQUARE_ACCEPT } else { 1.0 } < MIN_OUTLINE_SCORE {
-            if self.weak_outline.is_none() {
-                self.weak_outline = strip.and_then(|q| seen_centre(&q, w, h));
+        let found = 'found: {
+            let Some((_, mut c, mut median)) = best else {
+                break 'found None;
+            };
+            if let Some((n, n_median)) = self.document_on_surface(work, &c, median) {
+                c = n;
+                median = n_median;
+                weak = false;
             }
-            return None;
+            if weak {
+                self.weak_outline = seen_centre(&c.quad, w, h);
+            }
+            // Below this, the best outline is a few weak or low-contrast edges that happen to
+            // meet: no document (devset background-only frames stay below it, the smallest
+            // too-far cards above).
+            let square = !c.lines.contains(&OPEN_SIDE) && side_ratio(&c.quad) < SQUARE_RATIO;
+            if c.score * if square { SQUARE_ACCEPT } else { 1.0 } < MIN_OUTLINE_SCORE {
+                break 'found None;
+            }
+            Some((c, median))
+        };
+        // No document, and no weak outline to look closer at: a long weak strip passed over
+        // while it outranked every hypothesis left points the closer look instead.
+        if found.is_none() && self.weak_outline.is_none() {
+            self.weak_outline = strip.and_then(|q| seen_centre(&q, w, h));
         }
-        Some((c, median))
+        found
     }
 
     /// A document lying on a plain surface larger than itself (a tray, a book, a desk pad) is
@@ -3016,6 +3019,16 @@ mod tests {
         OutlineFinder::default().find(&work, &frame, None)
     }
 
+    /// A finder that has found `work`'s lines, as [`OutlineFinder::find`] does first
+    /// (gradients, Hough transform, line profiles).
+    fn lines_found(work: &WorkImage) -> OutlineFinder {
+        let mut f = OutlineFinder::default();
+        f.gradients(work);
+        f.hough(work);
+        f.profiles(work);
+        f
+    }
+
     /// A light strip from the top of the frame to its bottom between `left(y)` and
     /// `right(y)`, with a few lines of print across it, on a dark desk, its sides drawn
     /// antialiased: the outline found, and the IoU of its quad with the one joining the
@@ -3098,10 +3111,7 @@ mod tests {
             let frame = Frame::new(&rgba, fw as u32, fh as u32).expect("valid frame");
             let mut work = WorkImage::default();
             work.fill(&frame, 384);
-            let mut f = OutlineFinder::default();
-            f.gradients(&work);
-            f.hough(&work);
-            f.profiles(&work);
+            let mut f = lines_found(&work);
             let (w, h) = (work.width as f32, work.height as f32);
             f.line_relations(w, h);
             f.closed_candidates(w, h);
@@ -3167,10 +3177,7 @@ mod tests {
                 200
             }
         });
-        let mut f = OutlineFinder::default();
-        f.gradients(&work);
-        f.hough(&work);
-        f.profiles(&work);
+        let mut f = lines_found(&work);
         let (wf, hf) = (w as f32, h as f32);
         f.line_relations(wf, hf);
         f.closed_candidates(wf, hf);
@@ -3209,10 +3216,7 @@ mod tests {
                     / 8.0;
                 (60.0 + 140.0 * light).round() as u8
             });
-            let mut f = OutlineFinder::default();
-            f.gradients(&work);
-            f.hough(&work);
-            f.profiles(&work);
+            let f = lines_found(&work);
             // The edge's normal points down-left of vertical; its line through (0, y0).
             let normal = (-slope, 1.0f32);
             let len = normal.0.hypot(normal.1);
@@ -3256,10 +3260,7 @@ mod tests {
                 220
             }
         });
-        let mut f = OutlineFinder::default();
-        f.gradients(&work);
-        f.hough(&work);
-        f.profiles(&work);
+        let f = lines_found(&work);
         let ruled = f
             .lines
             .iter()
