@@ -4,17 +4,25 @@ by 90° either way and by 180°, and (when larger) scaled down to 1280 px on its
 quality 85, with its labels carried along. `doccheck eval` on the result says how far the
 engine's accuracy holds on photos it was not tuned on. `--variants same --quality Q` writes
 each photo as it is, re-encoded at JPEG quality Q instead (as an upload might be).
+`--variants tilt` writes each photo turned by a few degrees either way (−7, −3, −1.5, 1.5,
+3 and 7), cropped to the largest centred rectangle of its own shape that holds no corner
+filled in, and kept only where the labelled quad stays inside that crop: documents whose
+sides lie between the Hough transform's whole degrees.
 
     scripts/augment.py LABELS.jsonl OUT_DIR
     scripts/augment.py --variants same --quality 75 LABELS.jsonl OUT_DIR
+    scripts/augment.py --variants tilt LABELS.jsonl OUT_DIR
     target/release/doccheck eval OUT_DIR/labels.jsonl
     scripts/augment.py --self-check    # the quads follow the pixels in every variant
 
 The quad is moved with the pixels. The problems (`problems` or `expect`) are the same on a
 mirrored or turned photo, and are carried. On a scaled-down one they are carried unless one
 of them depends on the photo's pixel count (`blurry`, `low_resolution`): such a variant keeps
-only its quad, or is not written when it has none. Needs Pillow (`pip install pillow`).
+only its quad, or is not written when it has none. A tilted one is a little larger in its
+crop: it keeps only its quad when a problem depends on the framing (`too_far`, `too_close`,
+`corners_cut_off`, `no_document`) or on the pixel count. Needs Pillow (`pip install pillow`).
 """
+import math
 import argparse
 import json
 import sys
@@ -28,7 +36,10 @@ except ImportError:
 LONG_SIDE = 1280
 # Problems that a smaller copy of the photo may have or lose.
 SCALE_DEPENDENT = {"blurry", "low_resolution"}
+# … and a tilted copy, cropped closer, too.
+FRAMING_DEPENDENT = SCALE_DEPENDENT | {"too_far", "too_close", "corners_cut_off", "no_document"}
 DEFAULT_VARIANTS = ["mirror", "rot180", "rot90", "rot270", "small"]
+TILTS = [-7.0, -3.0, -1.5, 1.5, 3.0, 7.0]
 
 
 def variants(image):
@@ -58,6 +69,35 @@ def variants(image):
         ], False
 
 
+def tilted(image):
+    """(name, image, point map) for the image turned by each of TILTS degrees (counter-clockwise
+    for positive angles, as Pillow turns) about its centre and cropped to the largest centred
+    rectangle of its own shape that the turned picture fills."""
+    w, h = image.size
+    for degrees in TILTS:
+        a = math.radians(degrees)
+        share = min(
+            w / (w * math.cos(abs(a)) + h * math.sin(abs(a))),
+            h / (w * math.sin(abs(a)) + h * math.cos(abs(a))),
+        )
+        cw, ch = int(w * share), int(h * share)
+        x0, y0 = (w - cw) // 2, (h - ch) // 2
+        turned = image.rotate(degrees, resample=Image.Resampling.BICUBIC, expand=False)
+        crop = turned.crop((x0, y0, x0 + cw, y0 + ch))
+        # Pillow turns about the point (w / 2, h / 2) in pixel-edge coordinates; pixel centres
+        # sit half a pixel in.
+        cx, cy = w / 2, h / 2
+
+        def move(x, y, a=a, x0=x0, y0=y0, cx=cx, cy=cy):
+            px, py = x + 0.5 - cx, y + 0.5 - cy
+            return [
+                cx + px * math.cos(a) + py * math.sin(a) - 0.5 - x0,
+                cy - px * math.sin(a) + py * math.cos(a) - 0.5 - y0,
+            ]
+
+        yield f"tilt{degrees:+g}", crop, move, (cw, ch)
+
+
 def self_check():
     """Each variant moves a marked pixel where its point map says: the quads follow the
     pixels. Exits non-zero when one does not."""
@@ -78,6 +118,19 @@ def self_check():
                 sys.exit(f"self-check: {name} moves ({x}, {y}) to ({mx}, {my}), which is {v}")
     if names != ["same", *DEFAULT_VARIANTS]:
         sys.exit(f"self-check: variants {names}")
+    # Tilted: marked points well inside, where the crop keeps them.
+    inner = [(700, 300), (900, 320), (880, 600), (650, 580)]
+    image = Image.new("RGB", (w, h), (0, 0, 0))
+    for x, y in inner:
+        for dx in range(-4, 5):
+            for dy in range(-4, 5):
+                image.putpixel((x + dx, y + dy), (255, 255, 255))
+    for name, img, move, _ in tilted(image):
+        for x, y in inner:
+            mx, my = move(x, y)
+            v = img.convert("L").getpixel((round(mx), round(my)))
+            if v < 200:
+                sys.exit(f"self-check: {name} moves ({x}, {y}) to ({mx:.1f}, {my:.1f}), which is {v}")
     print("self-check: the quads follow the pixels in every variant")
 
 
@@ -93,12 +146,12 @@ def main():
         default=",".join(DEFAULT_VARIANTS),
         help="which to write, comma-separated, of: same (the photo as it is, re-encoded), "
         + ", ".join(DEFAULT_VARIANTS)
-        + " (default: all but same)",
+        + ", tilt (six small turns, cropped) (default: all but same and tilt)",
     )
     ap.add_argument("--quality", type=int, default=85, help="JPEG quality, 1-95 (default 85)")
     args = ap.parse_args()
     wanted = args.variants.split(",")
-    unknown = set(wanted) - {"same", *DEFAULT_VARIANTS}
+    unknown = set(wanted) - {"same", "tilt", *DEFAULT_VARIANTS}
     if unknown or not wanted:
         ap.error(f"unknown variants: {', '.join(sorted(unknown))}")
     if not 1 <= args.quality <= 95:
@@ -127,6 +180,25 @@ def main():
                 out["quad"] = [move(x, y) for x, y in quad]
             for k in given:
                 if same_scale or not SCALE_DEPENDENT & set(label[k]):
+                    out[k] = label[k]
+            if len(out) == 1:
+                continue
+            img.save(args.out / out["file"], quality=args.quality)
+            lines.append(json.dumps(out))
+        if "tilt" not in wanted:
+            continue
+        for name, img, move, (cw, ch) in tilted(image):
+            out = {"file": f"{stem}_{name}.jpg"}
+            if quad:
+                out["quad"] = [move(x, y) for x, y in quad]
+                inside = all(0 <= x <= cw - 1 and 0 <= y <= ch - 1 for x, y in out["quad"])
+                # A corner cropped out changes what the photo shows: not written, unless the
+                # label already has corners out of the frame (whose problems are not carried).
+                cut = any("corners_cut_off" in label[k] for k in given)
+                if not inside and not cut:
+                    continue
+            for k in given:
+                if not FRAMING_DEPENDENT & set(label[k]):
                     out[k] = label[k]
             if len(out) == 1:
                 continue
