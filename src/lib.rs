@@ -383,6 +383,17 @@ impl Analyzer {
             if e.dark_fraction > 0.5 && e.mean_luma < o.min_mean_luma {
                 problems.push(Problem::TooDark);
             }
+            // A highlight washes out the edges the finder needs: a frame with a clipped,
+            // colourless blob held within it, and no document found, most likely shows the
+            // document under that glare. Say so (`verdict::light_first` puts it first), unless
+            // the whole frame is washed out.
+            let g = measure_glare_in_frame(&self.work, highlight_luma(None), &mut self.glare);
+            m.glare_fraction = round(g.fraction, 4);
+            m.glare_total_fraction = round(g.total_fraction, 4);
+            m.glare_box = g.working_box.map(|b| frame_box(b, &self.work, &frame));
+            if g.fraction >= o.min_glare_fraction && !problems.contains(&Problem::TooBright) {
+                problems.push(Problem::Glare);
+            }
             return Ok(finish(problems, None, m));
         };
         let q = outline.quad;
@@ -492,14 +503,7 @@ impl Analyzer {
         } else {
             g.working_box
         };
-        m.glare_box = glare_box.map(|b| {
-            [
-                round(b[0] as f32 / sx, 1),
-                round(b[1] as f32 / sy, 1),
-                round((b[2] as f32 / sx).min(fw), 1),
-                round((b[3] as f32 / sy).min(fh), 1),
-            ]
-        });
+        m.glare_box = glare_box.map(|b| frame_box(b, &self.work, &frame));
         // Under a hard shadow the lit part looks like sheen against the shadowed rest: there
         // only the clipped form counts.
         let sheen_glare =
@@ -552,6 +556,19 @@ impl Analyzer {
         let quad = q.map(|p| [round(p.x, 1), round(p.y, 1)]);
         Ok(finish(problems, Some(quad), m))
     }
+}
+
+/// A box on the working image (x0, y0, x1, y1, the ends exclusive) in the frame's pixels,
+/// rounded to 0.1 px.
+fn frame_box(b: [usize; 4], work: &WorkImage, frame: &Frame<'_>) -> [f32; 4] {
+    let (fw, fh) = (frame.width as f32, frame.height as f32);
+    let (sx, sy) = (work.width as f32 / fw, work.height as f32 / fh);
+    [
+        round(b[0] as f32 / sx, 1),
+        round(b[1] as f32 / sy, 1),
+        round((b[2] as f32 / sx).min(fw), 1),
+        round((b[3] as f32 / sy).min(fh), 1),
+    ]
 }
 
 fn finish(mut problems: Vec<Problem>, quad: Option<[[f32; 2]; 4]>, metrics: Metrics) -> Report {

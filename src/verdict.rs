@@ -45,13 +45,15 @@ pub enum Problem {
 /// its outline, and every framing code drawn from it, cannot be trusted until the light is
 /// fixed (of the devset's 20 under-exposed cards, 4 got a framing code their label lacks:
 /// "Move closer" to a person whose card is at the right distance in a dim room). A frame-wide
-/// `too_bright` goes before `no_document`: in a washed-out frame no outline can be seen.
+/// `too_bright` goes before `no_document`: in a washed-out frame no outline can be seen. So
+/// does `glare` (a highlight held within the frame, raised without a document only): it
+/// washes out the document's edges, and the person is pointing the camera at the document.
 /// Every other order is that of [`Problem::ALL`].
 pub fn light_first(problems: &mut [Problem]) {
     let lead = match problems.first() {
         Some(Problem::NoDocument) => problems
             .iter()
-            .position(|p| matches!(p, Problem::TooDark | Problem::TooBright)),
+            .position(|p| matches!(p, Problem::TooDark | Problem::TooBright | Problem::Glare)),
         _ => problems.iter().position(|p| *p == Problem::TooDark),
     };
     if let Some(k) = lead {
@@ -142,10 +144,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn too_dark_goes_first_and_frame_wide_light_before_no_document() {
+    fn too_dark_goes_first_and_frame_wide_light_and_glare_before_no_document() {
         use Problem::*;
-        let cases: [(&[Problem], &[Problem]); 7] = [
+        let cases: [(&[Problem], &[Problem]); 9] = [
             (&[NoDocument, TooBright], &[TooBright, NoDocument]),
+            (&[NoDocument, Glare], &[Glare, NoDocument]),
+            (&[NoDocument, TooDark, Glare], &[TooDark, NoDocument, Glare]),
             (
                 &[NoDocument, TooDark, Blurry],
                 &[TooDark, NoDocument, Blurry],

@@ -802,6 +802,44 @@ fn strong_perspective_is_tilted() {
     );
 }
 
+/// A highlight that washes out the document's edges leaves no outline to find: with no
+/// document found, a clipped, colourless blob held within the frame is reported as glare, and
+/// leads ("tilt it", not "point the camera at it"). A blob running off the frame (a window, a
+/// lamp) is not glare, and a frame without one is only `no_document`.
+#[test]
+fn highlight_with_no_document_found_is_glare_first() {
+    let mut s = base();
+    s.quad = None;
+    s.background = DESK;
+    let (w, h) = (s.width, s.height);
+    let r = (0.01 * w as f32 * h as f32 / std::f32::consts::PI).sqrt();
+    for (cx, cy, want) in [
+        (
+            0.5 * w as f32,
+            0.5 * h as f32,
+            vec![Problem::Glare, Problem::NoDocument],
+        ),
+        (0.0, 0.5 * h as f32, vec![Problem::NoDocument]),
+    ] {
+        let mut rgba = s.render();
+        paint_highlight(&mut rgba, w, cx, cy, r);
+        let report = Analyzer::new(Options::default())
+            .unwrap()
+            .analyze_still(&rgba, w as u32, h as u32)
+            .unwrap();
+        check_report(&report, false).unwrap();
+        assert_eq!(report.problems, want, "blob at ({cx}, {cy}): {report:?}");
+        if want[0] == Problem::Glare {
+            assert!(report.message.contains("Glare"), "{}", report.message);
+            let b = report.metrics.glare_box.expect("a glare box");
+            assert!(
+                b[0] <= cx - 0.9 * r && b[2] >= cx + 0.9 * r && b[2] - b[0] <= 2.5 * r,
+                "box {b:?} for a disc of radius {r:.0} at ({cx}, {cy})"
+            );
+        }
+    }
+}
+
 fn assert_no_document_on(background: Background) {
     let mut s = base();
     s.quad = None;

@@ -29,7 +29,8 @@ pub fn check_report(r: &Report, video: bool) -> Result<(), String> {
         ));
     }
     // Priority is the declaration order of `Problem::ALL`, with its exceptions (`too_dark`
-    // first, a frame-wide `too_bright` before `no_document`); no repeats.
+    // first, a frame-wide `too_bright` or a highlight's `glare` before `no_document`); no
+    // repeats.
     let mut order = r.problems.clone();
     order.sort_unstable();
     order.dedup();
@@ -47,15 +48,19 @@ pub fn check_report(r: &Report, video: bool) -> Result<(), String> {
     match &r.quad {
         None => {
             // Without a document only the frame's light can be judged besides: a frame
-            // washed out (or black) may say so too.
-            let frame_wide = |p: &Problem| matches!(p, Problem::TooDark | Problem::TooBright);
+            // washed out (or black) may say so too, and so may a highlight held within it
+            // (glare, never in a washed-out frame).
+            let light_or_glare =
+                |p: &Problem| matches!(p, Problem::TooDark | Problem::TooBright | Problem::Glare);
             let others = r.problems.iter().filter(|p| **p != Problem::NoDocument);
             if !r.problems.contains(&Problem::NoDocument)
-                || r.problems.len() > 2
-                || !others.into_iter().all(frame_wide)
+                || !others.into_iter().all(light_or_glare)
+                || r.problems.contains(&Problem::Glare) && r.problems.contains(&Problem::TooBright)
                 || m.document_found
             {
-                return fail("no quad, yet not no_document (plus frame-wide light)".into());
+                return fail(
+                    "no quad, yet not no_document (plus frame-wide light or glare)".into(),
+                );
             }
         }
         Some(q) => {
