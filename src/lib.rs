@@ -222,7 +222,7 @@ impl Analyzer {
         let (fw, fh, scale) = (frame.width as f32, frame.height as f32, self.work.scale);
         self.finder
             .find(&self.closer, frame, prior)
-            .filter(|c| outline::small_document(c, fw, fh, scale, closer))
+            .filter(|c| outline::small_document(c, fw, fh, scale, closer, outline::SMALL_SIDE))
     }
 
     /// A closer look, as magnified as [`Self::closer_look`], at the part of the frame around
@@ -234,7 +234,7 @@ impl Analyzer {
     /// corner when it found nothing, the side of a three-sided outline of weak steady
     /// contrast that it settled on, or in a video the last frame's small document. What is
     /// found is kept only if it can be such a small document ([`outline::small_document`],
-    /// wholly in the square).
+    /// wholly in the square, its sides up to the square's width).
     fn closer_look_around(
         &mut self,
         frame: &Frame<'_>,
@@ -269,7 +269,10 @@ impl Analyzer {
         let mut found = self
             .finder
             .find(&self.closer, &crop, prior.as_ref())
-            .filter(|c| outline::small_document(c, cw as f32, ch as f32, scale, closer))?;
+            .filter(|c| {
+                let most_side = 2.0 * outline::SMALL_SIDE;
+                outline::small_document(c, cw as f32, ch as f32, scale, closer, most_side)
+            })?;
         found.quad = found
             .quad
             .map(|p| Point::new(p.x + offset.x, p.y + offset.y));

@@ -134,22 +134,29 @@ pub(crate) const SMALL_SIDE: f32 = 48.0;
 
 /// Whether outline `o`, found by a closer look (a working image `closer` times the usual size;
 /// `usual_scale` frame pixels per usual working pixel) after the usual look found nothing, can
-/// be a small document: wholly in the frame (a far document is); no side longer than
-/// [`SMALL_SIDE`] usual working pixels (a larger outline has sides the usual look resolves, and
-/// its finding nothing stands); not square and near a known document's shape (sticky notes
-/// and tiles are the small squares of a desk); and scored at least [`MIN_OUTLINE_SCORE`]
-/// times `closer`, the same edge evidence in the frame's own pixels as the usual look asks.
+/// be a small document: wholly in the frame or crop looked at (a far document is); no side
+/// longer than `most_side` usual working pixels; not square and near a known document's shape
+/// (sticky notes and tiles are the small squares of a desk); and scored at least
+/// [`MIN_OUTLINE_SCORE`] times `closer`, the same edge evidence in the frame's own pixels as
+/// the usual look asks.
+///
+/// A closer look at the whole frame keeps to [`SMALL_SIDE`]: a larger outline has sides the
+/// usual look resolves, and its finding nothing stands. A closer look around a point, a square
+/// `2 × SMALL_SIDE` across, may keep what that square holds: the usual look may have resolved
+/// the document's sides and still lost them to a texture's lines elsewhere (wood grain running
+/// the way the sides do fills that direction's share of lines), while in the square they stand.
 pub(crate) fn small_document(
     o: &Outline,
     width: f32,
     height: f32,
     usual_scale: f32,
     closer: f32,
+    most_side: f32,
 ) -> bool {
     let q = &o.quad;
     let inside = q.iter().all(|p| p.in_image(width, height));
     inside
-        && longest_side(q) <= SMALL_SIDE * usual_scale
+        && longest_side(q) <= most_side * usual_scale
         && side_ratio(q) >= SQUARE_RATIO
         && aspect_factor(q) >= 1.0
         && o.score >= MIN_OUTLINE_SCORE * closer
@@ -369,6 +376,9 @@ impl OutlineFinder {
     ///   does not reach the finalists;
     /// - or closed and small (at most twice [`SMALL_SIDE`]): a far card on a surface much
     ///   like it, its sides placed loosely at the working scale;
+    /// - or closed and running off the frame: a strip between plank seams closed by a far
+    ///   card's side, while the card's own sides, running with the grain, were crowded out of
+    ///   the lines kept (its seen end is the card's side);
     /// - or, nothing else being found, a long weak strip passed over (see `LONG_RATIO`).
     ///
     /// A closer look around here can find the card.
@@ -920,8 +930,10 @@ impl OutlineFinder {
             if best.as_ref().is_none_or(|(s, _, _)| c.score * held > *s) {
                 best = Some((c.score * held, c, median));
                 let open = c.lines.iter().filter(|&&l| l == OPEN_SIDE).count();
+                let runs_off = !c.quad.iter().all(|p| p.in_image(w, h));
                 weak = contrast < 40.0
-                    && (open == 1 || open == 0 && longest_side(&c.quad) <= 2.0 * SMALL_SIDE);
+                    && (open == 1
+                        || open == 0 && (runs_off || longest_side(&c.quad) <= 2.0 * SMALL_SIDE));
             }
         }
         let found = 'found: {
