@@ -22,9 +22,9 @@ only its quad, or is not written when it has none. A tilted one is a little larg
 crop: it keeps only its quad when a problem depends on the framing (`too_far`, `too_close`,
 `corners_cut_off`, `no_document`) or on the pixel count. Needs Pillow (`pip install pillow`).
 """
-import math
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -101,37 +101,45 @@ def tilted(image):
 def self_check():
     """Each variant moves a marked pixel where its point map says: the quads follow the
     pixels. Exits non-zero when one does not."""
-    w, h = 1500, 900
-    points = [(10, 20), (1400, 35), (1300, 850), (60, 700)]
-    image = Image.new("RGB", (w, h), (0, 0, 0))
+    # Near the corners for the whole-picture variants; well inside, where the crop keeps
+    # them, for the tilted ones.
+    names = follows(variants, [(10, 20), (1400, 35), (1300, 850), (60, 700)])
+    if names != ["same", *DEFAULT_VARIANTS]:
+        sys.exit(f"self-check: variants {names}")
+    follows(tilted, [(700, 300), (900, 320), (880, 600), (650, 580)])
+    print("self-check: the quads follow the pixels in every variant")
+
+
+def follows(make, points):
+    """Marks `points` on a black 1500 × 900 image, and checks that each variant `make` gives
+    of it has them where its point map moves them; returns the variants' names."""
+    image = Image.new("RGB", (1500, 900), (0, 0, 0))
     for x, y in points:
         for dx in range(-4, 5):
             for dy in range(-4, 5):
                 image.putpixel((x + dx, y + dy), (255, 255, 255))
     names = []
-    for name, img, move, _ in variants(image):
+    for name, img, move, _ in make(image):
         names.append(name)
+        grey = img.convert("L")
         for x, y in points:
             mx, my = move(x, y)
-            v = img.convert("L").getpixel((round(mx), round(my)))
-            if v < 200:
-                sys.exit(f"self-check: {name} moves ({x}, {y}) to ({mx}, {my}), which is {v}")
-    if names != ["same", *DEFAULT_VARIANTS]:
-        sys.exit(f"self-check: variants {names}")
-    # Tilted: marked points well inside, where the crop keeps them.
-    inner = [(700, 300), (900, 320), (880, 600), (650, 580)]
-    image = Image.new("RGB", (w, h), (0, 0, 0))
-    for x, y in inner:
-        for dx in range(-4, 5):
-            for dy in range(-4, 5):
-                image.putpixel((x + dx, y + dy), (255, 255, 255))
-    for name, img, move, _ in tilted(image):
-        for x, y in inner:
-            mx, my = move(x, y)
-            v = img.convert("L").getpixel((round(mx), round(my)))
+            v = grey.getpixel((round(mx), round(my)))
             if v < 200:
                 sys.exit(f"self-check: {name} moves ({x}, {y}) to ({mx:.1f}, {my:.1f}), which is {v}")
-    print("self-check: the quads follow the pixels in every variant")
+    return names
+
+
+def wanted_variants(image, wanted):
+    """(name, image, point map, problems not carried, crop size or None) for each variant of
+    `image` in `wanted`: a scaled-down copy drops those depending on the pixel count, a tilted
+    one those depending on the framing too, and its quad must stay inside its crop."""
+    for name, img, move, same_scale in variants(image):
+        if name in wanted:
+            yield name, img, move, set() if same_scale else SCALE_DEPENDENT, None
+    if "tilt" in wanted:
+        for name, img, move, size in tilted(image):
+            yield name, img, move, FRAMING_DEPENDENT, size
 
 
 def main():
@@ -172,33 +180,21 @@ def main():
         except OSError as e:
             sys.exit(f"{args.labels}:{n}: cannot read {src}: {e}")
         stem = label["file"].replace("/", "_").rsplit(".", 1)[0].replace(" ", "_")
-        for name, img, move, same_scale in variants(image):
-            if name not in wanted:
-                continue
+        for name, img, move, dropped, crop in wanted_variants(image, wanted):
             out = {"file": f"{stem}_{name}.jpg"}
             if quad:
                 out["quad"] = [move(x, y) for x, y in quad]
+                if crop:
+                    cw, ch = crop
+                    inside = all(0 <= x <= cw - 1 and 0 <= y <= ch - 1 for x, y in out["quad"])
+                    # A corner cropped out changes what the photo shows: not written, unless
+                    # the label already has corners out of the frame (whose problems are not
+                    # carried).
+                    cut = any("corners_cut_off" in label[k] for k in given)
+                    if not inside and not cut:
+                        continue
             for k in given:
-                if same_scale or not SCALE_DEPENDENT & set(label[k]):
-                    out[k] = label[k]
-            if len(out) == 1:
-                continue
-            img.save(args.out / out["file"], quality=args.quality)
-            lines.append(json.dumps(out))
-        if "tilt" not in wanted:
-            continue
-        for name, img, move, (cw, ch) in tilted(image):
-            out = {"file": f"{stem}_{name}.jpg"}
-            if quad:
-                out["quad"] = [move(x, y) for x, y in quad]
-                inside = all(0 <= x <= cw - 1 and 0 <= y <= ch - 1 for x, y in out["quad"])
-                # A corner cropped out changes what the photo shows: not written, unless the
-                # label already has corners out of the frame (whose problems are not carried).
-                cut = any("corners_cut_off" in label[k] for k in given)
-                if not inside and not cut:
-                    continue
-            for k in given:
-                if not FRAMING_DEPENDENT & set(label[k]):
+                if not dropped & set(label[k]):
                     out[k] = label[k]
             if len(out) == 1:
                 continue

@@ -376,9 +376,6 @@ impl OutlineFinder {
     ///   does not reach the finalists;
     /// - or closed and small (at most twice [`SMALL_SIDE`]): a far card on a surface much
     ///   like it, its sides placed loosely at the working scale;
-    /// - or closed, running off the frame, with a short seen end ([`short_seen_end`]): a strip
-    ///   between plank seams closed by a far card's side, while the card's own sides, running
-    ///   with the grain, were crowded out of the lines kept;
     /// - or, nothing else being found, a long weak strip passed over (see `LONG_RATIO`).
     ///
     /// A closer look around here can find the card.
@@ -931,10 +928,7 @@ impl OutlineFinder {
                 best = Some((c.score * held, c, median));
                 let open = c.lines.iter().filter(|&&l| l == OPEN_SIDE).count();
                 weak = contrast < 40.0
-                    && (open == 1
-                        || open == 0
-                            && (longest_side(&c.quad) <= 2.0 * SMALL_SIDE
-                                || short_seen_end(&c.quad, w, h)));
+                    && (open == 1 || open == 0 && longest_side(&c.quad) <= 2.0 * SMALL_SIDE);
             }
         }
         let found = 'found: {
@@ -2406,16 +2400,6 @@ fn project(l: Line, p: Point) -> Point {
 }
 
 /// The middle of a quad's corners inside the `w` × `h` image, when at least two are.
-/// Whether `q` runs off the frame (`w × h`) and what of it is seen ends in a short side: two or
-/// three corners in the frame, none more than twice [`SMALL_SIDE`] from another, as where a
-/// strip of grain between plank seams is closed by a far card's side. A large outline running
-/// off the frame (a page, a screen) is not such an end.
-fn short_seen_end(q: &[Point; 4], w: f32, h: f32) -> bool {
-    let seen = || q.iter().filter(|p| p.in_image(w, h));
-    let count = seen().count();
-    (2..4).contains(&count) && seen().all(|a| seen().all(|b| a.distance(*b) <= 2.0 * SMALL_SIDE))
-}
-
 fn seen_centre(q: &[Point; 4], w: f32, h: f32) -> Option<Point> {
     let seen = q.iter().filter(|p| p.in_image(w, h));
     let (n, sum) = seen.fold((0.0, Point::new(0.0, 0.0)), |(n, a), p| {
@@ -3221,41 +3205,6 @@ mod tests {
     /// A long straight edge gets a line with a long strict run wherever it lies between the
     /// Hough cells (the accumulator's strongest cell may sit a fraction of a pixel off it,
     /// and a path rounded from it then misses a nearly horizontal edge for long stretches).
-    #[test]
-    fn only_an_outline_running_off_the_frame_with_a_short_end_in_it_has_a_short_seen_end() {
-        let quad = |c: [(f32, f32); 4]| c.map(|(x, y)| Point::new(x, y));
-        let (w, h) = (384.0, 216.0);
-        // A strip of grain from the frame's top down to a far card's side 54 px long.
-        let strip = quad([
-            (210.0, -20.0),
-            (264.0, -25.0),
-            (272.0, 124.0),
-            (218.0, 130.0),
-        ]);
-        assert!(short_seen_end(&strip, w, h));
-        // A screen filling the frame, one corner just past its bottom.
-        let screen = quad([(3.0, 6.0), (372.0, 12.0), (369.0, 183.0), (6.0, 217.0)]);
-        assert!(!short_seen_end(&screen, w, h));
-        // A strip whose seen end is longer than a far card's side.
-        let wide = quad([
-            (100.0, -20.0),
-            (264.0, -25.0),
-            (272.0, 124.0),
-            (108.0, 130.0),
-        ]);
-        assert!(!short_seen_end(&wide, w, h));
-        // A card wholly in the frame, and one wholly outside it.
-        let card = quad([
-            (200.0, 100.0),
-            (254.0, 96.0),
-            (256.0, 130.0),
-            (202.0, 134.0),
-        ]);
-        assert!(!short_seen_end(&card, w, h));
-        let gone = card.map(|p| Point::new(p.x + 400.0, p.y));
-        assert!(!short_seen_end(&gone, w, h));
-    }
-
     #[test]
     fn a_long_edge_keeps_its_run_between_hough_cells() {
         let (w, h) = (320usize, 180usize);

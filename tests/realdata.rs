@@ -306,31 +306,12 @@ fn assert_far_card_found_turned(file: &str, turn: Turn) {
                     cy + px * sin + py * cos - 0.5,
                 )
             };
-            // Bilinear samples of the photo.
-            let at = |x: usize, y: usize| pixels[y * width as usize + x].map(f32::from);
-            let sample = |x: f32, y: f32| {
-                let (x, y) = (x.clamp(0.0, right), y.clamp(0.0, bottom));
-                let (xi, yi) = (
-                    (x as usize).min(width as usize - 2),
-                    (y as usize).min(height as usize - 2),
-                );
-                let (fx, fy) = (x - xi as f32, y - yi as f32);
-                let (a, b, c, d) = (
-                    at(xi, yi),
-                    at(xi + 1, yi),
-                    at(xi, yi + 1),
-                    at(xi + 1, yi + 1),
-                );
-                std::array::from_fn(|k| {
-                    let top = a[k] + (b[k] - a[k]) * fx;
-                    let low = c[k] + (d[k] - c[k]) * fx;
-                    (top + (low - top) * fy).round() as u8
-                })
-            };
+            let taken = doccheck::frame::Frame::new(&photo.rgba, width, height).expect("a frame");
             pixels = (0..cw * ch)
                 .map(|i| {
                     let (x, y) = from_turned((i % cw) as f32, (i / cw) as f32);
-                    sample(x, y)
+                    let [r, g, b] = taken.rgb_bilinear(x, y).map(|v| v.round() as u8);
+                    [r, g, b, 255]
                 })
                 .collect();
             (width, height) = (cw, ch);
